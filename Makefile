@@ -1,0 +1,40 @@
+# Accord: two commands for a newcomer (`make demo`, `make test`); the rest are for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint format typecheck install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run Accord on the embedded SQLite database with demo data and a worker (http://127.0.0.1:8000).
+demo: $(STAMP)
+	$(BIN)/accord demo
+
+## Lint, check migrations, run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set).
+test: $(STAMP)
+	$(BIN)/ruff check accord tests
+	$(BIN)/ruff format --check accord tests
+	$(BIN)/accord makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check accord tests
+	$(BIN)/mypy accord
+
+format: $(STAMP)
+	$(BIN)/ruff format accord tests
+	$(BIN)/ruff check --fix accord tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy accord
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from accord.accounts import services
+from accord.lib.forms import Renderer, StyledForm, style
+from accord.lib.mail import queue_email
+from accord.parties.forms import TIME_ZONE_CHOICES
+
+
+def _client_ip(request: Any) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    """E-mail and password; refuses for a while after repeated failures."""
+
+    default_renderer = Renderer
+    username = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("That e-mail address and password do not match an account."),
+        "locked": _("Too many failed sign-ins. Wait %(minutes)d minutes, or reset your password."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def clean(self) -> dict[str, Any]:
+        from django.conf import settings
+
+        email = (self.data.get("username") or "").strip().lower()
+        ip = _client_ip(self.request)
+        if email and services.is_locked_out(email=email, ip=ip):
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": settings.ACCORD_LOGIN_LOCKOUT_MINUTES},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if email:
+                services.record_login_failure(email=email, ip=ip)
+            raise
+        services.clear_login_failures(email=email)
+        return cleaned
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, with the e-mail sent by the worker."""
+
+    default_renderer = Renderer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from django.template.loader import render_to_string
+
+        subject = render_to_string(subject_template_name, context)
+        queue_email(to=[to_email], subject=subject, template=email_template_name, context=context)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    default_renderer = Renderer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    default_renderer = Renderer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class AcceptInvitationForm(StyledForm):
+    full_name = forms.CharField(label=_("Your full name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+    password2 = forms.CharField(
+        label=_("The password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            from accord.accounts.models import User
+
+            try:
+                validate_password(p1, User(email=self.email, full_name=cleaned.get("full_name", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class ProfileForm(StyledForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    job_title = forms.CharField(label=_("Job title"), max_length=150, required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, help_text=_("Times are shown to you in this zone.")
+    )
+
+
+class TokenForm(StyledForm):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. 'monthly import script'."),
+    )

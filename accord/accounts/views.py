@@ -1,0 +1,153 @@
+"""Sign-in, passwords, invitations and the profile page with personal API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accord.accounts import forms, services
+from accord.accounts.models import ApiToken
+from accord.lib.forms import add_service_error
+from accord.parties import services as party_services
+
+
+class SignInView(auth_views.LoginView):
+    form_class = forms.SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "email/password_reset.txt"
+    subject_template_name = "email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms.SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = forms.PasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: forms.PasswordChangeForm) -> HttpResponse:
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation: a new person chooses a password; a signed-in one just joins."""
+    found = party_services.invitation_from_token(token)
+    if found is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    target = found.party.name if found.party else str(found.guest_of)
+    signed_in = request.user.is_authenticated
+    if signed_in and request.user.email.lower() != found.email.lower():
+        return render(request, "accounts/invitation_other_user.html", {"invitation": found}, status=403)
+    form = (
+        None
+        if signed_in
+        else forms.AcceptInvitationForm(
+            request.POST or None, email=found.email, initial={"full_name": found.full_name}
+        )
+    )
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user = party_services.accept_invitation(
+                invitation=found,
+                user=request.user if signed_in else None,
+                full_name=form.cleaned_data["full_name"] if form else "",
+                password=form.cleaned_data["password1"] if form else "",
+            )
+        except ValidationError as exc:
+            if form is None:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                add_service_error(form, exc)
+        else:
+            if not signed_in:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to %(target)s.") % {"target": target})
+            return redirect("parties:home")
+    return render(request, "accounts/invitation.html", {"invitation": found, "target": target, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = forms.ProfileForm(
+        request.POST or None,
+        initial={"full_name": user.full_name, "job_title": user.job_title, "time_zone": user.time_zone},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(user=user, **form.cleaned_data)
+        messages.success(request, _("Profile saved."))
+        return redirect("accounts:profile")
+    return _profile_page(request, form=form, token_form=forms.TokenForm())
+
+
+def _profile_page(
+    request: HttpRequest,
+    *,
+    form: forms.ProfileForm,
+    token_form: forms.TokenForm,
+    new_token: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "token_form": token_form,
+            "tokens": request.user.api_tokens.all(),
+            "memberships": request.user.memberships.filter(is_active=True).select_related("party"),
+            "new_token": new_token,
+        },
+        status=status,
+    )
+
+
+def _profile_form(request: HttpRequest) -> forms.ProfileForm:
+    user = request.user
+    return forms.ProfileForm(
+        initial={"full_name": user.full_name, "job_title": user.job_title, "time_zone": user.time_zone}
+    )
+
+
+@require_POST
+@login_required
+def token_create(request: HttpRequest) -> HttpResponse:
+    token_form = forms.TokenForm(request.POST)
+    if not token_form.is_valid():
+        return _profile_page(request, form=_profile_form(request), token_form=token_form, status=400)
+    _token, raw = services.create_api_token(user=request.user, name=token_form.cleaned_data["name"])
+    # Shown once, on this response only; only its hash is kept.
+    return _profile_page(request, form=_profile_form(request), token_form=forms.TokenForm(), new_token=raw)
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+    if token is None:
+        raise Http404
+    services.revoke_api_token(user=request.user, token=token)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("accounts:profile")

@@ -1,0 +1,108 @@
+"""The django-ninja API object: authentication, the error shape, and every app's router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from accord.accounts.services import user_for_token
+from accord.api.errors import body
+from accord.lib.errors import Conflict
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>`` with a personal API token from the profile page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(APIKeyCookie):
+    """The browser's session (CSRF-checked for writes)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated and user.is_active else None
+
+
+api = NinjaAPI(
+    title="Accord API",
+    version="1",
+    description="Supplier–customer quality relationships under TL 9000. Errors always have the shape "
+    '`{"error": "...", "fields": {...}}`.',
+    auth=[BearerToken(), Session(csrf=True)],
+    urls_namespace="api",
+)
+
+
+def _fields_from_ninja(exc: NinjaValidationError) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        fields.setdefault(".".join(loc) or "__all__", []).append(error.get("msg", "invalid"))
+    return fields
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return api.create_response(request, body("Invalid input.", _fields_from_ninja(exc)), status=400)
+
+
+@api.exception_handler(DjangoValidationError)
+def _rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, body("Invalid input.", fields), status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, body("Authentication required."), status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="accord"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, body(str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, body("Not found."), status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, body(str(exc) or "Not allowed."), status=403)
+
+
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    from accord.api.serialize import serialize_current
+
+    return api.create_response(
+        request, {**body(exc.message), "current": serialize_current(exc.current)}, status=409
+    )
+
+
+def _register_routers() -> None:
+    from accord.accounts.api import router as accounts_router
+    from accord.parties.api import router as parties_router
+
+    api.add_router("", accounts_router)
+    api.add_router("", parties_router)
+
+
+_register_routers()

@@ -1,0 +1,48 @@
+"""The `accord` command: Accord's own commands plus every Django management command."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ACCORD_COMMANDS = """\
+Accord commands (run `accord COMMAND --help` for each):
+
+  demo [--port N]            migrate the embedded SQLite database, load demo data when empty,
+                             run the web server and a worker on http://127.0.0.1:8000
+  serve [--bind H:P]         production web server (gunicorn)
+  worker                     run background tasks, and the periodic jobs every minute
+  tick                       run the periodic jobs that are due (idempotent; for cron/systemd)
+  check [--deploy]           check the configuration
+  migrate                    create or update the database tables
+  createadmin                create a superuser for the Django admin (/admin/)
+  party create NAME [--slug S] [--country CC]
+  party list
+  relationship create --supplier SLUG --customer SLUG [--slug S] [--prefix P] [--time-zone TZ]
+  relationship list
+  user create EMAIL --party SLUG --role admin|editor|viewer [--name NAME] [--password-stdin]
+                             without --password-stdin, prints an invitation link instead
+  token create EMAIL [--name NAME]
+                             print a new personal API token for EMAIL (shown once)
+  load_demo                  load the demo data into an empty database
+
+Any other Django command works too (`accord help --commands` lists them all).
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "accord"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
+    if len(argv) > 1 and argv[1] == "demo":
+        os.environ["DEBUG"] = "true"  # the demo is a development server on loopback
+    if len(argv) == 1 or argv[1:] in (["--help"], ["-h"], ["help"]):
+        sys.stdout.write(ACCORD_COMMANDS)
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

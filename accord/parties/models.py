@@ -1,0 +1,264 @@
+"""Parties (companies), the relationships between them, and who belongs where.
+
+A Relationship is one supplier party and one customer party: the unit of sharing and of access.
+Every domain row of later capabilities hangs off a relationship.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TIME_ZONES = sorted(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a known time zone (e.g. Europe/Berlin)."), params={"value": value}
+        )
+
+
+class Side(models.TextChoices):
+    SUPPLIER = "supplier", _("Supplier")
+    CUSTOMER = "customer", _("Customer")
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
+
+
+WRITE_ROLES = frozenset({Role.ADMIN, Role.EDITOR})
+
+
+class PartyQuerySet(models.QuerySet["Party"]):
+    def of_member(self, user: object) -> PartyQuerySet:
+        return self.filter(memberships__user=user, memberships__is_active=True)
+
+
+class Party(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. DE."))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("parties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RelationshipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    ENDED = "ended", _("Ended")
+
+
+class RelationshipQuerySet(models.QuerySet["Relationship"]):
+    def involving(self, party_ids: list[int] | set[int]) -> RelationshipQuerySet:
+        return self.filter(Q(supplier_id__in=party_ids) | Q(customer_id__in=party_ids))
+
+
+prefix_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9]{1,7}$", _("Use 2 to 8 capital letters or digits, e.g. TLA.")
+)
+
+
+class Relationship(models.Model):
+    supplier = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="as_supplier")
+    customer = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="as_customer")
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RelationshipStatus, default=RelationshipStatus.ACTIVE
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    item_prefix = models.CharField(
+        _("item number prefix"),
+        max_length=8,
+        validators=[prefix_validator],
+        help_text=_("Prefix of action item numbers, e.g. TLA gives TLA-0042."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = RelationshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["supplier__name", "customer__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "customer"], name="relationship_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(supplier=models.F("customer")), name="relationship_two_parties"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier.name} → {self.customer.name}"
+
+    def side_of(self, party_id: int) -> Side | None:
+        if party_id == self.supplier_id:
+            return Side.SUPPLIER
+        if party_id == self.customer_id:
+            return Side.CUSTOMER
+        return None
+
+    def party_on(self, side: str) -> Party:
+        return self.supplier if side == Side.SUPPLIER else self.customer
+
+    def other_party(self, party_id: int) -> Party:
+        return self.customer if party_id == self.supplier_id else self.supplier
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.VIEWER)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["party__name", "user__full_name"]
+        constraints = [models.UniqueConstraint(fields=["user", "party"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.party} · {self.role}"
+
+
+class GuestRole(models.TextChoices):
+    FACILITATOR = "facilitator", _("Facilitator")
+
+
+class Guest(models.Model):
+    """Someone of neither side, invited into one relationship (a shared expectations facilitator)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest_roles")
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="guests")
+    role = models.CharField(_("role"), max_length=20, choices=GuestRole, default=GuestRole.FACILITATOR)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "relationship"], name="guest_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.relationship} · {self.role}"
+
+
+class SiteKind(models.TextChoices):
+    ORGANIZATION = "organization", _("Organization location")
+    CUSTOMER = "customer", _("Customer site")
+
+
+class Site(models.Model):
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=SiteKind, default=SiteKind.ORGANIZATION)
+    address = models.TextField(_("address"), blank=True)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code, e.g. DE."))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["party__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["party", "name"], name="site_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NormalizationBasis(models.TextChoices):
+    SHIPPED_12M = "shipped_12m", _("Units shipped in the last 12 months")
+    INSTALLED = "installed", _("Installed units at month end")
+
+
+class ProductCategory(models.Model):
+    """A TL 9000 product category (global: the handbook's classification)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("e.g. 3.2.1"))
+    name = models.CharField(_("name"), max_length=200)
+    normalization_basis = models.CharField(
+        _("normalization basis"),
+        max_length=20,
+        choices=NormalizationBasis,
+        default=NormalizationBasis.SHIPPED_12M,
+    )
+    normalization_unit = models.CharField(_("normalization unit"), max_length=60, default="units")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = _("product categories")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Product(models.Model):
+    """An item of a supplier's catalog."""
+
+    supplier = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="products")
+    code = models.CharField(_("product code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.ForeignKey(ProductCategory, on_delete=models.PROTECT, related_name="products")
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["supplier", "code"], name="product_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Invitation(models.Model):
+    """An e-mailed, signed, expiring invitation to join a party (or a relationship as a guest)."""
+
+    email = models.EmailField(_("e-mail address"))
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.VIEWER)
+    guest_of = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, null=True, blank=True, related_name="guest_invitations"
+    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(party__isnull=False, guest_of__isnull=True)
+                | Q(party__isnull=True, guest_of__isnull=False),
+                name="invitation_party_xor_guest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.party or self.guest_of}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

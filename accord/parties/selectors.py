@@ -1,0 +1,122 @@
+"""Every read about parties and relationships, scoped to what the viewer may see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accord.audit.models import AuditEvent
+from accord.lib import summary
+from accord.operations.models import InstalledBase
+from accord.parties.access import PartyAccess, RelationshipAccess, access_from, visible_relationships
+from accord.parties.models import Guest, Invitation, Membership, Party, Product, Relationship, Site
+
+
+@dataclass(frozen=True)
+class HomeRow:
+    access: RelationshipAccess
+    counterpart: Party | None
+    facts: list[summary.Fact]
+
+
+def home_rows(user: Any) -> list[HomeRow]:
+    """The relationships the user can see, their side in each, and what is open in each."""
+    accesses = []
+    for relationship in visible_relationships(user).order_by("status", "supplier__name", "customer__name"):
+        access = access_from(user, relationship, allow_guest=True)
+        if access is not None:
+            accesses.append(access)
+    facts = summary.facts_for(accesses)
+    return [HomeRow(a, a.other_party, facts.get(a.relationship.pk, [])) for a in accesses]
+
+
+@summary.provider
+def _people_and_sites(accesses: Sequence[RelationshipAccess]) -> dict[int, list[summary.Fact]]:
+    party_ids = {a.relationship.supplier_id for a in accesses} | {
+        a.relationship.customer_id for a in accesses
+    }
+    members = dict(
+        Membership.objects.filter(party_id__in=party_ids, is_active=True, user__is_active=True)
+        .values("party_id")
+        .annotate(n=Count("id"))
+        .values_list("party_id", "n")
+    )
+    units = dict(
+        InstalledBase.objects.filter(relationship__in=[a.relationship for a in accesses])
+        .values("relationship_id")
+        .annotate(n=Sum("quantity"))
+        .values_list("relationship_id", "n")
+    )
+    out: dict[int, list[summary.Fact]] = {}
+    for a in accesses:
+        rel = a.relationship
+        url = reverse("parties:relationship", args=[rel.slug])
+        people = members.get(rel.supplier_id, 0) + members.get(rel.customer_id, 0)
+        facts = [summary.Fact(ngettext("%(n)d person", "%(n)d people", people) % {"n": people}, people, url)]
+        if not a.is_guest and units.get(rel.pk):
+            n = units[rel.pk]
+            facts.append(
+                summary.Fact(ngettext("%(n)d unit installed", "%(n)d units installed", n) % {"n": n}, n, url)
+            )
+        out[rel.pk] = facts
+    return out
+
+
+def members_of(party: Party, *, include_inactive: bool = False) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(party=party).select_related("user").order_by("user__full_name")
+    return qs if include_inactive else qs.filter(is_active=True, user__is_active=True)
+
+
+def guests_of(relationship: Relationship) -> QuerySet[Guest]:
+    return Guest.objects.filter(relationship=relationship, is_active=True).select_related("user")
+
+
+def open_invitations(party: Party) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(party=party, accepted_at=None, revoked_at=None).select_related(
+        "invited_by"
+    )
+
+
+def sites_in(relationship: Relationship) -> QuerySet[Site]:
+    return Site.objects.filter(
+        party_id__in=[relationship.supplier_id, relationship.customer_id]
+    ).select_related("party")
+
+
+def installed_base_in(relationship: Relationship) -> QuerySet[InstalledBase]:
+    return InstalledBase.objects.filter(relationship=relationship).select_related("site", "product__category")
+
+
+def products_of(party: Party) -> QuerySet[Product]:
+    return Product.objects.filter(supplier=party).select_related("category")
+
+
+def relationships_of(party: Party, viewer: PartyAccess) -> QuerySet[Relationship]:
+    """A party's relationships that the viewer may see: all for members, the shared ones for others."""
+    qs = Relationship.objects.filter(Q(supplier=party) | Q(customer=party)).select_related(
+        "supplier", "customer"
+    )
+    if viewer.is_member:
+        return qs
+    return qs.filter(pk__in=visible_relationships(viewer.user).values("pk"))
+
+
+def audit_trail(
+    *, relationship: Relationship | None = None, party: Party | None = None
+) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.select_related("actor")
+    if relationship is not None:
+        return qs.filter(relationship=relationship)
+    return qs.filter(party=party, relationship__isnull=True)
+
+
+def side_label(access: RelationshipAccess) -> str:
+    if access.is_guest:
+        return _("Facilitator")
+    return _("Supplier") if access.side == "supplier" else _("Customer")

@@ -1,0 +1,50 @@
+import logging
+import threading
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from accord.system.services import run_due_jobs
+
+log = logging.getLogger(__name__)
+
+
+def tick_forever(interval: float, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            run_due_jobs()
+        except Exception:  # the worker keeps going; the next minute tries again
+            log.exception("tick failed")
+        finally:
+            close_old_connections()
+        stop.wait(interval)
+
+
+class Command(BaseCommand):
+    help = "Run background tasks (e-mail, imports, reports) and, every minute, the periodic jobs."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-tick", action="store_true", help="Do not run the periodic jobs.")
+        parser.add_argument("--batch", action="store_true", help="Run the queued tasks, then exit.")
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between queue polls.")
+
+    def handle(
+        self, *args: Any, no_tick: bool = False, batch: bool = False, interval: float = 1.0, **options: Any
+    ) -> None:
+        stop = threading.Event()
+        if not no_tick and not batch:
+            threading.Thread(target=tick_forever, args=(60.0, stop), daemon=True, name="accord-tick").start()
+        try:
+            call_command(
+                "db_worker",
+                batch=batch,
+                interval=interval,
+                reload=False,
+                verbosity=options.get("verbosity", 1),
+            )
+        finally:
+            stop.set()
+            time.sleep(0)
