@@ -6,13 +6,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from accord.lib.errors import Conflict
 
 
-class Renderer(DjangoTemplates):
+class Renderer(TemplatesSetting):
     """Renders ``{{ form }}`` with labels, help and errors next to each field (Bootstrap 5)."""
 
     form_template_name = "forms/form.html"
