@@ -1,0 +1,136 @@
+"""The test people of architecture.md and the world they live in.
+
+Northwind (supplier): Ada (admin), Sam (editor), Val (viewer).
+Telco A (customer of Northwind): Carol (editor), Vic (viewer).
+Telco B (another customer of Northwind): Mallory (admin) — the stranger to Telco A.
+Fay: facilitator of the Northwind–Telco A relationship.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from accord.accounts.models import User
+from accord.operations.models import InstalledBase
+from accord.parties import services
+from accord.parties.models import Guest, Party, Product, ProductCategory, Relationship, Role, Site
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class World:
+    northwind: Party
+    telco_a: Party
+    telco_b: Party
+    nw_ta: Relationship
+    nw_tb: Relationship
+    ada: User
+    sam: User
+    val: User
+    carol: User
+    vic: User
+    mallory: User
+    fay: User
+    nw_site: Site
+    ta_site: Site
+    tb_site: Site
+    category: ProductCategory
+    product: Product
+    ta_installed: InstalledBase
+
+    def people(self) -> dict[str, User | None]:
+        return {
+            "anonymous": None,
+            "ada": self.ada,
+            "sam": self.sam,
+            "val": self.val,
+            "carol": self.carol,
+            "vic": self.vic,
+            "mallory": self.mallory,
+            "fay": self.fay,
+        }
+
+
+def make_user(email: str, name: str, party: Party | None = None, role: str = Role.VIEWER) -> User:
+    user = User.objects.create_user(email, PASSWORD, full_name=name)
+    if party is not None:
+        services.add_member(actor=None, party=party, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    northwind = services.create_party(actor=None, name="Northwind Networks", slug="northwind", country="DE")
+    telco_a = services.create_party(actor=None, name="Telco A", slug="telco-a", country="DE")
+    telco_b = services.create_party(actor=None, name="Telco B", slug="telco-b", country="FR")
+    nw_ta = services.create_relationship(
+        actor=None, supplier=northwind, customer=telco_a, slug="northwind-telco-a", item_prefix="TLA"
+    )
+    nw_tb = services.create_relationship(
+        actor=None, supplier=northwind, customer=telco_b, slug="northwind-telco-b", item_prefix="TLB"
+    )
+    fay = make_user("fay@facilitators.example", "Fay Facilitator")
+    Guest.objects.create(user=fay, relationship=nw_ta)
+    category = ProductCategory.objects.create(code="3.2.1", name="Optical transport")
+    product = services.create_product(
+        actor=None, supplier=northwind, code="NW-OTX-100", name="OTX-100", category=category
+    )
+    ta_site = services.create_site(
+        actor=None, party=telco_a, name="Munich core", kind="customer", country="DE"
+    )
+    return World(
+        northwind=northwind,
+        telco_a=telco_a,
+        telco_b=telco_b,
+        nw_ta=nw_ta,
+        nw_tb=nw_tb,
+        ada=make_user("ada@northwind.example", "Ada Quinn", northwind, Role.ADMIN),
+        sam=make_user("sam@northwind.example", "Sam Patel", northwind, Role.EDITOR),
+        val=make_user("val@northwind.example", "Val Ortiz", northwind, Role.VIEWER),
+        carol=make_user("carol@telco-a.example", "Carol Nguyen", telco_a, Role.EDITOR),
+        vic=make_user("vic@telco-a.example", "Vic Romero", telco_a, Role.VIEWER),
+        mallory=make_user("mallory@telco-b.example", "Mallory Stone", telco_b, Role.ADMIN),
+        fay=fay,
+        nw_site=services.create_site(actor=None, party=northwind, name="Stuttgart HQ", country="DE"),
+        ta_site=ta_site,
+        tb_site=services.create_site(
+            actor=None, party=telco_b, name="Lyon CO", kind="customer", country="FR"
+        ),
+        category=category,
+        product=product,
+        ta_installed=InstalledBase.objects.create(
+            relationship=nw_ta, site=ta_site, product=product, quantity=7, in_service_date=date(2026, 6, 1)
+        ),
+    )
+
+
+@pytest.fixture
+def as_user() -> Any:
+    """``as_user(user)`` → a test client signed in as ``user`` (anonymous for None)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings
+
+    # Hashing real passwords dominates the suite's time; the hasher is not what the tests test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
