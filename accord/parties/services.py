@@ -197,6 +197,7 @@ def _admins_left(party: Party, excluding: Membership) -> int:
 def change_membership(*, actor: User, membership: Membership, role: str, is_active: bool) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": _("Choose admin, editor or viewer.")})
+    membership = Membership.objects.select_for_update().select_related("party", "user").get(pk=membership.pk)
     losing_admin = membership.role == Role.ADMIN and (role != Role.ADMIN or not is_active)
     if losing_admin and _admins_left(membership.party, membership) == 0:
         raise ValidationError({"role": _("A party needs at least one admin; make someone else admin first.")})

@@ -220,7 +220,7 @@ def counterpart_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Relationship created; %(email)s is invited as its first admin.") % form.cleaned_data,
+                _("Relationship created; %(admin_email)s is invited as its first admin.") % form.cleaned_data,
             )
             return redirect("parties:relationship", slug=rel.slug)
     return render(

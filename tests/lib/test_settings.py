@@ -1,0 +1,54 @@
+"""The settings module as a deployment sees it: run in a fresh interpreter with chosen variables."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PRODUCTION = {
+    "SECRET_KEY": "a-long-random-production-secret-key-of-more-than-fifty-characters-xyz",
+    "ALLOWED_HOSTS": "accord.example.com",
+    "DEBUG": "false",
+}
+
+
+def run_accord(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ACCORD_HTTPS"}}
+    clean |= {"ACCORD_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "accord.settings"} | env
+    return subprocess.run([sys.executable, "-m", "accord.cli", *args], env=clean, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
+    result = run_accord("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secret_key_is_required_when_debug_is_off(tmp_path: Path) -> None:
+    result = run_accord("check", env={"DEBUG": "false"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_without_a_secret_key_keeps_one_in_the_data_dir(tmp_path: Path) -> None:
+    result = run_accord("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    key = (tmp_path / "dev-secret-key").read_text()
+    assert len(key) > 40
+    assert oct((tmp_path / "dev-secret-key").stat().st_mode)[-3:] == "600"
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions() -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite-only setting; this run uses " + connection.vendor)
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in connection.settings_dict["OPTIONS"]["init_command"]
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
