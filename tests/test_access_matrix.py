@@ -18,7 +18,7 @@ MEMBERS = {"ada", "sam", "val", "carol", "vic", "mallory", "fay"}
 
 
 def everyone(status: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
-    table = {person: status for person in MEMBERS} | {"anonymous": anonymous}
+    table = dict.fromkeys(MEMBERS, status) | {"anonymous": anonymous}
     return table | overrides
 
 
@@ -41,43 +41,65 @@ PAGES: dict[str, Case] = {
         "GET", lambda w: f"/r/{TA}/settings/", everyone(403, ada=200, mallory=404, fay=404)
     ),
     "parties:relationship_invite_guest": Case(
-        "POST", lambda w: f"/r/{TA}/facilitators/invite/", everyone(403, ada=302, mallory=404, fay=404),
+        "POST",
+        lambda w: f"/r/{TA}/facilitators/invite/",
+        everyone(403, ada=302, mallory=404, fay=404),
         data=lambda w: {"email": "new.facilitator@example.org"},
     ),
-    "parties:relationship_audit": Case("GET", lambda w: f"/r/{TA}/audit/", everyone(403, ada=200, mallory=404,
-                                                                                    fay=404)),
+    "parties:relationship_audit": Case(
+        "GET", lambda w: f"/r/{TA}/audit/", everyone(403, ada=200, mallory=404, fay=404)
+    ),
     # Telco A's party pages: Northwind (its supplier) reads them; Telco A has no admin among the test people.
     "parties:party": Case("GET", lambda w: "/parties/telco-a/", everyone(200, mallory=404, fay=404)),
-    "parties:party_invite": Case("GET", lambda w: "/parties/telco-a/invite/", everyone(403, mallory=404, fay=404)),
-    "parties:invitation_revoke": Case("POST", lambda w: "/parties/telco-a/invitations/999/revoke/",
-                                      everyone(403, mallory=404, fay=404)),
-    "parties:counterpart_create": Case("GET", lambda w: "/parties/telco-a/counterparts/new/",
-                                       everyone(403, mallory=404, fay=404)),
-    "parties:party_audit": Case("GET", lambda w: "/parties/telco-a/audit/", everyone(403, mallory=404, fay=404)),
-    "parties:site_create": Case("GET", lambda w: "/parties/telco-a/sites/new/",
-                                everyone(403, carol=200, mallory=404, fay=404)),
-    "parties:product_create": Case("GET", lambda w: "/parties/northwind/products/new/",
-                                   everyone(403, ada=200, sam=200, fay=404)),
-    "parties:membership_edit": Case("GET", lambda w: f"/memberships/{w.carol.memberships.get().pk}/",
-                                    everyone(403, mallory=404, fay=404)),
-    "parties:site_edit": Case("GET", lambda w: f"/sites/{w.ta_site.pk}/", everyone(403, carol=200, mallory=404,
-                                                                                    fay=404)),
-    "parties:product_edit": Case("GET", lambda w: f"/products/{w.product.pk}/",
-                                 everyone(403, ada=200, sam=200, fay=404)),
+    "parties:party_invite": Case(
+        "GET", lambda w: "/parties/telco-a/invite/", everyone(403, mallory=404, fay=404)
+    ),
+    "parties:invitation_revoke": Case(
+        "POST", lambda w: "/parties/telco-a/invitations/999/revoke/", everyone(403, mallory=404, fay=404)
+    ),
+    "parties:counterpart_create": Case(
+        "GET", lambda w: "/parties/telco-a/counterparts/new/", everyone(403, mallory=404, fay=404)
+    ),
+    "parties:party_audit": Case(
+        "GET", lambda w: "/parties/telco-a/audit/", everyone(403, mallory=404, fay=404)
+    ),
+    "parties:site_create": Case(
+        "GET", lambda w: "/parties/telco-a/sites/new/", everyone(403, carol=200, mallory=404, fay=404)
+    ),
+    "parties:product_create": Case(
+        "GET", lambda w: "/parties/northwind/products/new/", everyone(403, ada=200, sam=200, fay=404)
+    ),
+    "parties:membership_edit": Case(
+        "GET", lambda w: f"/memberships/{w.carol.memberships.get().pk}/", everyone(403, mallory=404, fay=404)
+    ),
+    "parties:site_edit": Case(
+        "GET", lambda w: f"/sites/{w.ta_site.pk}/", everyone(403, carol=200, mallory=404, fay=404)
+    ),
+    "parties:product_edit": Case(
+        "GET", lambda w: f"/products/{w.product.pk}/", everyone(403, ada=200, sam=200, fay=404)
+    ),
     "accounts:login": Case("GET", lambda w: "/accounts/login/", everyone(302, anonymous=200)),
     "accounts:logout": Case("POST", lambda w: "/accounts/logout/", everyone(302)),
     "accounts:password_change": Case("GET", lambda w: "/accounts/password/change/", everyone(200)),
-    "accounts:password_reset": Case("GET", lambda w: "/accounts/password/reset/", everyone(200, anonymous=200)),
-    "accounts:password_reset_done": Case("GET", lambda w: "/accounts/password/reset/sent/",
-                                         everyone(200, anonymous=200)),
-    "accounts:password_reset_confirm": Case("GET", lambda w: "/accounts/password/reset/MQ/bogus-token/",
-                                            everyone(200, anonymous=200)),
-    "accounts:password_reset_complete": Case("GET", lambda w: "/accounts/password/reset/done/",
-                                             everyone(200, anonymous=200)),
-    "accounts:invitation": Case("GET", lambda w: "/accounts/invitation/forged-token/", everyone(404, anonymous=404)),
+    "accounts:password_reset": Case(
+        "GET", lambda w: "/accounts/password/reset/", everyone(200, anonymous=200)
+    ),
+    "accounts:password_reset_done": Case(
+        "GET", lambda w: "/accounts/password/reset/sent/", everyone(200, anonymous=200)
+    ),
+    "accounts:password_reset_confirm": Case(
+        "GET", lambda w: "/accounts/password/reset/MQ/bogus-token/", everyone(200, anonymous=200)
+    ),
+    "accounts:password_reset_complete": Case(
+        "GET", lambda w: "/accounts/password/reset/done/", everyone(200, anonymous=200)
+    ),
+    "accounts:invitation": Case(
+        "GET", lambda w: "/accounts/invitation/forged-token/", everyone(404, anonymous=404)
+    ),
     "accounts:profile": Case("GET", lambda w: "/accounts/profile/", everyone(200)),
-    "accounts:token_create": Case("POST", lambda w: "/accounts/profile/tokens/", everyone(200),
-                                  data=lambda w: {"name": "script"}),
+    "accounts:token_create": Case(
+        "POST", lambda w: "/accounts/profile/tokens/", everyone(200), data=lambda w: {"name": "script"}
+    ),
     "accounts:token_revoke": Case("POST", lambda w: "/accounts/profile/tokens/999/revoke/", everyone(404)),
 }
 # The Django admin is for superusers only: everyone else is sent to its sign-in page.
@@ -92,36 +114,55 @@ def rel_url(suffix: str = "") -> Callable[[Any], str]:
 
 
 API: dict[tuple[str, str], Case] = {
-    ("GET", "/api/v1/openapi.json"): Case("GET", lambda w: "/api/v1/openapi.json", everyone(200, anonymous=200)),
+    ("GET", "/api/v1/openapi.json"): Case(
+        "GET", lambda w: "/api/v1/openapi.json", everyone(200, anonymous=200)
+    ),
     ("GET", "/api/v1/docs"): Case("GET", lambda w: "/api/v1/docs", everyone(200, anonymous=200)),
     ("GET", "/api/v1/me"): Case("GET", lambda w: "/api/v1/me", everyone(200, anonymous=401)),
-    ("GET", "/api/v1/relationships"): Case("GET", lambda w: "/api/v1/relationships", everyone(200, anonymous=401)),
+    ("GET", "/api/v1/relationships"): Case(
+        "GET", lambda w: "/api/v1/relationships", everyone(200, anonymous=401)
+    ),
     ("GET", REL): Case("GET", rel_url(), everyone(200, anonymous=401, mallory=404)),
-    ("PATCH", REL): Case("PATCH", rel_url(), everyone(403, anonymous=401, ada=200, mallory=404, fay=404),
-                         data=lambda w: {"version": 1, "description": "Our shared workspace"}),
+    ("PATCH", REL): Case(
+        "PATCH",
+        rel_url(),
+        everyone(403, anonymous=401, ada=200, mallory=404, fay=404),
+        data=lambda w: {"version": 1, "description": "Our shared workspace"},
+    ),
     ("GET", REL + "/people"): Case("GET", rel_url("/people"), everyone(200, anonymous=401, mallory=404)),
-    ("GET", REL + "/sites"): Case("GET", rel_url("/sites"), everyone(200, anonymous=401, mallory=404, fay=404)),
+    ("GET", REL + "/sites"): Case(
+        "GET", rel_url("/sites"), everyone(200, anonymous=401, mallory=404, fay=404)
+    ),
     ("POST", REL + "/sites"): Case(
-        "POST", rel_url("/sites"), everyone(201, anonymous=401, val=403, vic=403, mallory=404, fay=404),
+        "POST",
+        rel_url("/sites"),
+        everyone(201, anonymous=401, val=403, vic=403, mallory=404, fay=404),
         data=lambda w: {"name": "New site", "country": "DE"},
     ),
     ("PATCH", REL + "/sites/{site_id}"): Case(
-        "PATCH", lambda w: f"/api/v1/relationships/{w.nw_ta.pk}/sites/{w.ta_site.pk}",
-        everyone(403, anonymous=401, carol=200, mallory=404, fay=404), data=lambda w: {"version": 1, "name": "HQ"},
+        "PATCH",
+        lambda w: f"/api/v1/relationships/{w.nw_ta.pk}/sites/{w.ta_site.pk}",
+        everyone(403, anonymous=401, carol=200, mallory=404, fay=404),
+        data=lambda w: {"version": 1, "name": "HQ"},
     ),
-    ("GET", REL + "/products"): Case("GET", rel_url("/products"), everyone(200, anonymous=401, mallory=404,
-                                                                           fay=404)),
+    ("GET", REL + "/products"): Case(
+        "GET", rel_url("/products"), everyone(200, anonymous=401, mallory=404, fay=404)
+    ),
     ("POST", REL + "/products"): Case(
-        "POST", rel_url("/products"), everyone(403, anonymous=401, ada=201, sam=201, mallory=404, fay=404),
+        "POST",
+        rel_url("/products"),
+        everyone(403, anonymous=401, ada=201, sam=201, mallory=404, fay=404),
         data=lambda w: {"code": "NW-NEW", "name": "New", "category": "3.2.1"},
     ),
     ("PATCH", REL + "/products/{product_id}"): Case(
-        "PATCH", lambda w: f"/api/v1/relationships/{w.nw_ta.pk}/products/{w.product.pk}",
+        "PATCH",
+        lambda w: f"/api/v1/relationships/{w.nw_ta.pk}/products/{w.product.pk}",
         everyone(403, anonymous=401, ada=200, sam=200, mallory=404, fay=404),
         data=lambda w: {"version": 1, "name": "Renamed"},
     ),
-    ("GET", REL + "/installed-base"): Case("GET", rel_url("/installed-base"),
-                                           everyone(200, anonymous=401, mallory=404, fay=404)),
+    ("GET", REL + "/installed-base"): Case(
+        "GET", rel_url("/installed-base"), everyone(200, anonymous=401, mallory=404, fay=404)
+    ),
 }
 
 
@@ -149,7 +190,9 @@ def test_every_route_is_classified() -> None:
             continue
         if name not in PAGES:
             unclassified.append(f"{name} ({pattern})")
-    assert not unclassified, "Classify these routes in tests/test_access_matrix.py: " + ", ".join(unclassified)
+    assert not unclassified, "Classify these routes in tests/test_access_matrix.py: " + ", ".join(
+        unclassified
+    )
 
 
 def test_every_api_operation_is_classified() -> None:
@@ -186,11 +229,18 @@ def test_admin_is_for_superusers_only(person: str, world: Any, as_user: Any) -> 
 
 
 @pytest.mark.parametrize("person", PEOPLE)
-@pytest.mark.parametrize("op", sorted(API), ids=lambda op: f"{op[0]} {op[1]}" if isinstance(op, tuple) else op)
+@pytest.mark.parametrize(
+    "op", sorted(API), ids=lambda op: f"{op[0]} {op[1]}" if isinstance(op, tuple) else op
+)
 def test_api_access(op: tuple[str, str], person: str, world: Any, as_user: Any) -> None:
     case = API[op]
     response = _request(as_user(world.people()[person]), case, world)
-    assert response.status_code == case.expect[person], (op, person, response.status_code, response.content[:300])
+    assert response.status_code == case.expect[person], (
+        op,
+        person,
+        response.status_code,
+        response.content[:300],
+    )
     if response.status_code >= 400:
         body = response.json()
         assert set(body) >= {"error", "fields"}

@@ -15,10 +15,17 @@ PRODUCTION = {
 
 
 def run_accord(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ACCORD_HTTPS"}}
+    drop = {"SECRET_KEY", "DEBUG", "ACCORD_HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in drop}
     clean |= {"ACCORD_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "accord.settings"} | env
-    return subprocess.run([sys.executable, "-m", "accord.cli", *args], env=clean, capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "accord.cli", *args],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:

@@ -34,26 +34,48 @@ def test_the_facilitator_sees_people_but_not_sites_or_installed_base(world: Any,
 
 
 def test_settings_form_saves_and_redirects(world: Any, as_user: Any) -> None:
-    response = as_user(world.ada).post("/r/northwind-telco-a/settings/", {
-        "version": 1, "status": "active", "time_zone": "Europe/Berlin", "item_prefix": "TLA", "description": "Hi"})
+    response = as_user(world.ada).post(
+        "/r/northwind-telco-a/settings/",
+        {
+            "version": 1,
+            "status": "active",
+            "time_zone": "Europe/Berlin",
+            "item_prefix": "TLA",
+            "description": "Hi",
+        },
+    )
     assert response.status_code == 302
     assert Relationship.objects.get(pk=world.nw_ta.pk).time_zone == "Europe/Berlin"
 
 
 def test_settings_form_rerenders_with_errors_next_to_the_field(world: Any, as_user: Any) -> None:
-    response = as_user(world.ada).post("/r/northwind-telco-a/settings/", {
-        "version": 1, "status": "active", "time_zone": "Europe/Berlin", "item_prefix": "no good", "description": ""})
+    response = as_user(world.ada).post(
+        "/r/northwind-telco-a/settings/",
+        {
+            "version": 1,
+            "status": "active",
+            "time_zone": "Europe/Berlin",
+            "item_prefix": "no good",
+            "description": "",
+        },
+    )
     assert response.status_code == 200
     assert "Use 2 to 8 capital letters" in response.content.decode()
     assert Relationship.objects.get(pk=world.nw_ta.pk).item_prefix == "TLA"
 
 
-def test_settings_form_from_a_stale_version_says_so_and_shows_the_current_values(world: Any, as_user: Any) -> None:
+def test_settings_form_from_a_stale_version_says_so_and_shows_the_current_values(
+    world: Any, as_user: Any
+) -> None:
     client = as_user(world.ada)
-    client.post("/r/northwind-telco-a/settings/", {"version": 1, "status": "active", "time_zone": "UTC",
-                                                   "item_prefix": "TLA", "description": "Ada's"})
-    response = client.post("/r/northwind-telco-a/settings/", {"version": 1, "status": "paused", "time_zone": "UTC",
-                                                              "item_prefix": "TLA", "description": "stale"})
+    client.post(
+        "/r/northwind-telco-a/settings/",
+        {"version": 1, "status": "active", "time_zone": "UTC", "item_prefix": "TLA", "description": "Ada's"},
+    )
+    response = client.post(
+        "/r/northwind-telco-a/settings/",
+        {"version": 1, "status": "paused", "time_zone": "UTC", "item_prefix": "TLA", "description": "stale"},
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "Someone else changed this record" in body and "Ada&#x27;s" in body
     assert Relationship.objects.get(pk=world.nw_ta.pk).description == "Ada's"
@@ -71,17 +93,22 @@ def test_viewer_gets_403_and_mallory_404_on_settings_post(world: Any, as_user: A
 
 
 def test_audit_trail_lists_changes_with_old_and_new(world: Any, as_user: Any) -> None:
-    as_user(world.ada).post("/r/northwind-telco-a/settings/", {
-        "version": 1, "status": "paused", "time_zone": "UTC", "item_prefix": "TLA", "description": ""})
+    as_user(world.ada).post(
+        "/r/northwind-telco-a/settings/",
+        {"version": 1, "status": "paused", "time_zone": "UTC", "item_prefix": "TLA", "description": ""},
+    )
     body = as_user(world.ada).get("/r/northwind-telco-a/audit/").content.decode()
     assert "relationship.updated" in body and "<del>active</del>" in body and "<ins>paused</ins>" in body
 
 
-def test_admin_invites_someone_and_the_email_goes_out(world: Any, as_user: Any,
-                                                      django_capture_on_commit_callbacks: Any) -> None:
+def test_admin_invites_someone_and_the_email_goes_out(
+    world: Any, as_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_user(world.ada).post("/parties/northwind/invite/", {
-            "email": "lena@northwind.example", "full_name": "Lena", "role": "editor"})
+        response = as_user(world.ada).post(
+            "/parties/northwind/invite/",
+            {"email": "lena@northwind.example", "full_name": "Lena", "role": "editor"},
+        )
     assert response.status_code == 302
     assert Invitation.objects.filter(email="lena@northwind.example", role="editor").exists()
     assert mail.outbox[0].to == ["lena@northwind.example"]
@@ -96,14 +123,18 @@ def test_invite_form_rerenders_on_bad_input(world: Any, as_user: Any) -> None:
 def test_admin_withdraws_an_invitation(world: Any, as_user: Any) -> None:
     as_user(world.ada).post("/parties/northwind/invite/", {"email": "x@northwind.example", "role": "viewer"})
     invitation = Invitation.objects.get()
-    assert as_user(world.ada).post(f"/parties/northwind/invitations/{invitation.pk}/revoke/").status_code == 302
+    assert (
+        as_user(world.ada).post(f"/parties/northwind/invitations/{invitation.pk}/revoke/").status_code == 302
+    )
     invitation.refresh_from_db()
     assert not invitation.is_open
 
 
 def test_admin_changes_a_role(world: Any, as_user: Any) -> None:
     membership = Membership.objects.get(user=world.val)
-    response = as_user(world.ada).post(f"/memberships/{membership.pk}/", {"role": "editor", "is_active": "on"})
+    response = as_user(world.ada).post(
+        f"/memberships/{membership.pk}/", {"role": "editor", "is_active": "on"}
+    )
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.role == "editor"
@@ -111,13 +142,17 @@ def test_admin_changes_a_role(world: Any, as_user: Any) -> None:
 
 def test_the_last_admin_cannot_demote_themself(world: Any, as_user: Any) -> None:
     membership = Membership.objects.get(user=world.ada)
-    response = as_user(world.ada).post(f"/memberships/{membership.pk}/", {"role": "viewer", "is_active": "on"})
+    response = as_user(world.ada).post(
+        f"/memberships/{membership.pk}/", {"role": "viewer", "is_active": "on"}
+    )
     assert response.status_code == 200 and "at least one admin" in response.content.decode()
 
 
 def test_admin_creates_a_customer_and_invites_its_admin(world: Any, as_user: Any) -> None:
-    response = as_user(world.ada).post("/parties/northwind/counterparts/new/", {
-        "name": "Telco C", "seat": "customer", "admin_email": "boss@telco-c.example", "time_zone": "UTC"})
+    response = as_user(world.ada).post(
+        "/parties/northwind/counterparts/new/",
+        {"name": "Telco C", "seat": "customer", "admin_email": "boss@telco-c.example", "time_zone": "UTC"},
+    )
     rel = Relationship.objects.get(customer__name="Telco C")
     assert response["Location"] == f"/r/{rel.slug}/"
     assert Invitation.objects.get(email="boss@telco-c.example").role == "admin"
@@ -125,13 +160,23 @@ def test_admin_creates_a_customer_and_invites_its_admin(world: Any, as_user: Any
 
 def test_editor_adds_and_edits_a_site(world: Any, as_user: Any) -> None:
     client = as_user(world.carol)
-    response = client.post("/parties/telco-a/sites/new/", {"name": "Hamburg POP", "kind": "customer",
-                                                           "country": "de", "time_zone": "Europe/Berlin"})
+    response = client.post(
+        "/parties/telco-a/sites/new/",
+        {"name": "Hamburg POP", "kind": "customer", "country": "de", "time_zone": "Europe/Berlin"},
+    )
     assert response.status_code == 302
     site = Site.objects.get(name="Hamburg POP")
     assert site.country == "DE"
-    response = client.post(f"/sites/{site.pk}/", {"version": 1, "name": "Hamburg metro POP", "kind": "customer",
-                                                  "country": "DE", "time_zone": "Europe/Berlin"})
+    response = client.post(
+        f"/sites/{site.pk}/",
+        {
+            "version": 1,
+            "name": "Hamburg metro POP",
+            "kind": "customer",
+            "country": "DE",
+            "time_zone": "Europe/Berlin",
+        },
+    )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(verb="site.updated", party=world.telco_a).exists()
 
@@ -142,8 +187,10 @@ def test_site_form_rerenders_with_missing_fields(world: Any, as_user: Any) -> No
 
 
 def test_supplier_editor_adds_a_product(world: Any, as_user: Any) -> None:
-    response = as_user(world.sam).post("/parties/northwind/products/new/", {
-        "code": "NW-R550", "name": "R550 router", "category": world.category.pk, "is_active": "on"})
+    response = as_user(world.sam).post(
+        "/parties/northwind/products/new/",
+        {"code": "NW-R550", "name": "R550 router", "category": world.category.pk, "is_active": "on"},
+    )
     assert response.status_code == 302
     assert world.northwind.products.filter(code="NW-R550").exists()
 
@@ -159,6 +206,8 @@ def test_party_audit_is_for_its_admins(world: Any, as_user: Any) -> None:
 
 
 def test_the_guest_invite_form_posts_an_invitation(world: Any, as_user: Any) -> None:
-    response = as_user(world.ada).post("/r/northwind-telco-a/facilitators/invite/", {"email": "f2@example.org"})
+    response = as_user(world.ada).post(
+        "/r/northwind-telco-a/facilitators/invite/", {"email": "f2@example.org"}
+    )
     assert response.status_code == 302
     assert Invitation.objects.get(email="f2@example.org").guest_of == world.nw_ta
