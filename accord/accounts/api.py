@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from accord.api.errors import responses
+from accord.lib.types import AuthedRequest
 from accord.parties.models import Guest, Membership
 
 router = Router(tags=["me"])
@@ -31,7 +31,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=responses({200: MeOut}), summary="Who am I")
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: AuthedRequest) -> dict[str, object]:
     user = request.user
     memberships = Membership.objects.filter(user=user, is_active=True).select_related("party")
     return {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accord.accounts import forms, services
 from accord.accounts.models import ApiToken
 from accord.lib.forms import add_service_error
+from accord.lib.types import AuthedRequest
 from accord.parties import services as party_services
 
 
@@ -44,13 +47,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
-    def form_valid(self, form: forms.PasswordChangeForm) -> HttpResponse:
+    def form_valid(self, form: Any) -> HttpResponse:
         messages.success(self.request, _("Your password was changed."))
         return super().form_valid(form)
 
 
 @require_http_methods(["GET", "POST"])
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation(request: AuthedRequest, token: str) -> HttpResponse:
     """Accept an invitation: a new person chooses a password; a signed-in one just joins."""
     found = party_services.invitation_from_token(token)
     if found is None:
@@ -89,7 +92,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = forms.ProfileForm(
         request.POST or None,
@@ -103,7 +106,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def _profile_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     *,
     form: forms.ProfileForm,
     token_form: forms.TokenForm,
@@ -124,7 +127,7 @@ def _profile_page(
     )
 
 
-def _profile_form(request: HttpRequest) -> forms.ProfileForm:
+def _profile_form(request: AuthedRequest) -> forms.ProfileForm:
     user = request.user
     return forms.ProfileForm(
         initial={"full_name": user.full_name, "job_title": user.job_title, "time_zone": user.time_zone}
@@ -133,7 +136,7 @@ def _profile_form(request: HttpRequest) -> forms.ProfileForm:
 
 @require_POST
 @login_required
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedRequest) -> HttpResponse:
     token_form = forms.TokenForm(request.POST)
     if not token_form.is_valid():
         return _profile_page(request, form=_profile_form(request), token_form=token_form, status=400)
@@ -144,7 +147,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(user=request.user, pk=pk).first()
     if token is None:
         raise Http404

@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema
 from pydantic import Field
 
 from accord.api.errors import responses
 from accord.api.serialize import serializer
+from accord.lib.types import AuthedRequest
 from accord.parties import selectors, services
 from accord.parties.access import relationship_for_user
 from accord.parties.models import ProductCategory, Relationship, RelationshipStatus, SiteKind
@@ -158,12 +159,12 @@ def _relationship_current(rel: Relationship) -> dict[str, Any]:
 @router.get(
     "/relationships", response=responses({200: list[RelationshipOut]}), summary="Relationships I can see"
 )
-def list_relationships(request: HttpRequest) -> list[dict[str, Any]]:
+def list_relationships(request: AuthedRequest) -> list[dict[str, Any]]:
     return [_relationship(row.access.relationship, row.access) for row in selectors.home_rows(request.user)]
 
 
 @router.get("/relationships/{rel_id}", response=responses({200: RelationshipOut}), summary="One relationship")
-def get_relationship(request: HttpRequest, rel_id: int) -> dict[str, Any]:
+def get_relationship(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
     access = relationship_for_user(request.user, pk=rel_id, allow_guest=True)
     return _relationship(access.relationship, access)
 
@@ -173,7 +174,7 @@ def get_relationship(request: HttpRequest, rel_id: int) -> dict[str, Any]:
     response=responses({200: RelationshipOut}, write=True, conflict=True),
     summary="Change a relationship's settings (its admins)",
 )
-def patch_relationship(request: HttpRequest, rel_id: int, payload: RelationshipPatch) -> dict[str, Any]:
+def patch_relationship(request: AuthedRequest, rel_id: int, payload: RelationshipPatch) -> dict[str, Any]:
     access = relationship_for_user(request.user, pk=rel_id, admin=True)
     values = payload.dict(exclude_unset=True, exclude_none=True)
     version = values.pop("version")
@@ -198,7 +199,7 @@ def _person(m: Any, role: str) -> dict[str, Any]:
     response=responses({200: PeopleOut}),
     summary="Both sides' people and the facilitators",
 )
-def people(request: HttpRequest, rel_id: int) -> dict[str, Any]:
+def people(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
     rel = relationship_for_user(request.user, pk=rel_id, allow_guest=True).relationship
     return {
         "supplier": [_person(m, m.role) for m in selectors.members_of(rel.supplier)],
@@ -210,7 +211,7 @@ def people(request: HttpRequest, rel_id: int) -> dict[str, Any]:
 @router.get(
     "/relationships/{rel_id}/sites", response=responses({200: list[SiteOut]}), summary="Both sides' sites"
 )
-def list_sites(request: HttpRequest, rel_id: int) -> Any:
+def list_sites(request: AuthedRequest, rel_id: int) -> Any:
     return selectors.sites_in(relationship_for_user(request.user, pk=rel_id).relationship)
 
 
@@ -219,8 +220,9 @@ def list_sites(request: HttpRequest, rel_id: int) -> Any:
     response=responses({201: SiteOut}, write=True),
     summary="Add a site of my own party",
 )
-def create_site(request: HttpRequest, rel_id: int, payload: SiteIn) -> Any:
+def create_site(request: AuthedRequest, rel_id: int, payload: SiteIn) -> Any:
     access = relationship_for_user(request.user, pk=rel_id, write=True)
+    assert access.party is not None  # writers are members, never guests
     return 201, services.create_site(actor=request.user, party=access.party, **payload.dict())
 
 
@@ -229,7 +231,7 @@ def create_site(request: HttpRequest, rel_id: int, payload: SiteIn) -> Any:
     response=responses({200: SiteOut}, write=True, conflict=True),
     summary="Change a site of my party",
 )
-def patch_site(request: HttpRequest, rel_id: int, site_id: int, payload: SitePatch) -> Any:
+def patch_site(request: AuthedRequest, rel_id: int, site_id: int, payload: SitePatch) -> Any:
     access = relationship_for_user(request.user, pk=rel_id, write=True)
     site = selectors.sites_in(access.relationship).filter(pk=site_id).first()
     if site is None:
@@ -259,7 +261,7 @@ def _site_current(site: Any) -> dict[str, Any]:
     response=responses({200: list[ProductOut]}),
     summary="The supplier's product catalog",
 )
-def list_products(request: HttpRequest, rel_id: int) -> Any:
+def list_products(request: AuthedRequest, rel_id: int) -> Any:
     return selectors.products_of(relationship_for_user(request.user, pk=rel_id).relationship.supplier)
 
 
@@ -270,7 +272,7 @@ def _category(code: str) -> ProductCategory:
     return category
 
 
-def _supplier_writer(request: HttpRequest, rel_id: int) -> Any:
+def _supplier_writer(request: AuthedRequest, rel_id: int) -> Any:
     access = relationship_for_user(request.user, pk=rel_id, write=True)
     if access.side != "supplier":
         raise PermissionDenied("Only the supplier keeps its product catalog.")
@@ -282,7 +284,7 @@ def _supplier_writer(request: HttpRequest, rel_id: int) -> Any:
     response=responses({201: ProductOut}, write=True),
     summary="Add a product to the supplier's catalog (supplier editors)",
 )
-def create_product(request: HttpRequest, rel_id: int, payload: ProductIn) -> Any:
+def create_product(request: AuthedRequest, rel_id: int, payload: ProductIn) -> Any:
     access = _supplier_writer(request, rel_id)
     values = payload.dict()
     values["category"] = _category(values["category"])
@@ -294,7 +296,7 @@ def create_product(request: HttpRequest, rel_id: int, payload: ProductIn) -> Any
     response=responses({200: ProductOut}, write=True, conflict=True),
     summary="Change a product",
 )
-def patch_product(request: HttpRequest, rel_id: int, product_id: int, payload: ProductPatch) -> Any:
+def patch_product(request: AuthedRequest, rel_id: int, product_id: int, payload: ProductPatch) -> Any:
     access = _supplier_writer(request, rel_id)
     product = selectors.products_of(access.party).filter(pk=product_id).first()
     if product is None:
@@ -326,7 +328,7 @@ def _product_current(product: Any) -> dict[str, Any]:
     response=responses({200: list[InstalledOut]}),
     summary="Units in service at the customer's sites",
 )
-def installed_base(request: HttpRequest, rel_id: int) -> list[dict[str, Any]]:
+def installed_base(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
     rel = relationship_for_user(request.user, pk=rel_id).relationship
     return [
         {

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -72,10 +70,6 @@ class ProductForm(StyledModelForm):
         model = Product
         fields = ["code", "name", "category", "description", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = ProductCategory.objects.all()
 
 
 class CounterpartForm(StyledForm):

@@ -3,17 +3,21 @@ service, render)."""
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import ModelForm
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
+from accord.lib.types import AuthedRequest
 from accord.parties import selectors, services
 from accord.parties.access import (
     membership_for_admin,
@@ -33,17 +37,19 @@ from accord.parties.forms import (
 )
 from accord.parties.models import Invitation
 
+F = TypeVar("F", bound=ModelForm)
+
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     rows = selectors.home_rows(request.user)
     return render(request, "parties/home.html", {"rows": rows})
 
 
 @require_GET
 @login_required
-def relationship_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def relationship_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug, allow_guest=True)
     rel = access.relationship
     context = {
@@ -64,7 +70,7 @@ def relationship_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def relationship_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def relationship_settings(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug, admin=True)
     rel = access.relationship
     form = RelationshipSettingsForm(request.POST or None, instance=rel, initial={"version": rel.version})
@@ -84,16 +90,16 @@ def relationship_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "parties/relationship_settings.html", {"access": access, "rel": rel, "form": form})
 
 
-def _rebound(form_class: type, current: object, stale_form: object) -> object:
+def _rebound(form_class: type[F], current: Any, stale_form: F) -> F:
     """A fresh form on the current record that keeps the stale form's error messages."""
-    fresh = form_class(instance=current, initial={"version": current.version})  # type: ignore[attr-defined]
-    fresh._errors = stale_form._errors  # type: ignore[attr-defined]
+    fresh = form_class(instance=current, initial={"version": current.version})
+    setattr(fresh, "_errors", stale_form.errors)  # noqa: B010 (keep the messages on the unbound form)
     return fresh
 
 
 @require_POST
 @login_required
-def relationship_invite_guest(request: HttpRequest, slug: str) -> HttpResponse:
+def relationship_invite_guest(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug, admin=True)
     form = GuestInviteForm(request.POST)
     if form.is_valid():
@@ -105,13 +111,13 @@ def relationship_invite_guest(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
             return redirect("parties:relationship", slug=slug)
     for error in form.errors.values():
-        messages.error(request, " ".join(error))
+        messages.error(request, " ".join(str(e) for e in error))
     return redirect("parties:relationship", slug=slug)
 
 
 @require_GET
 @login_required
-def relationship_audit(request: HttpRequest, slug: str) -> HttpResponse:
+def relationship_audit(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug, admin=True)
     page = Paginator(selectors.audit_trail(relationship=access.relationship), 50).get_page(
         request.GET.get("page")
@@ -125,7 +131,7 @@ def relationship_audit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def party_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def party_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     viewer = party_for_user(request.user, slug=slug)
     party = viewer.party
     context = {
@@ -143,7 +149,7 @@ def party_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def party_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def party_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     viewer = party_for_user(request.user, slug=slug, admin=True)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +175,7 @@ def party_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     viewer = party_for_user(request.user, slug=slug, admin=True)
     invitation = Invitation.objects.filter(party=viewer.party, pk=pk).first()
     if invitation is None:
@@ -181,7 +187,7 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     membership, viewer = membership_for_admin(request.user, pk=pk)
     form = MembershipForm(request.POST or None, instance=membership)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +213,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def counterpart_create(request: HttpRequest, slug: str) -> HttpResponse:
+def counterpart_create(request: AuthedRequest, slug: str) -> HttpResponse:
     viewer = party_for_user(request.user, slug=slug, admin=True)
     form = CounterpartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -238,7 +244,7 @@ def counterpart_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def party_audit(request: HttpRequest, slug: str) -> HttpResponse:
+def party_audit(request: AuthedRequest, slug: str) -> HttpResponse:
     viewer = party_for_user(request.user, slug=slug, admin=True)
     page = Paginator(selectors.audit_trail(party=viewer.party), 50).get_page(request.GET.get("page"))
     return render(
@@ -247,7 +253,7 @@ def party_audit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _record_form_page(
-    request: HttpRequest, *, form: object, party: object, title: str, back: str
+    request: AuthedRequest, *, form: object, party: object, title: str, back: str
 ) -> HttpResponse:
     return render(
         request,
@@ -258,7 +264,7 @@ def _record_form_page(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def site_create(request: HttpRequest, slug: str) -> HttpResponse:
+def site_create(request: AuthedRequest, slug: str) -> HttpResponse:
     viewer = party_for_user(request.user, slug=slug, write=True)
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -276,7 +282,7 @@ def site_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def site_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     site, viewer = site_for_user(request.user, pk=pk, write=True)
     form = SiteForm(request.POST or None, instance=site, initial={"version": site.version})
     if request.method == "POST" and form.is_valid():
@@ -297,7 +303,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def product_create(request: HttpRequest, slug: str) -> HttpResponse:
+def product_create(request: AuthedRequest, slug: str) -> HttpResponse:
     viewer = party_for_user(request.user, slug=slug, write=True)
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -315,7 +321,7 @@ def product_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def product_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     product, viewer = product_for_user(request.user, pk=pk, write=True)
     form = ProductForm(request.POST or None, instance=product, initial={"version": product.version})
     if request.method == "POST" and form.is_valid():

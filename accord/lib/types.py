@@ -1,0 +1,16 @@
+"""Types shared by views and API operations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from accord.accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind ``login_required`` or API authentication: ``user`` is a signed-in person."""
+
+    user: User
