@@ -98,7 +98,7 @@ PAGES: dict[str, Case] = {
     ),
     "accounts:profile": Case("GET", lambda w: "/accounts/profile/", everyone(200)),
     "accounts:token_create": Case(
-        "POST", lambda w: "/accounts/profile/tokens/", everyone(200), data=lambda w: {"name": "script"}
+        "POST", lambda w: "/accounts/profile/tokens/", everyone(302), data=lambda w: {"name": "script"}
     ),
     "accounts:token_revoke": Case("POST", lambda w: "/accounts/profile/tokens/999/revoke/", everyone(404)),
 }

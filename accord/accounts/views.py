@@ -21,6 +21,8 @@ from accord.lib.forms import add_service_error
 from accord.lib.types import AuthedRequest
 from accord.parties import services as party_services
 
+NEW_TOKEN_KEY = "accord.new_api_token"
+
 
 class SignInView(auth_views.LoginView):
     form_class = forms.SignInForm
@@ -102,7 +104,9 @@ def profile(request: AuthedRequest) -> HttpResponse:
         services.update_profile(user=user, **form.cleaned_data)
         messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
-    return _profile_page(request, form=form, token_form=forms.TokenForm())
+    return _profile_page(
+        request, form=form, token_form=forms.TokenForm(), new_token=request.session.pop(NEW_TOKEN_KEY, "")
+    )
 
 
 def _profile_page(
@@ -141,8 +145,9 @@ def token_create(request: AuthedRequest) -> HttpResponse:
     if not token_form.is_valid():
         return _profile_page(request, form=_profile_form(request), token_form=token_form, status=400)
     _token, raw = services.create_api_token(user=request.user, name=token_form.cleaned_data["name"])
-    # Shown once, on this response only; only its hash is kept.
-    return _profile_page(request, form=_profile_form(request), token_form=forms.TokenForm(), new_token=raw)
+    # Shown once, on the next page only (then dropped from the session); only its hash is kept.
+    request.session[NEW_TOKEN_KEY] = raw
+    return redirect("accounts:profile")
 
 
 @require_POST

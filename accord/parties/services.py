@@ -414,6 +414,10 @@ def _save_changes(
 
 @transaction.atomic
 def create_site(*, actor: User | None, party: Party, **values: Any) -> Site:
+    if Site.objects.filter(party=party, name=values.get("name", "")).exists():
+        raise ValidationError(
+            {"name": _("%(party)s already has a site of this name.") % {"party": party.name}}
+        )
     values["country"] = values.get("country", "").upper()
     return _save_new(
         Site(party=party, **values), actor=actor, party=party, verb="site.created", fields=SITE_FIELDS
@@ -437,6 +441,8 @@ def update_site(*, actor: User, site: Site, version: int, **values: Any) -> Site
 
 @transaction.atomic
 def create_product(*, actor: User | None, supplier: Party, **values: Any) -> Product:
+    if Product.objects.filter(supplier=supplier, code=values.get("code", "")).exists():
+        raise ValidationError({"code": _("This product code is already in your catalog.")})
     return _save_new(
         Product(supplier=supplier, **values),
         actor=actor,

@@ -7,7 +7,7 @@ from accord.accounts.models import ApiToken, hash_token
 
 
 def create_token(client: Any, name: str = "import script") -> str:
-    body = client.post("/accounts/profile/tokens/", {"name": name}).content.decode()
+    body = client.post("/accounts/profile/tokens/", {"name": name}, follow=True).content.decode()
     match = re.search(r'class="token-once mt-2">(acc_[^<]+)<', body)
     assert match, "the new token is shown once on the page"
     return match.group(1)
