@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_tasks",
     "django_tasks_db",
+    "django_countries",
     "accord.accounts",
     "accord.parties",
     "accord.audit",

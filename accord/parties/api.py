@@ -68,9 +68,13 @@ class SiteOut(Schema):
     name: str
     kind: str
     address: str
-    country: str
+    country: str = Field(description="ISO 3166 alpha-2 code")
     time_zone: str
     version: int
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str:
+        return str(obj.country)
 
 
 class SiteIn(Schema):
@@ -250,7 +254,7 @@ def _site_current(site: Any) -> dict[str, Any]:
         "name": site.name,
         "kind": site.kind,
         "address": site.address,
-        "country": site.country,
+        "country": str(site.country),
         "time_zone": site.time_zone,
         "version": site.version,
     }

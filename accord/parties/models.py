@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -48,7 +49,7 @@ class PartyQuerySet(models.QuerySet["Party"]):
 class Party(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=50, unique=True)
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. DE."))
+    country = CountryField(_("country"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = PartyQuerySet.as_manager()
@@ -170,7 +171,7 @@ class Site(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=SiteKind, default=SiteKind.ORGANIZATION)
     address = models.TextField(_("address"), blank=True)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code, e.g. DE."))
+    country = CountryField(_("country"))
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )

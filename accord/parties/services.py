@@ -418,7 +418,7 @@ def create_site(*, actor: User | None, party: Party, **values: Any) -> Site:
         raise ValidationError(
             {"name": _("%(party)s already has a site of this name.") % {"party": party.name}}
         )
-    values["country"] = values.get("country", "").upper()
+    values["country"] = str(values.get("country", "")).upper()
     return _save_new(
         Site(party=party, **values), actor=actor, party=party, verb="site.created", fields=SITE_FIELDS
     )
@@ -427,7 +427,7 @@ def create_site(*, actor: User | None, party: Party, **values: Any) -> Site:
 @transaction.atomic
 def update_site(*, actor: User, site: Site, version: int, **values: Any) -> Site:
     if "country" in values:
-        values["country"] = values["country"].upper()
+        values["country"] = str(values["country"]).upper()
     return _save_changes(
         site,
         actor=actor,

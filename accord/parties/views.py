@@ -20,6 +20,7 @@ from accord.lib.forms import add_service_error
 from accord.lib.types import AuthedRequest
 from accord.parties import selectors, services
 from accord.parties.access import (
+    RelationshipAccess,
     membership_for_admin,
     party_for_user,
     product_for_user,
@@ -51,6 +52,12 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 def relationship_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug, allow_guest=True)
+    return _relationship_page(request, access)
+
+
+def _relationship_page(
+    request: AuthedRequest, access: RelationshipAccess, guest_form: GuestInviteForm | None = None
+) -> HttpResponse:
     rel = access.relationship
     context = {
         "access": access,
@@ -63,9 +70,9 @@ def relationship_detail(request: AuthedRequest, slug: str) -> HttpResponse:
         context |= {
             "sites": selectors.sites_in(rel),
             "installed": selectors.installed_base_in(rel),
-            "guest_form": GuestInviteForm() if access.is_admin else None,
+            "guest_form": guest_form or (GuestInviteForm() if access.is_admin else None),
         }
-    return render(request, "parties/relationship.html", context)
+    return render(request, "parties/relationship.html", context, status=400 if guest_form else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,9 +117,7 @@ def relationship_invite_guest(request: AuthedRequest, slug: str) -> HttpResponse
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
             return redirect("parties:relationship", slug=slug)
-    for error in form.errors.values():
-        messages.error(request, " ".join(str(e) for e in error))
-    return redirect("parties:relationship", slug=slug)
+    return _relationship_page(request, access, guest_form=form)
 
 
 @require_GET

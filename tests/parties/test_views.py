@@ -162,7 +162,7 @@ def test_editor_adds_and_edits_a_site(world: Any, as_user: Any) -> None:
     client = as_user(world.carol)
     response = client.post(
         "/parties/telco-a/sites/new/",
-        {"name": "Hamburg POP", "kind": "customer", "country": "de", "time_zone": "Europe/Berlin"},
+        {"name": "Hamburg POP", "kind": "customer", "country": "DE", "time_zone": "Europe/Berlin"},
     )
     assert response.status_code == 302
     site = Site.objects.get(name="Hamburg POP")
@@ -211,3 +211,25 @@ def test_the_guest_invite_form_posts_an_invitation(world: Any, as_user: Any) -> 
     )
     assert response.status_code == 302
     assert Invitation.objects.get(email="f2@example.org").guest_of == world.nw_ta
+
+
+def test_a_bad_facilitator_address_rerenders_the_page_with_the_error_and_the_input(
+    world: Any, as_user: Any
+) -> None:
+    response = as_user(world.ada).post(
+        "/r/northwind-telco-a/facilitators/invite/", {"email": "not-an-address"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert '<details class="mt-2" open>' in body and 'value="not-an-address"' in body
+    assert "valid email" in body.lower()
+    assert not Invitation.objects.exists()
+
+
+def test_a_site_country_must_be_a_real_country(world: Any, as_user: Any) -> None:
+    response = as_user(world.carol).post(
+        "/parties/telco-a/sites/new/",
+        {"name": "Somewhere", "kind": "customer", "country": "Germany", "time_zone": "UTC"},
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Site.objects.filter(name="Somewhere").exists()
