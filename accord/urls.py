@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.decorators.http import require_GET
 
 from accord.api.main import api
 
 
+@require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for load balancers and `accord demo`: no database, no session."""
     return HttpResponse("ok", content_type="text/plain")

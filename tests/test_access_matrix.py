@@ -255,3 +255,12 @@ def test_mallory_sees_nothing_of_telco_a_anywhere(world: Any, as_user: Any) -> N
         body = client.get(case.url(world)).content.decode()
         for secret in ("Telco A", "telco-a", "Carol", "Munich core"):
             assert secret not in body, (case.url(world), secret)
+
+
+# Django's reset-confirm view answers an invalid link with its "link no longer works" page whatever the
+# method (it changes nothing); every other page refuses methods it does not serve.
+@pytest.mark.parametrize("name", sorted(set(PAGES) - {"accounts:password_reset_confirm"}))
+def test_every_page_refuses_a_method_it_does_not_serve(name: str, world: Any, as_user: Any) -> None:
+    person = None if name == "accounts:login" else world.ada  # the sign-in page sends signed-in people home
+    response = as_user(person).put(PAGES[name].url(world))
+    assert response.status_code == 405, name

@@ -22,15 +22,18 @@ from accord.lib.types import AuthedRequest
 from accord.parties import services as party_services
 
 NEW_TOKEN_KEY = "accord.new_api_token"
+FORM_METHODS = ["get", "post", "head", "options"]
 
 
 class SignInView(auth_views.LoginView):
+    http_method_names = FORM_METHODS
     form_class = forms.SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    http_method_names = FORM_METHODS
     form_class = forms.PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "email/password_reset.txt"
@@ -39,12 +42,14 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    http_method_names = FORM_METHODS
     form_class = forms.SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    http_method_names = FORM_METHODS
     form_class = forms.PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
