@@ -14,7 +14,16 @@ from accord.parties.forms import TIME_ZONE_CHOICES
 
 
 def _client_ip(request: Any) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address; behind a trusted proxy, the address that proxy appended last to
+    X-Forwarded-For (earlier entries are whatever the client claimed)."""
+    from django.conf import settings
+
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        return forwarded.split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR")
 
 
 class SignInForm(auth_forms.AuthenticationForm):

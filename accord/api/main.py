@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -57,18 +58,18 @@ def _fields_from_ninja(exc: NinjaValidationError) -> dict[str, list[str]]:
 
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return api.create_response(request, body("Invalid input.", _fields_from_ninja(exc)), status=400)
+    return api.create_response(request, body(_("Invalid input."), _fields_from_ninja(exc)), status=400)
 
 
 @api.exception_handler(DjangoValidationError)
 def _rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, body("Invalid input.", fields), status=400)
+    return api.create_response(request, body(_("Invalid input."), fields), status=400)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = api.create_response(request, body("Authentication required."), status=401)
+    response = api.create_response(request, body(_("Authentication required.")), status=401)
     response["WWW-Authenticate"] = 'Bearer realm="accord"'
     return response
 
@@ -80,12 +81,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, body("Not found."), status=404)
+    return api.create_response(request, body(_("Not found.")), status=404)
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, body(str(exc) or "Not allowed."), status=403)
+    return api.create_response(request, body(str(exc) or _("Not allowed.")), status=403)
 
 
 @api.exception_handler(Conflict)

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accord.parties.models import (
     WRITE_ROLES,
@@ -30,7 +31,7 @@ ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 
 def _not_found() -> Http404:
-    return Http404("Not found.")
+    return Http404(_("Not found."))
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,9 @@ def visible_party_ids(user: Any) -> set[int]:
 
 def _check(role: str, *, write: bool, admin: bool) -> None:
     if admin and role != Role.ADMIN:
-        raise PermissionDenied("Only an admin of this party may do that.")
+        raise PermissionDenied(_("Only an admin of this party may do that."))
     if write and role not in WRITE_ROLES:
-        raise PermissionDenied("Your role may read but not change this.")
+        raise PermissionDenied(_("Your role may read but not change this."))
 
 
 def access_from(
@@ -168,7 +169,7 @@ def relationship_for_user(
     if access is None:
         raise _not_found()
     if access.is_guest and (write or admin):
-        raise PermissionDenied("A facilitator may read but not change this.")
+        raise PermissionDenied(_("A facilitator may read but not change this."))
     _check(access.role, write=write, admin=admin)
     return access
 
@@ -182,7 +183,7 @@ def party_for_user(user: Any, *, slug: str, write: bool = False, admin: bool = F
         raise _not_found()
     role = member_roles(user).get(party.pk)
     if role is None and (write or admin):
-        raise PermissionDenied("Only members of this party may change it.")
+        raise PermissionDenied(_("Only members of this party may change it."))
     if role is not None:
         _check(role, write=write, admin=admin)
     return PartyAccess(party, user, role)

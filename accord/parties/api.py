@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -241,7 +242,7 @@ def patch_site(request: AuthedRequest, rel_id: int, site_id: int, payload: SiteP
     if site is None:
         raise Http404
     if site.party_id != access.party.pk:  # type: ignore[union-attr]
-        raise PermissionDenied("Only the site's own party may change it.")
+        raise PermissionDenied(_("Only the site's own party may change it."))
     values = payload.dict(exclude_unset=True, exclude_none=True)
     return services.update_site(actor=request.user, site=site, version=values.pop("version"), **values)
 
@@ -272,14 +273,16 @@ def list_products(request: AuthedRequest, rel_id: int) -> Any:
 def _category(code: str) -> ProductCategory:
     category = ProductCategory.objects.filter(code=code).first()
     if category is None:
-        raise ValidationError({"category": [f"Unknown TL 9000 product category {code!r}."]})
+        raise ValidationError(
+            {"category": [_("Unknown TL 9000 product category %(code)s.") % {"code": code}]}
+        )
     return category
 
 
 def _supplier_writer(request: AuthedRequest, rel_id: int) -> Any:
     access = relationship_for_user(request.user, pk=rel_id, write=True)
     if access.side != "supplier":
-        raise PermissionDenied("Only the supplier keeps its product catalog.")
+        raise PermissionDenied(_("Only the supplier keeps its product catalog."))
     return access
 
 

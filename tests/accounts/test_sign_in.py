@@ -85,3 +85,24 @@ def test_password_change_checks_the_old_password(world: Any, as_user: Any) -> No
     assert ok.status_code == 302
     world.sam.refresh_from_db()
     assert world.sam.check_password("x-Strong-pass-9")
+
+
+def test_behind_a_trusted_proxy_failures_count_against_the_forwarded_client(
+    world: Any, client: Any, settings: Any
+) -> None:
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client.post(
+        "/accounts/login/",
+        {"username": "ada@northwind.example", "password": "wrong"},
+        headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.9"},
+    )
+    assert LoginFailure.objects.get().ip == "203.0.113.9"
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(world: Any, client: Any) -> None:
+    client.post(
+        "/accounts/login/",
+        {"username": "ada@northwind.example", "password": "wrong"},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    assert LoginFailure.objects.get().ip == "127.0.0.1"
