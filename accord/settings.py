@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accord.accounts",
     "accord.parties",
     "accord.audit",
+    "accord.register",
     "accord.operations",
     "accord.system",
 ]

@@ -209,3 +209,40 @@ def membership_for_admin(user: Any, *, pk: int) -> tuple[Membership, PartyAccess
     if membership is None:
         raise _not_found()
     return membership, party_for_user(user, slug=membership.party.slug, admin=True)
+
+
+def action_item_for_user(
+    user: Any, *, slug: str | None = None, pk: int | None = None, number: int, write: bool = False
+) -> tuple[Any, RelationshipAccess]:
+    """An action item by its number in a relationship (by slug or id), if the viewer's side may see it.
+
+    Private items of the other side give the same 404 as missing ones.
+    """
+    from accord.register.models import ActionItem
+
+    access = relationship_for_user(user, slug=slug, pk=pk, write=write)
+    item = (
+        ActionItem.objects.filter(relationship=access.relationship, number=number)
+        .visible_to_party(access.party.pk if access.party else None)
+        .select_related("relationship", "owner", "requested_by", "task_force", "private_party")
+        .first()
+    )
+    if item is None:
+        raise _not_found()
+    return item, access
+
+
+def task_force_for_user(
+    user: Any, *, slug: str | None = None, pk: int | None = None, task_force_id: int, write: bool = False
+) -> tuple[Any, RelationshipAccess]:
+    from accord.register.models import TaskForce
+
+    access = relationship_for_user(user, slug=slug, pk=pk, write=write)
+    task_force = (
+        TaskForce.objects.filter(relationship=access.relationship, pk=task_force_id)
+        .select_related("lead")
+        .first()
+    )
+    if task_force is None:
+        raise _not_found()
+    return task_force, access

@@ -1,0 +1,291 @@
+"""The action item register: every source of action items feeds one register per relationship."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accord.parties.models import Party, Relationship
+
+
+class OwnerSide(models.TextChoices):
+    SUPPLIER = "supplier", _("Supplier")
+    CUSTOMER = "customer", _("Customer")
+    JOINT = "joint", _("Joint")
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    VERIFIED = "verified", _("Verified")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+CLOSED_STATUSES = (Status.DONE, Status.VERIFIED, Status.CANCELLED)
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+PRIORITY_RANK = {Priority.LOW: 1, Priority.MEDIUM: 2, Priority.HIGH: 3, Priority.CRITICAL: 4}
+
+
+class Visibility(models.TextChoices):
+    SHARED = "shared", _("Shared with both sides")
+    PRIVATE = "private", _("Private to our side")
+
+
+class SourceKind(models.TextChoices):
+    """Where an item came from. Later capabilities add their kinds (and a link to the record)."""
+
+    MANUAL = "manual", _("Entered by hand")
+    IMPORT = "import", _("Imported register")
+    MEETING = "meeting", _("Meeting agenda item")
+    FEEDBACK = "feedback", _("Site-visit feedback")
+    GAP = "gap", _("Expectation gap")
+    REPORT = "report", _("Report issue")
+
+
+class TaskForceStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class TaskForce(models.Model):
+    """A named group of people from both sides that works a set of action items."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="task_forces")
+    name = models.CharField(_("name"), max_length=200)
+    charter = models.TextField(_("charter"), blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="task_forces", verbose_name=_("members")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TaskForceStatus, default=TaskForceStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["status", "name"]
+        constraints = [models.UniqueConstraint(fields=["relationship", "name"], name="taskforce_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemSequence(models.Model):
+    """The last number given in a relationship's register; numbers are never reused."""
+
+    relationship = models.OneToOneField(
+        Relationship, on_delete=models.CASCADE, primary_key=True, related_name="item_sequence"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.relationship_id}: {self.last_number}"
+
+
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    def open(self) -> ActionItemQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: date) -> ActionItemQuerySet:
+        return self.open().filter(due_date__lt=today)
+
+    def visible_to_party(self, party_id: int | None) -> ActionItemQuerySet:
+        """Shared items, plus the private ones of ``party_id``'s side."""
+        if party_id is None:
+            return self.filter(visibility=Visibility.SHARED)
+        return self.filter(Q(visibility=Visibility.SHARED) | Q(private_party_id=party_id))
+
+
+class ActionItem(models.Model):
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="action_items")
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    owner_side = models.CharField(
+        _("owner side"), max_length=10, choices=OwnerSide, default=OwnerSide.SUPPLIER
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_items",
+        verbose_name=_("owner"),
+    )
+    task_force = models.ForeignKey(
+        TaskForce,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("task force"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requested_items",
+        verbose_name=_("requested by"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority, default=Priority.MEDIUM)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility, default=Visibility.SHARED
+    )
+    private_party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The only side that sees a private item."),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.OPEN)
+    resolution = models.TextField(_("resolution"), blank=True)
+    # Where the item came from: a readable label and link, and the record itself when Accord holds it.
+    source_kind = models.CharField(_("source"), max_length=20, choices=SourceKind, default=SourceKind.MANUAL)
+    source_label = models.CharField(_("source label"), max_length=300, blank=True)
+    source_url = models.CharField(_("source link"), max_length=500, blank=True)
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_id = models.CharField(max_length=64, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    external_id = models.CharField(
+        _("external ID"), max_length=100, blank=True, help_text=_("The item's ID in an imported register.")
+    )
+    related = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("related items"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last update"), default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, help_text=_("When it was verified or cancelled."))
+    due_moves = models.PositiveIntegerField(_("due date moves"), default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "number"], name="item_unique_number"),
+            models.UniqueConstraint(
+                fields=["relationship", "external_id"],
+                condition=~Q(external_id=""),
+                name="item_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility="shared", private_party__isnull=True)
+                | Q(visibility="private", private_party__isnull=False),
+                name="item_private_has_party",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["relationship", "status", "due_date"]),
+            models.Index(fields=["relationship", "-number"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["relationship", "-updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.relationship.item_prefix}-{self.number:04d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        return self.is_open and self.due_date is not None and self.due_date < (today or timezone.localdate())
+
+
+class UpdateKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    COMMENT = "comment", _("Comment")
+    STATUS = "status", _("Status change")
+    CHANGE = "change", _("Change")
+
+
+class ActionUpdate(models.Model):
+    """One entry of an item's timeline: its creation, a comment, a status change or field changes."""
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=UpdateKind)
+    from_status = models.CharField(max_length=12, choices=Status, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status, blank=True)
+    body = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["item", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("An item is assigned to me")
+    DIGEST = "digest", _("Daily digest of my items due within 7 days and overdue")
+    STATUS = "status", _("Status changes on items I own or requested")
+    VERIFY = "verify", _("An item is done and waits for my verification")
+
+
+class NotificationOptOut(models.Model):
+    """A kind of e-mail someone turned off (all kinds are on by default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="optout_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"
+
+
+class DigestSent(models.Model):
+    """The daily digest went to this person on this day (so `accord tick` sends it once a day)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"
