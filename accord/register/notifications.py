@@ -155,7 +155,7 @@ def send_digests(today: date) -> int:
     for item in items:
         by_owner[item.owner_id].append(item)
     sent = 0
-    for owner_id, owned in by_owner.items():
+    for owned in by_owner.values():
         owner = owned[0].owner
         visible = [i for i in owned if may_see(owner, i)]
         if not visible or not wants(owner, "digest"):
