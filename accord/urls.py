@@ -21,5 +21,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accord.accounts.urls")),
     path("api/v1/", api.urls),
+    path("", include("accord.register.urls")),
     path("", include("accord.parties.urls")),
 ]

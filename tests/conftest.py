@@ -43,6 +43,9 @@ class World:
     category: ProductCategory
     product: Product
     ta_installed: InstalledBase
+    item: Any = None  # TLA-0001: shared, owned by Sam (supplier), requested by Carol
+    private_item: Any = None  # TLA-0002: private to Northwind, owned by Ada
+    task_force: Any = None
 
     def people(self) -> dict[str, User | None]:
         return {
@@ -84,7 +87,7 @@ def world(db: Any) -> World:
     ta_site = services.create_site(
         actor=None, party=telco_a, name="Munich core", kind="customer", country="DE"
     )
-    return World(
+    world = World(
         northwind=northwind,
         telco_a=telco_a,
         telco_b=telco_b,
@@ -108,6 +111,30 @@ def world(db: Any) -> World:
             relationship=nw_ta, site=ta_site, product=product, quantity=7, in_service_date=date(2026, 6, 1)
         ),
     )
+    from accord.parties.access import access_from
+    from accord.register import services as register
+
+    carol_access = access_from(world.carol, nw_ta)
+    ada_access = access_from(world.ada, nw_ta)
+    world.task_force = register.create_task_force(
+        access=ada_access, name="Line card reliability", lead=world.sam, members=[world.carol]
+    )
+    world.item = register.create_item(
+        access=carol_access,
+        title="Root-cause the line card returns",
+        owner_side="supplier",
+        owner=world.sam,
+        due_date=date(2030, 1, 31),
+        task_force=world.task_force,
+    )
+    world.private_item = register.create_item(
+        access=ada_access,
+        title="Internal: margin impact of the fix",
+        owner_side="supplier",
+        owner=world.ada,
+        visibility="private",
+    )
+    return world
 
 
 @pytest.fixture

@@ -30,6 +30,18 @@ class Case:
     data: Callable[[Any], dict[str, Any]] = field(default=lambda w: {})
 
 
+def writers(status: int, anonymous: int = 302) -> dict[str, int]:
+    """Telco A's relationship: writers of both sides get ``status``, viewers 403, strangers 404."""
+    return everyone(403, anonymous=anonymous, ada=status, sam=status, carol=status, mallory=404, fay=404)
+
+
+WRITERS = writers(200)
+
+
+def readers(status: int, anonymous: int = 302) -> dict[str, int]:
+    return everyone(status, anonymous=anonymous, mallory=404, fay=404)
+
+
 # --- pages -----------------------------------------------------------------------------------------
 # Telco A's relationship: both sides read; the facilitator reads its overview; Mallory gets 404.
 TA = "northwind-telco-a"
@@ -97,8 +109,50 @@ PAGES: dict[str, Case] = {
         "GET", lambda w: "/accounts/invitation/forged-token/", everyone(404, anonymous=404)
     ),
     "accounts:profile": Case("GET", lambda w: "/accounts/profile/", everyone(200)),
+    "accounts:notifications": Case(
+        "POST",
+        lambda w: "/accounts/profile/notifications/",
+        everyone(302),
+        data=lambda w: {"assigned": "on"},
+    ),
     "accounts:token_create": Case(
         "POST", lambda w: "/accounts/profile/tokens/", everyone(302), data=lambda w: {"name": "script"}
+    ),
+    # The register of Telco A's relationship: both sides read, writers write; no facilitator, no Mallory.
+    "register:my_items": Case("GET", lambda w: "/my/items/", everyone(200)),
+    "register:list": Case("GET", lambda w: f"/r/{TA}/items/", everyone(200, mallory=404, fay=404)),
+    "register:create": Case("GET", lambda w: f"/r/{TA}/items/new/", WRITERS),
+    "register:export": Case(
+        "GET", lambda w: f"/r/{TA}/items/export.csv", everyone(200, mallory=404, fay=404)
+    ),
+    "register:import": Case("GET", lambda w: f"/r/{TA}/items/import/", WRITERS),
+    "register:import_errors": Case("GET", lambda w: f"/r/{TA}/items/import/errors.csv", WRITERS),
+    "register:item": Case("GET", lambda w: f"/r/{TA}/items/1/", everyone(200, mallory=404, fay=404)),
+    "register:edit": Case("GET", lambda w: f"/r/{TA}/items/1/edit/", WRITERS),
+    # Starting work is the owning side's (Northwind's): Carol may comment but not start it.
+    "register:transition": Case(
+        "POST",
+        lambda w: f"/r/{TA}/items/1/transition/",
+        everyone(403, ada=302, sam=302, mallory=404, fay=404),
+        data=lambda w: {"action": "start", "version": 1},
+    ),
+    "register:comment": Case(
+        "POST", lambda w: f"/r/{TA}/items/1/comment/", writers(302), data=lambda w: {"body": "Logs attached."}
+    ),
+    "register:quick": Case(
+        "POST",
+        lambda w: f"/r/{TA}/items/1/quick/",
+        WRITERS,
+        data=lambda w: {"version": 1, "due_date": "2030-02-28"},
+    ),
+    "register:task_forces": Case(
+        "GET", lambda w: f"/r/{TA}/task-forces/", everyone(200, mallory=404, fay=404)
+    ),
+    "register:task_force": Case(
+        "GET", lambda w: f"/r/{TA}/task-forces/{w.task_force.pk}/", everyone(200, mallory=404, fay=404)
+    ),
+    "register:task_force_edit": Case(
+        "GET", lambda w: f"/r/{TA}/task-forces/{w.task_force.pk}/edit/", WRITERS
     ),
     "accounts:token_revoke": Case("POST", lambda w: "/accounts/profile/tokens/999/revoke/", everyone(404)),
 }
@@ -107,6 +161,10 @@ ADMIN_CASE = Case("GET", lambda w: "/admin/", everyone(302))
 
 # --- API operations, by (method, path template) --------------------------------------------------
 REL = "/api/v1/relationships/{rel_id}"
+
+
+def rel_of(w: Any) -> str:
+    return f"/api/v1/relationships/{w.nw_ta.pk}"
 
 
 def rel_url(suffix: str = "") -> Callable[[Any], str]:
@@ -159,6 +217,45 @@ API: dict[tuple[str, str], Case] = {
         lambda w: f"/api/v1/relationships/{w.nw_ta.pk}/products/{w.product.pk}",
         everyone(403, anonymous=401, ada=200, sam=200, mallory=404, fay=404),
         data=lambda w: {"version": 1, "name": "Renamed"},
+    ),
+    ("GET", REL + "/action-items"): Case("GET", rel_url("/action-items"), readers(200, 401)),
+    ("POST", REL + "/action-items"): Case(
+        "POST",
+        rel_url("/action-items"),
+        writers(201, 401),
+        data=lambda w: {"title": "New item", "owner_side": "joint"},
+    ),
+    ("GET", REL + "/action-items/{number}"): Case("GET", rel_url("/action-items/1"), readers(200, 401)),
+    ("PATCH", REL + "/action-items/{number}"): Case(
+        "PATCH",
+        rel_url("/action-items/1"),
+        writers(200, 401),
+        data=lambda w: {"version": 1, "priority": "high"},
+    ),
+    ("POST", REL + "/action-items/{number}/transitions"): Case(
+        "POST",
+        rel_url("/action-items/1/transitions"),
+        everyone(403, anonymous=401, ada=200, sam=200, mallory=404, fay=404),
+        data=lambda w: {"action": "start", "version": 1},
+    ),
+    ("GET", REL + "/action-items/{number}/comments"): Case(
+        "GET", rel_url("/action-items/1/comments"), readers(200, 401)
+    ),
+    ("POST", REL + "/action-items/{number}/comments"): Case(
+        "POST", rel_url("/action-items/1/comments"), writers(201, 401), data=lambda w: {"body": "Noted."}
+    ),
+    ("GET", REL + "/task-forces"): Case("GET", rel_url("/task-forces"), readers(200, 401)),
+    ("POST", REL + "/task-forces"): Case(
+        "POST", rel_url("/task-forces"), writers(201, 401), data=lambda w: {"name": "Delivery task force"}
+    ),
+    ("GET", REL + "/task-forces/{tf_id}"): Case(
+        "GET", lambda w: f"{rel_of(w)}/task-forces/{w.task_force.pk}", readers(200, 401)
+    ),
+    ("PATCH", REL + "/task-forces/{tf_id}"): Case(
+        "PATCH",
+        lambda w: f"{rel_of(w)}/task-forces/{w.task_force.pk}",
+        writers(200, 401),
+        data=lambda w: {"version": 1, "charter": "x"},
     ),
     ("GET", REL + "/installed-base"): Case(
         "GET", rel_url("/installed-base"), everyone(200, anonymous=401, mallory=404, fay=404)
@@ -264,3 +361,45 @@ def test_every_page_refuses_a_method_it_does_not_serve(name: str, world: Any, as
     person = None if name == "accounts:login" else world.ada  # the sign-in page sends signed-in people home
     response = as_user(person).put(PAGES[name].url(world))
     assert response.status_code == 405, name
+
+
+PRIVATE_ROUTES = [
+    "/r/northwind-telco-a/items/2/",
+    "/r/northwind-telco-a/items/2/edit/",
+    "/api/v1/relationships/{rel}/action-items/2",
+    "/api/v1/relationships/{rel}/action-items/2/comments",
+]
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize("route", PRIVATE_ROUTES)
+def test_a_private_item_is_hidden_from_the_other_side(
+    route: str, person: str, world: Any, as_user: Any
+) -> None:
+    response = as_user(world.people()[person]).get(route.format(rel=world.nw_ta.pk))
+    if route.endswith("edit/"):  # the write check comes first: viewers get 403 for any item number
+        expected = {"ada": 200, "sam": 200, "val": 403, "vic": 403}.get(person, 404)
+    else:
+        expected = {"ada": 200, "sam": 200, "val": 200}.get(person, 404)
+    if person == "anonymous":
+        expected = 401 if route.startswith("/api/") else 302
+    assert response.status_code == expected, (route, person)
+
+
+def test_the_other_side_never_sees_a_private_item_in_lists_or_exports(world: Any, as_user: Any) -> None:
+    secret = b"margin impact"
+    urls = [
+        "/r/northwind-telco-a/items/",
+        "/r/northwind-telco-a/items/export.csv",
+        "/r/northwind-telco-a/items/export.xlsx",
+        f"/api/v1/relationships/{world.nw_ta.pk}/action-items",
+        "/my/items/",
+        "/",
+    ]
+    for person in ("carol", "vic"):
+        client = as_user(world.people()[person])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (person, url)
+            assert secret not in response.content, (person, url)
+    assert secret in as_user(world.val).get("/r/northwind-telco-a/items/").content

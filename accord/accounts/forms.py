@@ -150,3 +150,32 @@ class TokenForm(StyledForm):
         max_length=100,
         help_text=_("What the token is for, e.g. 'monthly import script'."),
     )
+
+
+class NotificationForm(StyledForm):
+    """One checkbox per kind of action-item e-mail; checked means the e-mail is sent."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from accord.register.models import NotificationKind
+
+        super().__init__(*args, **kwargs)
+        for kind in NotificationKind:
+            self.fields[kind.value] = forms.BooleanField(label=kind.label, required=False, initial=True)
+        style(self)
+
+    @classmethod
+    def for_user(cls, user: Any, data: Any = None) -> NotificationForm:
+        from accord.register.preferences import opt_outs
+
+        off = opt_outs(user)
+        return cls(data, initial={kind: kind not in off for kind in cls.kinds()})
+
+    @staticmethod
+    def kinds() -> list[str]:
+        from accord.register.models import NotificationKind
+
+        return list(NotificationKind.values)
+
+    def kinds_off(self) -> set[str]:
+        """The kinds left unchecked (call after ``is_valid``)."""
+        return {kind for kind in self.kinds() if not self.cleaned_data.get(kind)}

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("profile/", views.profile, name="profile"),
+    path("profile/notifications/", views.notifications, name="notifications"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

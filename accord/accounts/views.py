@@ -20,6 +20,7 @@ from accord.accounts.models import ApiToken
 from accord.lib.forms import add_service_error
 from accord.lib.types import AuthedRequest
 from accord.parties import services as party_services
+from accord.register import preferences
 
 NEW_TOKEN_KEY = "accord.new_api_token"
 FORM_METHODS = ["get", "post", "head", "options"]
@@ -119,15 +120,19 @@ def _profile_page(
     *,
     form: forms.ProfileForm,
     token_form: forms.TokenForm,
+    notification_form: forms.NotificationForm | None = None,
     new_token: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    if notification_form is None:
+        notification_form = forms.NotificationForm.for_user(request.user)
     return render(
         request,
         "accounts/profile.html",
         {
             "form": form,
             "token_form": token_form,
+            "notification_form": notification_form,
             "tokens": request.user.api_tokens.all(),
             "memberships": request.user.memberships.filter(is_active=True).select_related("party"),
             "new_token": new_token,
@@ -153,6 +158,28 @@ def token_create(request: AuthedRequest) -> HttpResponse:
     # Shown once, on the next page only (then dropped from the session); only its hash is kept.
     request.session[NEW_TOKEN_KEY] = raw
     return redirect("accounts:profile")
+
+
+@require_POST
+@login_required
+def notifications(request: AuthedRequest) -> HttpResponse:
+    """Turn kinds of action-item e-mail on or off."""
+    form = forms.NotificationForm.for_user(request.user, data=request.POST)
+    if form.is_valid():
+        try:
+            preferences.set_opt_outs(user=request.user, kinds_off=form.kinds_off())
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("E-mail notifications saved."))
+            return redirect("accounts:profile")
+    return _profile_page(
+        request,
+        form=_profile_form(request),
+        token_form=forms.TokenForm(),
+        notification_form=form,
+        status=400,
+    )
 
 
 @require_POST

@@ -101,9 +101,11 @@ def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 def _register_routers() -> None:
     from accord.accounts.api import router as accounts_router
     from accord.parties.api import router as parties_router
+    from accord.register.api import router as register_router
 
     api.add_router("", accounts_router)
     api.add_router("", parties_router)
+    api.add_router("", register_router)
 
 
 _register_routers()

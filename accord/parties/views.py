@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.lib import overview
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
 from accord.lib.types import AuthedRequest
@@ -65,6 +66,7 @@ def _relationship_page(
         "supplier_members": selectors.members_of(rel.supplier),
         "customer_members": selectors.members_of(rel.customer),
         "guests": selectors.guests_of(rel),
+        "sections": overview.sections_for(access),
     }
     if not access.is_guest:
         context |= {

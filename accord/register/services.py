@@ -161,8 +161,10 @@ def _require_writer(access: RelationshipAccess) -> None:
         raise PermissionDenied(_("Your role may read but not change the register."))
 
 
-def _locked(item: ActionItem, version: int) -> ActionItem:
+def _locked(item: ActionItem, version: int, access: RelationshipAccess) -> ActionItem:
     fresh = ActionItem.objects.select_for_update().select_related("relationship").get(pk=item.pk)
+    if fresh.relationship_id != access.relationship.pk:  # callers use the access door; this is a second net
+        raise PermissionDenied(_("This item belongs to another relationship."))
     check_version(fresh, version)
     return fresh
 
@@ -177,7 +179,7 @@ def _save(item: ActionItem, fields: list[str]) -> None:
 def update_item(*, access: RelationshipAccess, item: ActionItem, version: int, **values: Any) -> ActionItem:
     """Change fields of an item; every change goes into its timeline (a moved due date is counted)."""
     _require_writer(access)
-    item = _locked(item, version)
+    item = _locked(item, version, access)
     before = audit.snapshot(item, EDITABLE)
     for name, value in values.items():
         if name not in EDITABLE:
@@ -271,7 +273,7 @@ def transition(
     _require_writer(access)
     if action not in RULES:
         raise ValidationError({"action": _("Unknown action %(action)s.") % {"action": action}})
-    item = _locked(item, version)
+    item = _locked(item, version, access)
     sources, target, needs_note = RULES[action]
     if item.status not in sources:
         raise ValidationError(
@@ -296,8 +298,10 @@ def transition(
         item.closed_at = now
         fields.append("closed_at")
     if target == Status.OPEN:
+        # The old resolution stays in the timeline; the item shows none until it is done again.
         item.closed_at = item.done_at = None
-        fields += ["closed_at", "done_at"]
+        item.resolution = ""
+        fields += ["closed_at", "done_at", "resolution"]
     _save(item, fields)
     _record(
         item,
@@ -358,12 +362,10 @@ def comment(*, access: RelationshipAccess, item: ActionItem, body: str) -> Actio
 @transaction.atomic
 def set_related(*, access: RelationshipAccess, item: ActionItem, numbers: Iterable[int]) -> ActionItem:
     _require_writer(access)
-    visible = (
-        ActionItem.objects.filter(relationship=item.relationship, number__in=list(numbers))
-        .visible_to_party(access.party.pk if access.party else None)
-        .exclude(pk=item.pk)
-    )
     wanted = set(numbers) - {item.number}
+    visible = ActionItem.objects.filter(relationship=item.relationship, number__in=wanted).visible_to_party(
+        access.party.pk if access.party else None
+    )
     found = {i.number for i in visible}
     if wanted - found:
         raise ValidationError(

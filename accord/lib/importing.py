@@ -1,0 +1,303 @@
+"""The import framework: every CSV/XLSX import (the register, operational data, …) runs through here.
+
+An app registers an ``Importer`` for a *kind* (``action-items``, ``returns``, …) in its module
+``importers.py``; those modules are found by autodiscovery. ``run_import`` then does what every
+import must (architecture.md, "Data rules"):
+
+1. read the file with ``accord.lib.tabular`` (size limits, XLSX checked before unzipping);
+2. check the header: a missing required column, a column named twice, or — unless ``ignore_extra`` —
+   a column the kind does not know is an error at row 1;
+3. validate EVERY row and collect every error (row, column, value, reason), never stopping at the
+   first;
+4. only when there is no error, apply the clean records inside one ``transaction.atomic()``.
+
+With any error nothing is written. A dry run applies inside a transaction that is then rolled back,
+so its counts are exactly what a real run would do, and nothing stays written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
+
+from accord.lib.csvsafe import write_csv
+from accord.lib.tabular import PathOrFile, TabularError, read_rows
+
+if TYPE_CHECKING:
+    from accord.parties.access import RelationshipAccess
+
+Rows = Iterable[tuple[int, dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an imported file: where (spreadsheet row, column), the value, and why.
+
+    ``row`` 1 is the header; ``row`` 0 means the file as a whole (too large, not readable, …).
+    ``str(error)`` gives the line the command prints: ``row 3, column due_date: <reason>``.
+    """
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        if self.row == 0:
+            return f"file: {self.reason}"
+        if not self.column:
+            return f"row {self.row}: {self.reason}"
+        return f"row {self.row}, column {self.column}: {self.reason}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+ERROR_CSV_COLUMNS = ("row", "column", "value", "reason")
+
+
+def errors_as_csv(errors: Iterable[RowError]) -> bytes:
+    """The errors as a CSV file to download (UTF-8 with BOM, formula-like cells neutralized).
+
+    The values come from an uploaded file, so a cell such as ``=HYPERLINK(...)`` must not run
+    when the error file is opened in a spreadsheet (see ``accord.lib.csvsafe``).
+    """
+    return write_csv(list(ERROR_CSV_COLUMNS), ((e.row, e.column, e.value, e.reason) for e in errors))
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What an importer knows about the run besides the rows."""
+
+    access: RelationshipAccess
+    filename: str
+    columns: frozenset[str]  # the kind's columns present in this file
+    dry_run: bool = False
+
+    @property
+    def relationship(self) -> Any:
+        return self.access.relationship
+
+    @property
+    def user(self) -> Any:
+        return self.access.user
+
+
+class ImportRejected(Exception):
+    """Raised by ``Importer.apply`` for errors only visible under the transaction's locks.
+
+    ``run_import`` rolls the transaction back and returns these errors like validation errors.
+    """
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
+
+
+class Importer:
+    """One kind of import. Subclass, set the class attributes, and register it in ``importers.py``.
+
+    ``validate`` receives every row (row number, {column: raw string}) holding only the kind's
+    columns, and returns the clean records plus every error; it must not write. ``apply`` receives
+    the clean records (only when no row had an error), runs inside ``run_import``'s transaction,
+    writes with bulk inserts, one audit event, and returns the counts.
+    """
+
+    kind: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    required: ClassVar[tuple[str, ...]] = ()
+    optional: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.required, *self.optional)
+
+    def validate(self, rows: Rows, context: ImportContext) -> tuple[list[Any], list[RowError]]:
+        raise NotImplementedError
+
+    def apply(self, records: list[Any], context: ImportContext) -> ImportResult:
+        raise NotImplementedError
+
+
+IMPORTERS: dict[str, Importer] = {}
+
+
+class UnknownImportKind(LookupError):
+    def __init__(self, kind: str) -> None:
+        known = ", ".join(sorted(IMPORTERS)) or "none"
+        super().__init__(f"Nothing imports {kind!r}; the kinds are: {known}.")
+        self.kind = kind
+
+
+def register_importer(importer: Importer | type[Importer]) -> Any:
+    """Register an importer (an instance, or a class: usable as a class decorator)."""
+    instance = importer() if isinstance(importer, type) else importer
+    if not instance.kind:
+        raise ValueError(f"{instance!r} has no kind")
+    IMPORTERS[instance.kind] = instance
+    return importer
+
+
+def discover() -> None:
+    """Import every installed app's ``importers`` module (once; Python caches the imports)."""
+    autodiscover_modules("importers")
+
+
+def get_importer(kind: str) -> Importer:
+    discover()
+    try:
+        return IMPORTERS[kind]
+    except KeyError:
+        raise UnknownImportKind(kind) from None
+
+
+def importer_kinds() -> list[str]:
+    discover()
+    return sorted(IMPORTERS)
+
+
+def check_header(
+    importer: Importer, header: list[str], *, ignore_extra: bool = False
+) -> tuple[list[RowError], bool]:
+    """Errors of the header row, and whether they are fatal (rows cannot be read against it)."""
+    errors: list[RowError] = []
+    if not header:
+        reason = (
+            "The file is empty: its first row must name the columns (" + ", ".join(importer.columns) + ")."
+        )
+        return [RowError(1, "", "", reason)], True
+    fatal = False
+    seen: set[str] = set()
+    known = set(importer.columns)
+    for index, name in enumerate(header):
+        column = name or f"column {index + 1}"
+        if name and name in seen:
+            errors.append(RowError(1, column, name, f"The column {name} appears more than once."))
+            fatal = True
+        seen.add(name)
+        if name not in known and not ignore_extra:
+            reason = (
+                f"Column {index + 1} has no name."
+                if not name
+                else f"Unknown column {name!r}; the columns are: {', '.join(importer.columns)}."
+            )
+            errors.append(RowError(1, column, name, reason))
+    for name in importer.required:
+        if name not in seen:
+            errors.append(RowError(1, name, "", f"The required column {name} is missing."))
+            fatal = True
+    return errors, fatal
+
+
+def _known_cells(
+    rows: Iterator[tuple[int, dict[str, str]]],
+    known: frozenset[str],
+    *,
+    ignore_extra: bool,
+    errors: list[RowError],
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows with only the kind's columns; stray cells and read failures become errors."""
+    try:
+        for number, row in rows:
+            clean = {}
+            for column, value in row.items():
+                if column in known:
+                    clean[column] = value
+                elif column.startswith("column ") and not ignore_extra and value.strip():
+                    errors.append(
+                        RowError(
+                            number, column, value, "This cell is outside the table: its column has no name."
+                        )
+                    )
+            yield number, clean
+    except TabularError as exc:
+        errors.append(RowError(exc.row or 0, "", "", f"Reading stopped here: {exc.message}"))
+
+
+def run_import(
+    *,
+    kind: str,
+    path_or_file: PathOrFile,
+    filename: str,
+    relationship_access: RelationshipAccess,
+    dry_run: bool = False,
+    ignore_extra: bool = False,
+) -> ImportResult:
+    """Import ``path_or_file`` (CSV or XLSX, by ``filename``) as ``kind``; all or nothing.
+
+    Raises ``UnknownImportKind`` for a kind nobody registered and ``PermissionDenied`` when the
+    viewer may not write in the relationship. Every problem of the file itself comes back in
+    ``ImportResult.errors``; when there is any, nothing was written.
+    """
+    importer = get_importer(kind)
+    access = relationship_access
+    if not access.can_write or access.is_guest:
+        raise PermissionDenied("Your role may read but not import into this relationship.")
+    result = ImportResult(dry_run=dry_run)
+    try:
+        header, rows = read_rows(path_or_file, filename=filename)
+    except TabularError as exc:
+        result.errors.append(RowError(exc.row or 0, "", "", exc.message))
+        return result
+    header_errors, fatal = check_header(importer, header, ignore_extra=ignore_extra)
+    if fatal:
+        result.errors = header_errors
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+        return result
+    known = frozenset(importer.columns)
+    context = ImportContext(access=access, filename=filename, columns=known & set(header), dry_run=dry_run)
+    read_errors: list[RowError] = []
+    records, row_errors = importer.validate(
+        _known_cells(rows, known, ignore_extra=ignore_extra, errors=read_errors), context
+    )
+    errors = header_errors + read_errors + row_errors
+    if errors:
+        result.errors = _in_sheet_order(errors, header)
+        return result
+    with transaction.atomic():
+        try:
+            applied = importer.apply(records, context)
+        except ImportRejected as exc:
+            transaction.set_rollback(True)
+            result.errors = _in_sheet_order(exc.errors, header)
+            return result
+        if dry_run:
+            transaction.set_rollback(True)
+    result.created, result.updated, result.unchanged = applied.created, applied.updated, applied.unchanged
+    return result
+
+
+def _in_sheet_order(errors: list[RowError], header: list[str]) -> list[RowError]:
+    position = {name: index for index, name in enumerate(header)}
+
+    def key(error: RowError) -> tuple[int, int]:
+        if error.column in position:
+            return error.row, position[error.column]
+        if error.column.startswith("column ") and error.column[7:].isdigit():
+            return error.row, int(error.column[7:]) - 1
+        return error.row, len(header)
+
+    return sorted(errors, key=key)

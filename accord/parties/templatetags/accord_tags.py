@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from accord.lib.nav import RELATIONSHIP_TABS
+
+register = template.Library()
+
+
+@register.inclusion_tag("parties/_tabs.html", takes_context=True)
+def relationship_tabs(context: dict[str, Any], rel: Any, access: Any) -> dict[str, Any]:
+    match = context["request"].resolver_match
+    current = f"{match.namespace}:{match.url_name}" if match else ""
+    tabs = []
+    for tab in RELATIONSHIP_TABS:
+        if access.is_guest and not tab.for_guests:
+            continue
+        tabs.append(
+            {
+                "url": reverse(tab.url_name, args=[rel.slug]),
+                "label": tab.label,
+                "active": current in tab.active_on,
+            }
+        )
+    return {"tabs": tabs}
+
+
+@register.filter
+def days_since(value: Any, today: date) -> int:
+    """Whole days from a date or datetime to ``today``."""
+    if value is None:
+        return 0
+    day = value.date() if hasattr(value, "date") and callable(value.date) else value
+    return (today - day).days
+
+
+STATUS_TONES = {
+    "open": "primary",
+    "in_progress": "info",
+    "done": "warning",
+    "verified": "success",
+    "cancelled": "secondary",
+}
+PRIORITY_TONES = {"low": "light", "medium": "secondary", "high": "warning", "critical": "danger"}
+
+
+@register.filter
+def status_tone(status: str) -> str:
+    return STATUS_TONES.get(status, "secondary")
+
+
+@register.filter
+def priority_tone(priority: str) -> str:
+    return PRIORITY_TONES.get(priority, "secondary")
+
+
+@register.simple_tag(takes_context=True)
+def overview_section(context: Any, template_name: str, section_context: dict[str, Any]) -> str:
+    """Render one registered overview section with its own context plus the page's rel and access."""
+    from django.template.loader import render_to_string
+
+    page = {"rel": context.get("rel"), "access": context.get("access")}
+    return render_to_string(template_name, {**page, **section_context}, request=context.get("request"))

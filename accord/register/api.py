@@ -1,0 +1,407 @@
+"""API operations of the action item register, nested under the relationship."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from accord.accounts.models import User
+from accord.api.errors import responses
+from accord.api.serialize import serializer
+from accord.lib.types import AuthedRequest
+from accord.parties.access import action_item_for_user, relationship_for_user, task_force_for_user
+from accord.register import selectors, services
+from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce, Visibility
+
+router = Router(tags=["action items"])
+ITEMS = "/relationships/{rel_id}/action-items"
+
+
+class PersonRef(Schema):
+    id: int
+    full_name: str
+    email: str
+
+
+class TaskForceRef(Schema):
+    id: int
+    name: str
+
+
+class SourceOut(Schema):
+    kind: str
+    label: str
+    url: str
+
+
+class ItemOut(Schema):
+    number: int
+    reference: str
+    title: str
+    description: str
+    status: str
+    owner_side: str
+    owner: PersonRef | None
+    requested_by: PersonRef | None
+    task_force: TaskForceRef | None
+    due_date: date | None
+    priority: str
+    visibility: str
+    resolution: str
+    source: SourceOut
+    external_id: str
+    due_moves: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    allowed_actions: list[str] = Field(description="Workflow actions you may take now")
+
+
+class ItemPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ItemOut]
+
+
+class ItemIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    owner_side: OwnerSide = OwnerSide.SUPPLIER
+    owner_id: int | None = None
+    task_force_id: int | None = None
+    due_date: date | None = None
+    priority: Priority = Priority.MEDIUM
+    visibility: Visibility = Visibility.SHARED
+
+
+class ItemPatch(Schema):
+    version: int = Field(description="The version you read; a stale one gives 409 with the current item.")
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = None
+    owner_side: OwnerSide | None = None
+    owner_id: int | None = None
+    task_force_id: int | None = None
+    due_date: date | None = None
+    priority: Priority | None = None
+    visibility: Visibility | None = None
+
+
+class TransitionIn(Schema):
+    action: Literal["start", "done", "verify", "reject", "cancel", "reopen"]
+    version: int
+    note: str = Field(default="", description="Required for done (resolution), reject, cancel and reopen.")
+
+
+class CommentIn(Schema):
+    body: str = Field(min_length=1)
+
+
+class UpdateOut(Schema):
+    at: datetime
+    actor: PersonRef | None
+    kind: str
+    from_status: str
+    to_status: str
+    body: str
+    changes: dict[str, Any]
+
+
+class ItemFilters(Schema):
+    status: list[Status] = Field(default=[])
+    owner_side: OwnerSide | None = None
+    owner_id: int | None = None
+    task_force_id: int | None = None
+    priority: list[Priority] = Field(default=[])
+    overdue: bool = False
+    due_within: int | None = Field(default=None, ge=0, le=3650)
+    source_kind: SourceKind | None = None
+    q: str = ""
+    sort: Literal["number", "-number", "due", "-due", "priority", "updated", "status", "owner"] = "-number"
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=50, ge=1, le=200)
+
+
+class TaskForceOut(Schema):
+    id: int
+    name: str
+    charter: str
+    status: str
+    lead: PersonRef | None
+    members: list[PersonRef]
+    version: int
+
+
+class TaskForceIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    charter: str = ""
+    lead_id: int | None = None
+    member_ids: list[int] = []
+
+
+class TaskForcePatch(Schema):
+    version: int
+    name: str | None = None
+    charter: str | None = None
+    lead_id: int | None = None
+    member_ids: list[int] | None = None
+    status: Literal["active", "closed"] | None = None
+
+
+def _person(user: User | None) -> dict[str, Any] | None:
+    return None if user is None else {"id": user.pk, "full_name": user.full_name, "email": user.email}
+
+
+def _item(item: ActionItem, actions: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "number": item.number,
+        "reference": item.reference,
+        "title": item.title,
+        "description": item.description,
+        "status": item.status,
+        "owner_side": item.owner_side,
+        "owner": _person(item.owner),
+        "requested_by": _person(item.requested_by),
+        "task_force": {"id": item.task_force.pk, "name": item.task_force.name} if item.task_force else None,
+        "due_date": item.due_date,
+        "priority": item.priority,
+        "visibility": item.visibility,
+        "resolution": item.resolution,
+        "source": {"kind": item.source_kind, "label": item.source_label, "url": item.source_url},
+        "external_id": item.external_id,
+        "due_moves": item.due_moves,
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+        "version": item.version,
+        "allowed_actions": actions or [],
+    }
+
+
+@serializer("register.actionitem")
+def _item_current(item: ActionItem) -> dict[str, Any]:
+    return _item(
+        ActionItem.objects.select_related("relationship", "owner", "requested_by", "task_force").get(
+            pk=item.pk
+        )
+    )
+
+
+def _people(access: Any, ids: list[int]) -> list[User]:
+    rel = access.relationship
+    found = list(
+        User.objects.filter(
+            pk__in=ids,
+            memberships__party_id__in=[rel.supplier_id, rel.customer_id],
+            memberships__is_active=True,
+        ).distinct()
+    )
+    if len(found) != len(set(ids)):
+        raise ValidationError({"people": [_("Some of these people are not members of either side.")]})
+    return found
+
+
+def _resolve(access: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """IDs in the payload → records of this relationship (unknown ones are field errors)."""
+    out = dict(values)
+    if "owner_id" in out:
+        owner_id = out.pop("owner_id")
+        out["owner"] = _people(access, [owner_id])[0] if owner_id else None
+    if "task_force_id" in out:
+        tf_id = out.pop("task_force_id")
+        task_force = (
+            TaskForce.objects.filter(relationship=access.relationship, pk=tf_id).first() if tf_id else None
+        )
+        if tf_id and task_force is None:
+            raise ValidationError({"task_force_id": [_("No such task force in this relationship.")]})
+        out["task_force"] = task_force
+    return out
+
+
+@router.get(ITEMS, response=responses({200: ItemPage}), summary="The register, filtered and paginated")
+def list_items(request: AuthedRequest, rel_id: int, filters: Query[ItemFilters]) -> dict[str, Any]:
+    access = relationship_for_user(request.user, pk=rel_id)
+    f = selectors.Filters(
+        status=list(filters.status),
+        owner_side=filters.owner_side or "",
+        owner=filters.owner_id,
+        task_force=filters.task_force_id,
+        priority=list(filters.priority),
+        overdue=filters.overdue,
+        due_within=filters.due_within,
+        source_kind=filters.source_kind or "",
+        q=filters.q,
+        sort=filters.sort,
+    )
+    paginator = Paginator(selectors.register_items(access, f, timezone.localdate()), filters.page_size)
+    page = paginator.get_page(filters.page)
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "items": [_item(i, services.allowed_actions(access, i)) for i in page.object_list],
+    }
+
+
+@router.post(ITEMS, response=responses({201: ItemOut}, write=True), summary="Create an action item")
+def create_item(request: AuthedRequest, rel_id: int, payload: ItemIn) -> Any:
+    access = relationship_for_user(request.user, pk=rel_id, write=True)
+    item = services.create_item(access=access, **_resolve(access, payload.dict()))
+    return 201, _item(item, services.allowed_actions(access, item))
+
+
+@router.get(ITEMS + "/{number}", response=responses({200: ItemOut}), summary="One action item")
+def get_item(request: AuthedRequest, rel_id: int, number: int) -> dict[str, Any]:
+    item, access = action_item_for_user(request.user, pk=rel_id, number=number)
+    return _item(item, services.allowed_actions(access, item))
+
+
+@router.patch(
+    ITEMS + "/{number}",
+    response=responses({200: ItemOut}, write=True, conflict=True),
+    summary="Change an action item's fields",
+)
+def patch_item(request: AuthedRequest, rel_id: int, number: int, payload: ItemPatch) -> dict[str, Any]:
+    item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version")
+    if values.get("title") is None:
+        values.pop("title", None)
+    item = services.update_item(access=access, item=item, version=version, **_resolve(access, values))
+    return _item(item, services.allowed_actions(access, item))
+
+
+@router.post(
+    ITEMS + "/{number}/transitions",
+    response=responses({200: ItemOut}, write=True, conflict=True),
+    summary="Move an item through its workflow",
+)
+def transition(request: AuthedRequest, rel_id: int, number: int, payload: TransitionIn) -> dict[str, Any]:
+    item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
+    item = services.transition(
+        access=access, item=item, version=payload.version, action=payload.action, note=payload.note
+    )
+    return _item(item, services.allowed_actions(access, item))
+
+
+@router.get(
+    ITEMS + "/{number}/comments",
+    response=responses({200: list[UpdateOut]}),
+    summary="The item's timeline: creation, comments, changes and status changes",
+)
+def timeline(request: AuthedRequest, rel_id: int, number: int) -> list[dict[str, Any]]:
+    item, _access = action_item_for_user(request.user, pk=rel_id, number=number)
+    return [
+        {
+            "at": u.at,
+            "actor": _person(u.actor),
+            "kind": u.kind,
+            "from_status": u.from_status,
+            "to_status": u.to_status,
+            "body": u.body,
+            "changes": u.changes,
+        }
+        for u in selectors.timeline(item)
+    ]
+
+
+@router.post(
+    ITEMS + "/{number}/comments",
+    response=responses({201: UpdateOut}, write=True),
+    summary="Comment on an item",
+)
+def add_comment(request: AuthedRequest, rel_id: int, number: int, payload: CommentIn) -> Any:
+    item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
+    u = services.comment(access=access, item=item, body=payload.body)
+    return 201, {
+        "at": u.at,
+        "actor": _person(u.actor),
+        "kind": u.kind,
+        "from_status": "",
+        "to_status": "",
+        "body": u.body,
+        "changes": {},
+    }
+
+
+def _task_force(tf: TaskForce) -> dict[str, Any]:
+    return {
+        "id": tf.pk,
+        "name": tf.name,
+        "charter": tf.charter,
+        "status": tf.status,
+        "lead": _person(tf.lead),
+        "members": [_person(m) for m in tf.members.all()],
+        "version": tf.version,
+    }
+
+
+@serializer("register.taskforce")
+def _task_force_current(tf: TaskForce) -> dict[str, Any]:
+    return _task_force(tf)
+
+
+TASK_FORCES = "/relationships/{rel_id}/task-forces"
+
+
+@router.get(TASK_FORCES, response=responses({200: list[TaskForceOut]}), summary="Joint task forces")
+def list_task_forces(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
+    access = relationship_for_user(request.user, pk=rel_id)
+    return [
+        _task_force(tf)
+        for tf in TaskForce.objects.filter(relationship=access.relationship)
+        .select_related("lead")
+        .prefetch_related("members")
+    ]
+
+
+@router.post(TASK_FORCES, response=responses({201: TaskForceOut}, write=True), summary="Create a task force")
+def create_task_force(request: AuthedRequest, rel_id: int, payload: TaskForceIn) -> Any:
+    access = relationship_for_user(request.user, pk=rel_id, write=True)
+    lead = _people(access, [payload.lead_id])[0] if payload.lead_id else None
+    tf = services.create_task_force(
+        access=access,
+        name=payload.name,
+        charter=payload.charter,
+        lead=lead,
+        members=_people(access, payload.member_ids),
+    )
+    return 201, _task_force(tf)
+
+
+@router.get(TASK_FORCES + "/{tf_id}", response=responses({200: TaskForceOut}), summary="One task force")
+def get_task_force(request: AuthedRequest, rel_id: int, tf_id: int) -> dict[str, Any]:
+    tf, _access = task_force_for_user(request.user, pk=rel_id, task_force_id=tf_id)
+    return _task_force(tf)
+
+
+@router.patch(
+    TASK_FORCES + "/{tf_id}",
+    response=responses({200: TaskForceOut}, write=True, conflict=True),
+    summary="Change a task force",
+)
+def patch_task_force(
+    request: AuthedRequest, rel_id: int, tf_id: int, payload: TaskForcePatch
+) -> dict[str, Any]:
+    tf, access = task_force_for_user(request.user, pk=rel_id, task_force_id=tf_id, write=True)
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version")
+    members = _people(access, values.pop("member_ids")) if values.get("member_ids") is not None else None
+    values.pop("member_ids", None)
+    if "lead_id" in values:
+        lead_id = values.pop("lead_id")
+        values["lead"] = _people(access, [lead_id])[0] if lead_id else None
+    tf = services.update_task_force(
+        access=access,
+        task_force=tf,
+        version=version,
+        members=members,
+        **{k: v for k, v in values.items() if v is not None or k == "lead"},
+    )
+    return _task_force(tf)

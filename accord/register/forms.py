@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accord.accounts.models import User
+from accord.lib.forms import StyledForm, StyledModelForm, VersionField
+from accord.parties.models import Relationship
+from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce
+from accord.register.selectors import SORTS, Filters
+
+
+def relationship_people(relationship: Relationship) -> Any:
+    return (
+        User.objects.filter(
+            memberships__party_id__in=[relationship.supplier_id, relationship.customer_id],
+            memberships__is_active=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ItemForm(StyledModelForm):
+    version = VersionField(required=False)
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "title",
+            "description",
+            "owner_side",
+            "owner",
+            "task_force",
+            "due_date",
+            "priority",
+            "visibility",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "due_date": DateInput()}
+        help_texts = {
+            "visibility": _("A private item is seen only by your own side, in pages, exports and e-mails.")
+        }
+
+    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = relationship_people(relationship)
+        self.fields["owner"].label_from_instance = lambda u: f"{u.full_name} ({u.email.split('@')[1]})"
+        self.fields["task_force"].queryset = TaskForce.objects.filter(
+            relationship=relationship, status="active"
+        )
+
+    def _post_clean(self) -> None:
+        # The service validates and saves; the form must not write onto the instance it edits.
+        pass
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class TransitionForm(StyledForm):
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("start", "done", "verify", "reject", "cancel", "reopen")]
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
+
+
+class CommentForm(StyledForm):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QuickEditForm(StyledForm):
+    """One field of a register row, edited in place (htmx)."""
+
+    version = VersionField()
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    due_date = forms.DateField(required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = relationship_people(relationship)
+
+
+class FilterForm(forms.Form):
+    """The register's filters, read from the query string (bad values are ignored, not errors)."""
+
+    status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
+    owner_side = forms.ChoiceField(
+        label=_("Owner side"), choices=[("", _("Any side")), *OwnerSide.choices], required=False
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
+    )
+    task_force = forms.ModelChoiceField(
+        label=_("Task force"), queryset=TaskForce.objects.none(), required=False, empty_label=_("Any")
+    )
+    priority = forms.MultipleChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due_within = forms.IntegerField(label=_("Due within (days)"), min_value=0, max_value=3650, required=False)
+    source_kind = forms.ChoiceField(
+        label=_("Source"), choices=[("", _("Any source")), *SourceKind.choices], required=False
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("-number", _("Newest first")),
+            ("number", _("Oldest first")),
+            ("due", _("Due date")),
+            ("-due", _("Due date, latest first")),
+            ("priority", _("Priority")),
+            ("updated", _("Last update")),
+            ("status", _("Status")),
+            ("owner", _("Owner")),
+        ],
+    )
+
+    def __init__(self, *args: Any, relationship: Relationship | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if relationship is not None:
+            self.fields["owner"].queryset = relationship_people(relationship)
+            self.fields["task_force"].queryset = TaskForce.objects.filter(relationship=relationship)
+        else:
+            del self.fields["owner"], self.fields["task_force"]
+        from accord.lib.forms import style
+
+        style(self)
+
+    def filters(self) -> Filters:
+        if not self.is_bound:
+            return Filters()
+        self.is_valid()
+        valid = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        owner, task_force = valid.get("owner"), valid.get("task_force")
+        sort = valid.get("sort") or "-number"
+        return Filters(
+            status=list(valid.get("status") or []),
+            owner_side=valid.get("owner_side") or "",
+            owner=owner.pk if owner else None,
+            task_force=task_force.pk if task_force else None,
+            priority=list(valid.get("priority") or []),
+            overdue=bool(valid.get("overdue")),
+            due_within=valid.get("due_within"),
+            source_kind=valid.get("source_kind") or "",
+            q=(valid.get("q") or "").strip(),
+            sort=sort if sort in SORTS else "-number",
+        )
+
+
+class TaskForceForm(StyledModelForm):
+    version = VersionField(required=False)
+
+    class Meta:
+        model = TaskForce
+        fields = ["name", "charter", "lead", "members", "status"]
+        widgets = {
+            "charter": forms.Textarea(attrs={"rows": 3}),
+            "members": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = relationship_people(relationship)
+        self.fields["lead"].queryset = people
+        self.fields["members"].queryset = people
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ImportForm(StyledForm):
+    file = forms.FileField(label=_("Register file (CSV or XLSX)"))
+    dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)

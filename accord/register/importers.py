@@ -1,0 +1,458 @@
+"""Import of an existing action item register kept in Excel or CSV (kind ``action-items``).
+
+Columns (header row, any order, any case):
+
+=============  ========  ===========================================================================
+column         needed    cell
+=============  ========  ===========================================================================
+title          required  up to 300 characters
+owner_side     required  supplier, customer or joint
+description    optional  free text; an empty cell clears it on an existing item
+owner_email    optional  an active member of the owning side's party (joint: of either party);
+                         an empty cell means no owner
+due_date       optional  YYYY-MM-DD; an empty cell means no due date
+priority       optional  low, medium, high or critical; empty: medium for a new item, unchanged for
+                         an existing one
+status         optional  open, in_progress, done, verified or cancelled ("in progress" is accepted);
+                         empty: open for a new item, unchanged for an existing one
+task_force     optional  the NAME of an existing task force of the relationship (an unknown name is
+                         an error: task forces are created in Accord, not by an import); empty: none
+external_id    optional  the item's ID in the imported register, up to 100 characters, unique in the
+                         file. It is the natural key: a row whose external_id already names an item
+                         of the relationship UPDATES that item; any other row CREATES one. Rows
+                         without an external_id are created again on every import.
+=============  ========  ===========================================================================
+
+A column left out of the file leaves that field of existing items as it is. Imported items are
+shared with both sides (the import has no private items); an existing private item of the
+importer's side keeps its visibility, and must stay owned by that side.
+
+Status dates: an item imported or updated as done gets ``done_at`` = the import time, verified or
+cancelled gets ``closed_at`` too (the file has no dates for these); open statuses clear both.
+Imports send no e-mail: the items are existing work, not new assignments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from accord.audit import services as audit
+from accord.lib.importing import (
+    ImportContext,
+    Importer,
+    ImportRejected,
+    ImportResult,
+    RowError,
+    Rows,
+    register_importer,
+)
+from accord.lib.tabular import parse_date
+from accord.parties.models import Membership, Relationship
+from accord.register.models import (
+    OPEN_STATUSES,
+    ActionItem,
+    ActionUpdate,
+    OwnerSide,
+    Priority,
+    SourceKind,
+    Status,
+    TaskForce,
+    UpdateKind,
+    Visibility,
+)
+from accord.register.services import _party_for_side, allocate_numbers
+
+BATCH_SIZE = 1000
+LOOKUP_CHUNK = 500
+TITLE_MAX = ActionItem._meta.get_field("title").max_length or 300
+EXTERNAL_ID_MAX = ActionItem._meta.get_field("external_id").max_length or 100
+# attribute set by a column → the model field named in timelines and bulk_update
+FIELD_NAMES = {
+    "title": "title",
+    "description": "description",
+    "owner_side": "owner_side",
+    "owner_id": "owner",
+    "due_date": "due_date",
+    "priority": "priority",
+    "status": "status",
+    "task_force_id": "task_force",
+}
+
+
+@dataclass
+class ItemRecord:
+    """One valid row: the values it sets (by model attribute), and its natural key."""
+
+    row: int
+    external_id: str
+    values: dict[str, Any]
+
+
+@dataclass
+class _Member:
+    user_id: int
+    label: str
+    party_ids: set[int] = field(default_factory=set)
+
+
+def _word(value: str) -> str:
+    return value.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _or_list(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+@register_importer
+class ActionItemImporter(Importer):
+    kind = "action-items"
+    label = "Action item register"
+    required = ("title", "owner_side")
+    optional = ("description", "owner_email", "due_date", "priority", "status", "task_force", "external_id")
+
+    # --- validation (reads only) -----------------------------------------------------------------
+
+    def validate(self, rows: Rows, context: ImportContext) -> tuple[list[ItemRecord], list[RowError]]:
+        rel: Relationship = context.relationship
+        members = self._members(rel) if "owner_email" in context.columns else {}
+        task_forces = self._task_forces(rel) if "task_force" in context.columns else {}
+        taken = self._taken_external_ids(rel) if "external_id" in context.columns else {}
+        party_names = {rel.supplier_id: rel.supplier.name, rel.customer_id: rel.customer.name}
+        own_party_id = context.access.party.pk if context.access.party else None
+
+        records: list[ItemRecord] = []
+        errors: list[RowError] = []
+        first_row_of: dict[str, int] = {}
+        for number, row in rows:
+            found: list[RowError] = []
+
+            def bad(column: str, value: str, reason: str, number: int = number, found: list = found) -> None:
+                found.append(RowError(number, column, value, reason))
+
+            values: dict[str, Any] = {}
+            raw = row.get("title", "")
+            title = raw.strip()
+            if not title:
+                bad("title", raw, "An action item needs a title.")
+            elif len(title) > TITLE_MAX:
+                bad("title", raw, f"The title has {len(title)} characters; at most {TITLE_MAX} are allowed.")
+            else:
+                values["title"] = title
+
+            if "description" in row:
+                values["description"] = row["description"].strip()
+
+            raw = row.get("owner_side", "")
+            side: str | None = raw.strip().lower()
+            if side not in OwnerSide.values:
+                reason = (
+                    "The owner side is required (supplier, customer or joint)."
+                    if not side
+                    else f"{raw!r} is not an owner side (supplier, customer or joint)."
+                )
+                bad("owner_side", raw, reason)
+                side = None
+            else:
+                values["owner_side"] = side
+
+            if "owner_email" in row:
+                raw = row["owner_email"]
+                email = raw.strip().lower()
+                if not email:
+                    values["owner_id"] = None
+                elif side is not None:
+                    allowed = _party_for_side(rel, side)
+                    member = members.get(email)
+                    if member is None or not member.party_ids.intersection(allowed):
+                        names = " or ".join(party_names[p] for p in allowed)
+                        bad("owner_email", raw, f"{raw.strip()!r} is not an active member of {names}.")
+                    else:
+                        values["owner_id"] = member.user_id
+
+            if "due_date" in row:
+                raw = row["due_date"]
+                if not raw.strip():
+                    values["due_date"] = None
+                else:
+                    try:
+                        values["due_date"] = parse_date(raw)
+                    except ValueError as exc:
+                        bad("due_date", raw, f"{exc}.")
+
+            raw = row.get("priority", "")
+            if raw.strip():
+                if _word(raw) in Priority.values:
+                    values["priority"] = _word(raw)
+                else:
+                    bad("priority", raw, f"{raw!r} is not a priority ({_or_list(Priority.values)}).")
+
+            raw = row.get("status", "")
+            if raw.strip():
+                if _word(raw) in Status.values:
+                    values["status"] = _word(raw)
+                else:
+                    bad("status", raw, f"{raw!r} is not a status ({_or_list(Status.values)}).")
+
+            if "task_force" in row:
+                raw = row["task_force"]
+                name = raw.strip()
+                if not name:
+                    values["task_force_id"] = None
+                else:
+                    task_force_id = task_forces.get(name, task_forces.get(name.casefold()))
+                    if task_force_id is None:
+                        bad("task_force", raw, f"There is no task force named {name!r} in this relationship.")
+                    else:
+                        values["task_force_id"] = task_force_id
+
+            raw = row.get("external_id", "")
+            external_id = raw.strip()
+            if len(external_id) > EXTERNAL_ID_MAX:
+                bad("external_id", raw, f"The external ID is longer than {EXTERNAL_ID_MAX} characters.")
+            elif external_id in first_row_of:
+                bad(
+                    "external_id",
+                    raw,
+                    f"The external ID {external_id!r} appears twice: "
+                    f"row {first_row_of[external_id]} has it already.",
+                )
+            elif external_id:
+                first_row_of[external_id] = number
+                if external_id in taken:
+                    private_party_id = taken[external_id]
+                    if private_party_id is not None and private_party_id != own_party_id:
+                        bad(
+                            "external_id",
+                            raw,
+                            "Another item of this relationship already uses the external ID "
+                            f"{external_id!r}.",
+                        )
+                    elif private_party_id is not None and side is not None and side != context.access.side:
+                        bad(
+                            "owner_side",
+                            row.get("owner_side", ""),
+                            f"Item {external_id!r} is private to your side, so your side must own it.",
+                        )
+
+            if found:
+                errors.extend(found)
+            else:
+                records.append(ItemRecord(row=number, external_id=external_id, values=values))
+        return records, errors
+
+    @staticmethod
+    def _members(rel: Relationship) -> dict[str, _Member]:
+        """e-mail (lower case) → the active member of either party, with their parties."""
+        members: dict[str, _Member] = {}
+        rows = Membership.objects.filter(
+            party_id__in=[rel.supplier_id, rel.customer_id], is_active=True, user__is_active=True
+        ).values_list("party_id", "user_id", "user__email", "user__full_name")
+        for party_id, user_id, email, full_name in rows:
+            member = members.setdefault(email.lower(), _Member(user_id, full_name or email))
+            member.party_ids.add(party_id)
+        return members
+
+    @staticmethod
+    def _task_forces(rel: Relationship) -> dict[str, int]:
+        """Task force name → id; exact names first, then case-folded ones when unambiguous."""
+        exact = dict(TaskForce.objects.filter(relationship=rel).values_list("name", "pk"))
+        folded: dict[str, int | None] = {}
+        for name, pk in exact.items():
+            folded[name.casefold()] = None if name.casefold() in folded else pk
+        return {**{k: v for k, v in folded.items() if v is not None}, **exact}
+
+    @staticmethod
+    def _taken_external_ids(rel: Relationship) -> dict[str, int | None]:
+        """external_id → the private party of the item that has it (None: a shared item)."""
+        return dict(
+            ActionItem.objects.filter(relationship=rel)
+            .exclude(external_id="")
+            .values_list("external_id", "private_party_id")
+        )
+
+    # --- apply (inside run_import's transaction) -------------------------------------------------
+
+    def apply(self, records: list[ItemRecord], context: ImportContext) -> ImportResult:
+        rel: Relationship = context.relationship
+        user = context.user
+        now = timezone.now()
+        existing = self._lock_existing(rel, [r.external_id for r in records if r.external_id])
+        own_party_id = context.access.party.pk if context.access.party else None
+        hidden = [
+            RowError(
+                r.row, "external_id", r.external_id, "Another item of this relationship already uses it."
+            )
+            for r in records
+            if r.external_id in existing
+            and existing[r.external_id].private_party_id not in (None, own_party_id)
+        ]
+        if hidden:
+            raise ImportRejected(hidden)
+
+        labels = self._labels(records)
+        changed: list[ActionItem] = []
+        timeline: list[ActionUpdate] = []
+        fields: set[str] = set()
+        unchanged = 0
+        new_records: list[ItemRecord] = []
+        for record in records:
+            item = existing.get(record.external_id) if record.external_id else None
+            if item is None:
+                new_records.append(record)
+                continue
+            changes = self._change(item, record.values, labels, fields, now)
+            if not changes:
+                unchanged += 1
+                continue
+            item.version += 1
+            item.updated_at = now
+            changed.append(item)
+            timeline.append(
+                ActionUpdate(item=item, actor=user, kind=UpdateKind.CHANGE, at=now, changes=changes)
+            )
+        if changed:
+            ActionItem.objects.bulk_update(
+                changed, sorted({*fields, "version", "updated_at"}), batch_size=BATCH_SIZE
+            )
+
+        created = self._create(rel, new_records, context, now)
+        timeline += [ActionUpdate(item=item, actor=user, kind=UpdateKind.CREATED, at=now) for item in created]
+        ActionUpdate.objects.bulk_create(timeline, batch_size=BATCH_SIZE)
+
+        if created or changed:
+            audit.record(
+                actor=user,
+                verb="action_items.imported",
+                obj=rel,
+                relationship=rel,
+                changes={"created": [None, len(created)], "updated": [None, len(changed)]},
+                label=f"Imported from {context.filename}",
+            )
+        return ImportResult(created=len(created), updated=len(changed), unchanged=unchanged)
+
+    @staticmethod
+    def _lock_existing(rel: Relationship, external_ids: list[str]) -> dict[str, ActionItem]:
+        """The items the file names by external_id, locked; one query when the file names none."""
+        wanted = set(external_ids)
+        present = [
+            external_id
+            for external_id in ActionItem.objects.filter(relationship=rel)
+            .exclude(external_id="")
+            .values_list("external_id", flat=True)
+            if external_id in wanted
+        ]
+        found: dict[str, ActionItem] = {}
+        for chunk in _chunks(present):
+            query = (
+                ActionItem.objects.select_for_update(of=("self",))
+                .filter(relationship=rel, external_id__in=chunk)
+                .select_related("owner", "task_force")
+            )
+            found.update((item.external_id, item) for item in query)
+        return found
+
+    @staticmethod
+    def _labels(records: list[ItemRecord]) -> dict[tuple[str, int], str]:
+        """Readable names of the owners and task forces the file sets, for the timelines."""
+        from accord.accounts.models import User
+
+        owner_ids = {r.values["owner_id"] for r in records if r.values.get("owner_id")}
+        task_force_ids = {r.values["task_force_id"] for r in records if r.values.get("task_force_id")}
+        labels: dict[tuple[str, int], str] = {}
+        if owner_ids:
+            for user in User.objects.filter(pk__in=owner_ids):
+                labels["owner_id", user.pk] = str(user)
+        if task_force_ids:
+            for task_force in TaskForce.objects.filter(pk__in=task_force_ids):
+                labels["task_force_id", task_force.pk] = str(task_force)
+        return labels
+
+    @staticmethod
+    def _change(
+        item: ActionItem,
+        values: dict[str, Any],
+        labels: dict[tuple[str, int], str],
+        fields: set[str],
+        now: Any,
+    ) -> dict[str, list[Any]]:
+        """Set the values that differ on ``item``; the changes as ``{"field": [old, new]}`` text."""
+        changes: dict[str, list[Any]] = {}
+        for attname, new in values.items():
+            old = getattr(item, attname)
+            if old == new:
+                continue
+            if attname == "owner_id":
+                shown = [str(item.owner) if item.owner else None, labels.get((attname, new))]
+            elif attname == "task_force_id":
+                shown = [str(item.task_force) if item.task_force else None, labels.get((attname, new))]
+            else:
+                shown = [old, new]
+            changes[FIELD_NAMES[attname]] = [None if v is None else str(v) for v in shown]
+            setattr(item, attname, new)
+            fields.add(FIELD_NAMES[attname])
+        if "due_date" in changes and changes["due_date"][0] is not None:
+            item.due_moves += 1
+            fields.add("due_moves")
+        if "status" in changes:
+            _status_dates(item, now)
+            fields.update(("done_at", "closed_at"))
+        return changes
+
+    @staticmethod
+    def _create(
+        rel: Relationship, records: list[ItemRecord], context: ImportContext, now: Any
+    ) -> list[ActionItem]:
+        if not records:
+            return []
+        label = f"Imported from {context.filename}"[:300]
+        items = []
+        for record, number in zip(records, allocate_numbers(rel, len(records)), strict=True):
+            item = ActionItem(
+                relationship=rel,
+                number=number,
+                requested_by=context.user,
+                visibility=Visibility.SHARED,
+                source_kind=SourceKind.IMPORT,
+                source_label=label,
+                external_id=record.external_id,
+                created_at=now,
+                updated_at=now,
+                **record.values,
+            )
+            _status_dates(item, now)
+            items.append(item)
+        ActionItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
+        if any(item.pk is None for item in items):  # a database that does not return new ids
+            ids = _ids_by_number(rel, [item.number for item in items])
+            for item in items:
+                item.pk = ids[item.number]
+        return items
+
+
+def _ids_by_number(rel: Relationship, numbers: list[int]) -> dict[int, int]:
+    ids: dict[int, int] = {}
+    for chunk in _chunks(numbers):
+        ids.update(ActionItem.objects.filter(relationship=rel, number__in=chunk).values_list("number", "pk"))
+    return ids
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        yield values[start : start + LOOKUP_CHUNK]
+
+
+def _status_dates(item: ActionItem, now: Any) -> None:
+    """Keep done_at/closed_at consistent with the status, as the workflow does."""
+    if item.status in OPEN_STATUSES:
+        item.done_at = item.closed_at = None
+    elif item.status == Status.DONE:
+        item.done_at = item.done_at or now
+        item.closed_at = None
+    else:
+        if item.status == Status.VERIFIED:
+            item.done_at = item.done_at or now
+        item.closed_at = item.closed_at or now

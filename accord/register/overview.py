@@ -1,0 +1,69 @@
+"""What the register adds to the home page and to a relationship's overview."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accord.lib import charts, overview, summary
+from accord.register import selectors
+from accord.register.models import OPEN_STATUSES, ActionItem
+
+
+@summary.provider
+def register_facts(accesses: Sequence[Any]) -> dict[int, list[summary.Fact]]:
+    """Open and overdue items per relationship, each side counting what it may see (one query)."""
+    today = timezone.localdate()
+    members = [a for a in accesses if not a.is_guest]
+    if not members:
+        return {}
+    cond = Q()
+    for a in members:
+        cond |= Q(relationship_id=a.relationship.pk) & (
+            Q(visibility="shared") | Q(private_party_id=a.party.pk)
+        )
+    rows = (
+        ActionItem.objects.filter(cond)
+        .values("relationship_id")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
+            to_verify=Count("pk", filter=Q(status="done")),
+        )
+    )
+    out: dict[int, list[summary.Fact]] = {}
+    slugs = {a.relationship.pk: a.relationship.slug for a in members}
+    for row in rows:
+        url = reverse("register:list", args=[slugs[row["relationship_id"]]])
+        facts = [summary.Fact(_("%(n)d open items") % {"n": row["open"]}, row["open"], url, "primary")]
+        if row["overdue"]:
+            facts.append(
+                summary.Fact(
+                    _("%(n)d overdue") % {"n": row["overdue"]}, row["overdue"], url + "?overdue=on", "danger"
+                )
+            )
+        if row["to_verify"]:
+            facts.append(
+                summary.Fact(
+                    _("%(n)d to verify") % {"n": row["to_verify"]},
+                    row["to_verify"],
+                    url + "?status=done",
+                    "warning",
+                )
+            )
+        out[row["relationship_id"]] = facts
+    return out
+
+
+@overview.section(20, "register/_health.html")
+def register_health(access: Any) -> dict[str, Any]:
+    health = selectors.health(access, timezone.localdate())
+    spec = charts.sparkline(
+        [(d.isoformat(), n) for d, n in health.trend], title=_("Open items, last 12 weeks"), y_title=_("open")
+    )
+    return {"health": health, "trend_svg": charts.svg(spec)}

@@ -1,0 +1,42 @@
+"""Which kinds of action-item e-mail a person has turned off (every kind is on by default)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accord.accounts.models import User
+from accord.audit import services as audit
+from accord.register.models import NotificationKind, NotificationOptOut
+
+
+def opt_outs(user: User) -> set[str]:
+    """The kinds of e-mail ``user`` turned off."""
+    return set(NotificationOptOut.objects.filter(user=user).values_list("kind", flat=True))
+
+
+@transaction.atomic
+def set_opt_outs(*, user: User, kinds_off: set[str]) -> None:
+    """Turn off exactly ``kinds_off`` for ``user`` (the others on); audited when something changed."""
+    unknown = set(kinds_off) - set(NotificationKind.values)
+    if unknown:
+        raise ValidationError(
+            {"kinds_off": _("Unknown kinds of e-mail: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))}}
+        )
+    before = set(
+        NotificationOptOut.objects.select_for_update().filter(user=user).values_list("kind", flat=True)
+    )
+    after = set(kinds_off)
+    if before == after:
+        return
+    NotificationOptOut.objects.filter(user=user, kind__in=before - after).delete()
+    NotificationOptOut.objects.bulk_create(
+        NotificationOptOut(user=user, kind=kind) for kind in sorted(after - before)
+    )
+    audit.record(
+        actor=user,
+        verb="notifications.updated",
+        obj=user,
+        changes={"opt_outs": [sorted(before), sorted(after)]},
+    )

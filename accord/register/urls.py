@@ -1,0 +1,24 @@
+from django.urls import path
+
+from accord.register import views, views_files, views_task_forces
+
+app_name = "register"
+
+urlpatterns = [
+    path("my/items/", views.my_items, name="my_items"),
+    path("r/<slug:slug>/items/", views.register, name="list"),
+    path("r/<slug:slug>/items/new/", views.item_create, name="create"),
+    path("r/<slug:slug>/items/export.<str:fmt>", views_files.export, name="export"),
+    path("r/<slug:slug>/items/import/", views_files.import_register, name="import"),
+    path("r/<slug:slug>/items/import/errors.csv", views_files.import_errors_csv, name="import_errors"),
+    path("r/<slug:slug>/items/<int:number>/", views.item_detail, name="item"),
+    path("r/<slug:slug>/items/<int:number>/edit/", views.item_edit, name="edit"),
+    path("r/<slug:slug>/items/<int:number>/transition/", views.item_transition, name="transition"),
+    path("r/<slug:slug>/items/<int:number>/comment/", views.item_comment, name="comment"),
+    path("r/<slug:slug>/items/<int:number>/quick/", views.item_quick, name="quick"),
+    path("r/<slug:slug>/task-forces/", views_task_forces.task_forces, name="task_forces"),
+    path("r/<slug:slug>/task-forces/<int:pk>/", views_task_forces.task_force_detail, name="task_force"),
+    path(
+        "r/<slug:slug>/task-forces/<int:pk>/edit/", views_task_forces.task_force_edit, name="task_force_edit"
+    ),
+]

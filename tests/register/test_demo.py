@@ -1,0 +1,132 @@
+"""The demo registers: enough items, with the variety a first look at Accord should show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection, transaction
+from django.db.models import Count
+
+from accord.lib.demo import DemoContext, generate
+from accord.parties.access import access_from
+from accord.parties.models import Membership
+from accord.register.models import (
+    ActionItem,
+    ActionUpdate,
+    OwnerSide,
+    Status,
+    TaskForce,
+    UpdateKind,
+    Visibility,
+)
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoContext]:
+    """The demo is built once for this module, in a transaction rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        ctx = generate(password="x-demo-pass-123")
+        # The demo enqueues no e-mail about its invented history (it would go out on commit).
+        pending = [func for _sids, func, _robust in connection.run_on_commit]
+        assert not any("on_commit_" in getattr(func, "__qualname__", "") for func in pending)
+        yield ctx
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_world: DemoContext, db: Any) -> DemoContext:
+    return demo_world
+
+
+def test_the_demo_fills_three_registers(demo: DemoContext) -> None:
+    counts = dict(
+        ActionItem.objects.values_list("relationship__slug")
+        .annotate(n=Count("pk"))
+        .values_list("relationship__slug", "n")
+    )
+    assert counts == {"northwind-telco-a": 70, "northwind-telco-b": 50, "photon-northwind": 30}
+    assert mail.outbox == []
+
+
+def test_the_demo_items_have_every_status_and_real_histories(demo: DemoContext) -> None:
+    items = ActionItem.objects.all()
+    by_status = dict(items.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    assert set(by_status) == set(Status.values)
+    assert by_status[Status.VERIFIED] >= 50
+    assert by_status[Status.DONE] >= 10 and by_status[Status.CANCELLED] >= 5
+    assert by_status[Status.OPEN] + by_status[Status.IN_PROGRESS] >= 40
+
+    today = demo.today
+    assert items.overdue(today).count() >= 10
+    assert items.open().filter(due_date__gte=today, due_date__lte=today + timedelta(days=14)).count() >= 5
+    moved = items.filter(due_moves__gt=0)
+    assert moved.count() >= 10 and moved.filter(due_moves__gte=2).exists()
+    assert ActionUpdate.objects.filter(kind=UpdateKind.CHANGE, changes__has_key="due_date").count() == sum(
+        moved.values_list("due_moves", flat=True)
+    )
+    # Found not effective after being done, and reopened after verification.
+    assert ActionUpdate.objects.filter(from_status=Status.DONE, to_status=Status.OPEN).count() >= 5
+    assert ActionUpdate.objects.filter(from_status=Status.VERIFIED, to_status=Status.OPEN).exists()
+    assert items.filter(owner_side=OwnerSide.JOINT).count() >= 10
+    assert {OwnerSide.SUPPLIER, OwnerSide.CUSTOMER} <= set(items.values_list("owner_side", flat=True))
+
+
+def test_comments_come_from_both_sides(demo: DemoContext) -> None:
+    rel = demo.relationships["northwind-telco-a"]
+    authors = set(
+        ActionUpdate.objects.filter(item__relationship=rel, kind=UpdateKind.COMMENT).values_list(
+            "actor__memberships__party__slug", flat=True
+        )
+    )
+    assert {"northwind", "telco-a"} <= authors
+
+
+def test_the_history_spans_months_and_ends_before_today(demo: DemoContext) -> None:
+    start_of_today = datetime.combine(demo.today, time.min, tzinfo=UTC)
+    first = ActionItem.objects.order_by("created_at").first()
+    assert first is not None and (demo.today - first.created_at.date()).days > 300
+    # The relationships are east of UTC, so their office hours of yesterday end before today in UTC.
+    assert not ActionUpdate.objects.filter(at__gte=start_of_today).exists()
+    assert not ActionItem.objects.filter(updated_at__gte=start_of_today).exists()
+    for item in ActionItem.objects.filter(status=Status.VERIFIED)[:20]:
+        assert item.created_at <= item.done_at <= item.closed_at <= item.updated_at
+        times = list(item.updates.values_list("at", flat=True))
+        assert times == sorted(times) and times[0] == item.created_at
+
+
+def test_each_side_has_private_items_the_other_side_cannot_see(demo: DemoContext) -> None:
+    rel = demo.relationships["northwind-telco-a"]
+    private = ActionItem.objects.filter(relationship=rel, visibility=Visibility.PRIVATE)
+    assert {p.private_party_id for p in private} == {rel.supplier_id, rel.customer_id}
+    for item in private:
+        assert item.requested_by.memberships.filter(party_id=item.private_party_id).exists()
+    telco_a_view = ActionItem.objects.filter(relationship=rel).visible_to_party(rel.customer_id)
+    assert not telco_a_view.filter(private_party_id=rel.supplier_id).exists()
+
+
+def test_telco_a_has_two_joint_task_forces_with_items(demo: DemoContext) -> None:
+    rel = demo.relationships["northwind-telco-a"]
+    forces = TaskForce.objects.filter(relationship=rel)
+    assert set(forces.values_list("name", flat=True)) == {
+        "Line card reliability task force",
+        "Delivery performance task force",
+    }
+    for force in forces:
+        sides = set(force.members.values_list("memberships__party__slug", flat=True))
+        assert sides == {"northwind", "telco-a"}, force.name
+        assert force.lead is not None and force.members.filter(pk=force.lead.pk).exists()
+        assert force.items.count() >= 5
+
+
+def test_mallory_has_no_way_into_telco_a(demo: DemoContext) -> None:
+    mallory = demo.people["mallory"]
+    rel = demo.relationships["northwind-telco-a"]
+    assert set(Membership.objects.filter(user=mallory).values_list("party__slug", flat=True)) == {"telco-b"}
+    assert access_from(mallory, rel, allow_guest=True) is None
+    assert not ActionItem.objects.filter(relationship=rel, owner=mallory).exists()
+    assert not ActionItem.objects.filter(relationship=rel, requested_by=mallory).exists()
+    assert not ActionUpdate.objects.filter(item__relationship=rel, actor=mallory).exists()
