@@ -437,7 +437,8 @@ class Builder:
             moves = rng.choice([1, 1, 1, 2, 2, 3])
         pushes = [rng.randint(14, 45) for _ in range(moves)]
         latest = min([last, *[at.date() - timedelta(days=1) for at in ends[:1]]])
-        dues, move_times = [final_due], []
+        dues: list[date] = [final_due]
+        move_times: list[tuple[datetime, date]] = []
         while pushes:  # fewer moves when the item's life has no room for them all
             dues, move_times = self._moves(final_due, pushes, born, latest, tz)
             if move_times:

@@ -176,6 +176,7 @@ class TaskForceForm(StyledModelForm):
         people = relationship_people(relationship)
         self.fields["lead"].queryset = people
         self.fields["members"].queryset = people
+        self.fields["status"].required = self.instance.pk is not None  # a new task force starts active
 
     def _post_clean(self) -> None:
         pass

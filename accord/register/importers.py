@@ -95,8 +95,19 @@ class ItemRecord:
 @dataclass
 class _Member:
     user_id: int
-    label: str
     party_ids: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """What validation looks up once, before reading the rows."""
+
+    members: dict[str, _Member]  # e-mail (lower case) → active member of either party
+    task_forces: dict[str, int]  # name (exact, and case-folded) → id
+    taken: dict[str, int | None]  # external_id in use → the private party of its item (None: shared)
+    party_names: dict[int, str]
+    own_party_id: int | None
+    own_side: str | None
 
 
 def _word(value: str) -> str:
@@ -118,131 +129,127 @@ class ActionItemImporter(Importer):
 
     def validate(self, rows: Rows, context: ImportContext) -> tuple[list[ItemRecord], list[RowError]]:
         rel: Relationship = context.relationship
-        members = self._members(rel) if "owner_email" in context.columns else {}
-        task_forces = self._task_forces(rel) if "task_force" in context.columns else {}
-        taken = self._taken_external_ids(rel) if "external_id" in context.columns else {}
-        party_names = {rel.supplier_id: rel.supplier.name, rel.customer_id: rel.customer.name}
-        own_party_id = context.access.party.pk if context.access.party else None
-
+        look = _Lookups(
+            members=self._members(rel) if "owner_email" in context.columns else {},
+            task_forces=self._task_forces(rel) if "task_force" in context.columns else {},
+            taken=self._taken_external_ids(rel) if "external_id" in context.columns else {},
+            party_names={rel.supplier_id: rel.supplier.name, rel.customer_id: rel.customer.name},
+            own_party_id=context.access.party.pk if context.access.party else None,
+            own_side=context.access.side,
+        )
         records: list[ItemRecord] = []
         errors: list[RowError] = []
         first_row_of: dict[str, int] = {}
         for number, row in rows:
-            found: list[RowError] = []
-
-            def bad(column: str, value: str, reason: str, number: int = number, found: list = found) -> None:
-                found.append(RowError(number, column, value, reason))
-
-            values: dict[str, Any] = {}
-            raw = row.get("title", "")
-            title = raw.strip()
-            if not title:
-                bad("title", raw, "An action item needs a title.")
-            elif len(title) > TITLE_MAX:
-                bad("title", raw, f"The title has {len(title)} characters; at most {TITLE_MAX} are allowed.")
-            else:
-                values["title"] = title
-
-            if "description" in row:
-                values["description"] = row["description"].strip()
-
-            raw = row.get("owner_side", "")
-            side: str | None = raw.strip().lower()
-            if side not in OwnerSide.values:
-                reason = (
-                    "The owner side is required (supplier, customer or joint)."
-                    if not side
-                    else f"{raw!r} is not an owner side (supplier, customer or joint)."
-                )
-                bad("owner_side", raw, reason)
-                side = None
-            else:
-                values["owner_side"] = side
-
-            if "owner_email" in row:
-                raw = row["owner_email"]
-                email = raw.strip().lower()
-                if not email:
-                    values["owner_id"] = None
-                elif side is not None:
-                    allowed = _party_for_side(rel, side)
-                    member = members.get(email)
-                    if member is None or not member.party_ids.intersection(allowed):
-                        names = " or ".join(party_names[p] for p in allowed)
-                        bad("owner_email", raw, f"{raw.strip()!r} is not an active member of {names}.")
-                    else:
-                        values["owner_id"] = member.user_id
-
-            if "due_date" in row:
-                raw = row["due_date"]
-                if not raw.strip():
-                    values["due_date"] = None
-                else:
-                    try:
-                        values["due_date"] = parse_date(raw)
-                    except ValueError as exc:
-                        bad("due_date", raw, f"{exc}.")
-
-            raw = row.get("priority", "")
-            if raw.strip():
-                if _word(raw) in Priority.values:
-                    values["priority"] = _word(raw)
-                else:
-                    bad("priority", raw, f"{raw!r} is not a priority ({_or_list(Priority.values)}).")
-
-            raw = row.get("status", "")
-            if raw.strip():
-                if _word(raw) in Status.values:
-                    values["status"] = _word(raw)
-                else:
-                    bad("status", raw, f"{raw!r} is not a status ({_or_list(Status.values)}).")
-
-            if "task_force" in row:
-                raw = row["task_force"]
-                name = raw.strip()
-                if not name:
-                    values["task_force_id"] = None
-                else:
-                    task_force_id = task_forces.get(name, task_forces.get(name.casefold()))
-                    if task_force_id is None:
-                        bad("task_force", raw, f"There is no task force named {name!r} in this relationship.")
-                    else:
-                        values["task_force_id"] = task_force_id
-
-            raw = row.get("external_id", "")
-            external_id = raw.strip()
-            if len(external_id) > EXTERNAL_ID_MAX:
-                bad("external_id", raw, f"The external ID is longer than {EXTERNAL_ID_MAX} characters.")
-            elif external_id in first_row_of:
-                bad(
-                    "external_id",
-                    raw,
-                    f"The external ID {external_id!r} appears twice: "
-                    f"row {first_row_of[external_id]} has it already.",
-                )
-            elif external_id:
-                first_row_of[external_id] = number
-                if external_id in taken:
-                    private_party_id = taken[external_id]
-                    if private_party_id is not None and private_party_id != own_party_id:
-                        bad(
-                            "external_id",
-                            raw,
-                            "Another item of this relationship already uses the external ID "
-                            f"{external_id!r}.",
-                        )
-                    elif private_party_id is not None and side is not None and side != context.access.side:
-                        bad(
-                            "owner_side",
-                            row.get("owner_side", ""),
-                            f"Item {external_id!r} is private to your side, so your side must own it.",
-                        )
-
+            values, found = self._check_row(rel, number, row, look, first_row_of)
             if found:
                 errors.extend(found)
             else:
-                records.append(ItemRecord(row=number, external_id=external_id, values=values))
+                records.append(ItemRecord(number, values.pop("external_id"), values))
         return records, errors
+
+    @staticmethod
+    def _check_row(
+        rel: Relationship, number: int, row: dict[str, str], look: _Lookups, first_row_of: dict[str, int]
+    ) -> tuple[dict[str, Any], list[RowError]]:
+        """The values one row sets (by model attribute), or its errors: every one, not the first."""
+        found: list[RowError] = []
+
+        def bad(column: str, value: str, reason: str) -> None:
+            found.append(RowError(number, column, value, reason))
+
+        values: dict[str, Any] = {}
+        raw = row.get("title", "")
+        title = raw.strip()
+        if not title:
+            bad("title", raw, "An action item needs a title.")
+        elif len(title) > TITLE_MAX:
+            bad("title", raw, f"The title has {len(title)} characters; at most {TITLE_MAX} are allowed.")
+        else:
+            values["title"] = title
+
+        if "description" in row:
+            values["description"] = row["description"].strip()
+
+        raw = row.get("owner_side", "")
+        side: str | None = raw.strip().lower()
+        if side in OwnerSide.values:
+            values["owner_side"] = side
+        else:
+            bad(
+                "owner_side",
+                raw,
+                f"{raw!r} is not an owner side (supplier, customer or joint)."
+                if side
+                else "The owner side is required (supplier, customer or joint).",
+            )
+            side = None
+
+        if "owner_email" in row:
+            raw = row["owner_email"]
+            email = raw.strip().lower()
+            if not email:
+                values["owner_id"] = None
+            elif side is not None:  # without a valid side, the owner cannot be judged
+                allowed = _party_for_side(rel, side)
+                member = look.members.get(email)
+                if member is None or not member.party_ids.intersection(allowed):
+                    names = " or ".join(look.party_names[p] for p in allowed)
+                    bad("owner_email", raw, f"{raw.strip()!r} is not an active member of {names}.")
+                else:
+                    values["owner_id"] = member.user_id
+
+        if "due_date" in row:
+            raw = row["due_date"]
+            try:
+                values["due_date"] = parse_date(raw) if raw.strip() else None
+            except ValueError as exc:
+                bad("due_date", raw, f"{exc}.")
+
+        for column, choices, what in (("priority", Priority, "a priority"), ("status", Status, "a status")):
+            raw = row.get(column, "")
+            if not raw.strip():
+                continue  # the default for a new item, unchanged for an existing one
+            if _word(raw) in choices.values:
+                values[column] = _word(raw)
+            else:
+                bad(column, raw, f"{raw!r} is not {what} ({_or_list(choices.values)}).")
+
+        if "task_force" in row:
+            raw = row["task_force"]
+            name = raw.strip()
+            task_force_id = look.task_forces.get(name, look.task_forces.get(name.casefold()))
+            if not name:
+                values["task_force_id"] = None
+            elif task_force_id is None:
+                bad("task_force", raw, f"There is no task force named {name!r} in this relationship.")
+            else:
+                values["task_force_id"] = task_force_id
+
+        raw = row.get("external_id", "")
+        external_id = values["external_id"] = raw.strip()
+        private_party_id = look.taken.get(external_id)
+        if len(external_id) > EXTERNAL_ID_MAX:
+            bad("external_id", raw, f"The external ID is longer than {EXTERNAL_ID_MAX} characters.")
+        elif external_id in first_row_of:
+            bad(
+                "external_id",
+                raw,
+                f"The external ID {external_id!r} appears twice: "
+                f"row {first_row_of[external_id]} has it already.",
+            )
+        elif external_id:
+            first_row_of[external_id] = number
+            if private_party_id is not None and private_party_id != look.own_party_id:
+                # the other side's private item: say no more than that the ID is taken
+                bad("external_id", raw, f"Another item of this relationship already uses {external_id!r}.")
+            elif private_party_id is not None and side is not None and side != look.own_side:
+                bad(
+                    "owner_side",
+                    row.get("owner_side", ""),
+                    f"Item {external_id!r} is private to your side, so your side must own it.",
+                )
+        return values, found
 
     @staticmethod
     def _members(rel: Relationship) -> dict[str, _Member]:
@@ -250,9 +257,9 @@ class ActionItemImporter(Importer):
         members: dict[str, _Member] = {}
         rows = Membership.objects.filter(
             party_id__in=[rel.supplier_id, rel.customer_id], is_active=True, user__is_active=True
-        ).values_list("party_id", "user_id", "user__email", "user__full_name")
-        for party_id, user_id, email, full_name in rows:
-            member = members.setdefault(email.lower(), _Member(user_id, full_name or email))
+        ).values_list("party_id", "user_id", "user__email")
+        for party_id, user_id, email in rows:
+            member = members.setdefault(email.lower(), _Member(user_id))
             member.party_ids.add(party_id)
         return members
 

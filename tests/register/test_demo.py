@@ -31,7 +31,7 @@ def demo_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoCon
     with django_db_blocker.unblock(), transaction.atomic():
         ctx = generate(password="x-demo-pass-123")
         # The demo enqueues no e-mail about its invented history (it would go out on commit).
-        pending = [func for _sids, func, _robust in connection.run_on_commit]
+        pending = [entry[1] for entry in connection.run_on_commit]  # (savepoints, callback, robust)
         assert not any("on_commit_" in getattr(func, "__qualname__", "") for func in pending)
         yield ctx
         transaction.set_rollback(True)
@@ -93,6 +93,7 @@ def test_the_history_spans_months_and_ends_before_today(demo: DemoContext) -> No
     assert not ActionUpdate.objects.filter(at__gte=start_of_today).exists()
     assert not ActionItem.objects.filter(updated_at__gte=start_of_today).exists()
     for item in ActionItem.objects.filter(status=Status.VERIFIED)[:20]:
+        assert item.done_at is not None and item.closed_at is not None
         assert item.created_at <= item.done_at <= item.closed_at <= item.updated_at
         times = list(item.updates.values_list("at", flat=True))
         assert times == sorted(times) and times[0] == item.created_at
@@ -103,7 +104,8 @@ def test_each_side_has_private_items_the_other_side_cannot_see(demo: DemoContext
     private = ActionItem.objects.filter(relationship=rel, visibility=Visibility.PRIVATE)
     assert {p.private_party_id for p in private} == {rel.supplier_id, rel.customer_id}
     for item in private:
-        assert item.requested_by.memberships.filter(party_id=item.private_party_id).exists()
+        assert item.requested_by is not None and item.private_party is not None
+        assert item.requested_by.memberships.filter(party=item.private_party).exists()
     telco_a_view = ActionItem.objects.filter(relationship=rel).visible_to_party(rel.customer_id)
     assert not telco_a_view.filter(private_party_id=rel.supplier_id).exists()
 
