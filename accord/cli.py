@@ -24,6 +24,9 @@ Accord commands (run `accord COMMAND --help` for each):
                              without --password-stdin, prints an invitation link instead
   token create EMAIL [--name NAME]
                              print a new personal API token for EMAIL (shown once)
+  import KIND FILE --relationship SLUG [--dry-run] [--ignore-extra] [--as EMAIL]
+                             import a CSV or XLSX file (kinds: action-items); all or nothing;
+                             exit 2 with one `row N, column C: reason` line per problem
   load_demo                  load the demo data into an empty database
 
 Any other Django command works too (`accord help --commands` lists them all).

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Tab:
     url_name: str  # reversed with the relationship's slug
-    label: str
+    label: str | Promise
     active_on: tuple[str, ...]  # the "namespace:name" of the pages under this tab
     for_guests: bool = False
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,11 @@ from accord.lib.forms import StyledForm, StyledModelForm, VersionField
 from accord.parties.models import Relationship
 from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce
 from accord.register.selectors import SORTS, Filters
+
+
+def choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A model choice field of ``form``, typed as such (to set its queryset)."""
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 def relationship_people(relationship: Relationship) -> Any:
@@ -29,6 +34,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """People by name and company domain, so both sides' namesakes are told apart."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.email.split('@')[1]})"
 
 
 class ItemForm(StyledModelForm):
@@ -53,9 +65,8 @@ class ItemForm(StyledModelForm):
 
     def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = relationship_people(relationship)
-        self.fields["owner"].label_from_instance = lambda u: f"{u.full_name} ({u.email.split('@')[1]})"
-        self.fields["task_force"].queryset = TaskForce.objects.filter(
+        choice(self, "owner").queryset = relationship_people(relationship)
+        choice(self, "task_force").queryset = TaskForce.objects.filter(
             relationship=relationship, status="active"
         )
 
@@ -90,7 +101,7 @@ class QuickEditForm(StyledForm):
 
     def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = relationship_people(relationship)
+        choice(self, "owner").queryset = relationship_people(relationship)
 
 
 class FilterForm(forms.Form):
@@ -131,8 +142,8 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, relationship: Relationship | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if relationship is not None:
-            self.fields["owner"].queryset = relationship_people(relationship)
-            self.fields["task_force"].queryset = TaskForce.objects.filter(relationship=relationship)
+            choice(self, "owner").queryset = relationship_people(relationship)
+            choice(self, "task_force").queryset = TaskForce.objects.filter(relationship=relationship)
         else:
             del self.fields["owner"], self.fields["task_force"]
         from accord.lib.forms import style
@@ -174,8 +185,8 @@ class TaskForceForm(StyledModelForm):
     def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = relationship_people(relationship)
-        self.fields["lead"].queryset = people
-        self.fields["members"].queryset = people
+        choice(self, "lead").queryset = people
+        choice(self, "members").queryset = people
         self.fields["status"].required = self.instance.pk is not None  # a new task force starts active
 
     def _post_clean(self) -> None:

@@ -88,15 +88,22 @@ def _verifiers(item: Any) -> list[User]:
         if access is not None and _may_verify(access, item):
             return [requester]
     rel = item.relationship
-    other = {"supplier": [rel.customer_id], "customer": [rel.supplier_id]}.get(item.owner_side, [])
-    return list(
-        User.objects.filter(
-            memberships__party_id__in=other,
-            memberships__role=Role.ADMIN,
-            memberships__is_active=True,
-            is_active=True,
-        ).distinct()
-    )
+    if item.owner_side == "joint":  # the side the owner is not on (both sides when there is no owner)
+        owners = set(
+            Membership.objects.filter(user_id=item.owner_id, is_active=True).values_list(
+                "party_id", flat=True
+            )
+        )
+        other = [p for p in (rel.supplier_id, rel.customer_id) if p not in owners]
+    else:
+        other = [rel.customer_id if item.owner_side == "supplier" else rel.supplier_id]
+    admins = User.objects.filter(
+        memberships__party_id__in=other,
+        memberships__role=Role.ADMIN,
+        memberships__is_active=True,
+        is_active=True,
+    ).exclude(pk=item.owner_id)
+    return list(admins.distinct())
 
 
 def send_status(item: Any, actor: User | None, before: str, action: str, note: str) -> list[str]:
@@ -151,7 +158,7 @@ def send_digests(today: date) -> int:
         .select_related("relationship", "owner")
         .order_by("due_date", "number")
     )
-    by_owner: dict[int, list[Any]] = defaultdict(list)
+    by_owner: dict[int | None, list[Any]] = defaultdict(list)
     for item in items:
         by_owner[item.owner_id].append(item)
     sent = 0

@@ -170,7 +170,9 @@ def health(access: RelationshipAccess, today: date) -> Health:
     )
     since = timezone.make_aware(datetime.combine(today - timedelta(days=90), time.min))
     closed = list(items.filter(done_at__gte=since, due_date__isnull=False).values_list("done_at", "due_date"))
-    on_time = sum(1 for done_at, due in closed if timezone.localdate(done_at) <= due)
+    on_time = len(
+        [1 for done_at, due in closed if due is not None and done_at and timezone.localdate(done_at) <= due]
+    )
     spans = list(items.values_list("created_at", "done_at", "closed_at", "status"))
     now = timezone.now()
     ages = [(now - created).days for created, _d, _c, status in spans if status in OPEN_STATUSES]

@@ -40,6 +40,7 @@ EDITABLE = ["title", "description", "owner_side", "owner", "task_force", "due_da
 ACTIONS = ("start", "done", "verify", "reject", "cancel", "reopen")
 
 
+@transaction.atomic
 def allocate_numbers(relationship: Relationship, count: int = 1) -> range:
     """``count`` new item numbers for the relationship; never reused, even when items are removed."""
     ItemSequence.objects.get_or_create(relationship=relationship)
@@ -78,6 +79,16 @@ def _validate(item: ActionItem, access: RelationshipAccess) -> None:
         errors.setdefault("priority", []).append(_("Choose low, medium, high or critical."))
     if item.task_force_id and item.task_force.relationship_id != rel.pk:  # type: ignore[union-attr]
         errors.setdefault("task_force", []).append(_("That task force belongs to another relationship."))
+    if item.requested_by_id:
+        allowed = (
+            [access.party.pk]
+            if item.visibility == Visibility.PRIVATE and access.party
+            else [rel.supplier_id, rel.customer_id]
+        )
+        if not _is_member(item.requested_by, allowed):  # type: ignore[arg-type]
+            errors.setdefault("requested_by", []).append(
+                _("The requester must be a member of a side that sees this item.")
+            )
     if item.visibility == Visibility.PRIVATE:
         side = access.side
         if item.owner_side != side:
@@ -391,7 +402,7 @@ def set_related(*, access: RelationshipAccess, item: ActionItem, numbers: Iterab
 TASK_FORCE_FIELDS = ["name", "charter", "lead", "status"]
 
 
-def _check_people(relationship: Relationship, people: Iterable[User]) -> None:
+def _check_people(relationship: Relationship, people: Iterable[User | None]) -> None:
     party_ids = [relationship.supplier_id, relationship.customer_id]
     outsiders = [p for p in people if p is not None and not _is_member(p, party_ids)]
     if outsiders:

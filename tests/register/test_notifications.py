@@ -190,17 +190,25 @@ def test_a_bad_notification_post_re_renders_the_profile_with_the_error(world: An
 
 def test_a_private_northwind_item_never_mails_telco_a_even_its_requester(world: Any, commit: Any) -> None:
     rel = world.nw_ta
-    # Carol (Telco A) raises a shared item for Sam; Northwind then makes it private to itself.
+    # Carol (Telco A) raises a shared item for Sam; Northwind cannot make it private while she requests it,
+    # nor create a private item naming her as requester: she could never see it.
     item = new_item(world, commit, by=world.carol, owner=world.sam)
-    with commit():
-        item = services.update_item(
+    with pytest.raises(ValidationError) as exc, commit():
+        services.update_item(
             access=acc(world.sam, rel), item=item, version=item.version, visibility=Visibility.PRIVATE
         )
-    assert item.private_party_id == world.northwind.pk and item.requested_by == world.carol
-    # And one created private from the start, naming Carol as requester.
-    other = new_item(
-        world, commit, by=world.sam, owner=world.sam, visibility=Visibility.PRIVATE, requested_by=world.carol
-    )
+    assert "requested_by" in exc.value.message_dict
+    with pytest.raises(ValidationError), commit():
+        new_item(
+            world,
+            commit,
+            by=world.sam,
+            owner=world.sam,
+            visibility=Visibility.PRIVATE,
+            requested_by=world.carol,
+        )
+    item = new_item(world, commit, by=world.sam, owner=world.sam, visibility=Visibility.PRIVATE)
+    other = new_item(world, commit, by=world.ada, owner=world.sam, visibility=Visibility.PRIVATE)
     mail.outbox.clear()
     for it in (item, other):
         for by, action, note in [
@@ -355,3 +363,22 @@ def test_an_assignment_goes_out_through_a_real_smtp_server(
     body = message.get_content()
     assert "Carol Nguyen assigned this action item to you." in body
     assert item_link(item) in body
+
+
+def test_a_joint_item_done_by_its_requester_asks_the_other_sides_admins(world: Any, commit: Any) -> None:
+    # Sam raised a joint item for himself; when he marks it done, Telco A's admin is asked to verify.
+    from tests.conftest import make_user
+
+    tom = make_user("tom@telco-a.example", "Tom Alvarez", world.telco_a, "admin")
+    item = new_item(world, commit, by=world.sam, owner=world.sam, side=OwnerSide.JOINT)
+    mail.outbox.clear()
+    with commit():
+        services.transition(
+            access=acc(world.sam, world.nw_ta),
+            item=item,
+            version=item.version,
+            action="done",
+            note="Joint fix deployed",
+        )
+    verify = [m for m in mail.outbox if "please verify" in m.subject]
+    assert [m.to for m in verify] == [[tom.email]]
