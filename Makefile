@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck install clean
+.PHONY: demo test bench lint format typecheck install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check accord tests
 	SECRET_KEY="$${SECRET_KEY:-only-for-the-migrations-check}" $(BIN)/accord makemigrations --check --dry-run
 	$(BIN)/pytest
+
+## Speed goals (a table; ratios measured in the same run). Uses DATABASE_URL when set.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 lint: $(STAMP)
 	$(BIN)/ruff check accord tests

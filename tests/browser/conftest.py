@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -72,3 +72,24 @@ def browser_page(browser: Any, live_server: Any, transactional_db: Any) -> Itera
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def open_page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Callable[[], Any]]:
+    """``open_page()`` → a page in another fresh browser context (own cookies) on the live server.
+
+    For tests where several people work side by side, each in their own browser session.
+    """
+    contexts: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context(base_url=live_server.url, locale="en-US", accept_downloads=True)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
