@@ -51,7 +51,11 @@ api = NinjaAPI(
 def _fields_from_ninja(exc: NinjaValidationError) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        loc = [
+            str(part)
+            for part in error.get("loc", [])
+            if part not in ("body", "query", "path", "payload", "filters")
+        ]
         fields.setdefault(".".join(loc) or "__all__", []).append(error.get("msg", "invalid"))
     return fields
 

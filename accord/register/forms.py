@@ -107,8 +107,9 @@ class QuickEditForm(StyledForm):
 class FilterForm(forms.Form):
     """The register's filters, read from the query string (bad values are ignored, not errors)."""
 
-    status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False,
-                                       widget=forms.CheckboxSelectMultiple)
+    status = forms.MultipleChoiceField(
+        label=_("Status"), choices=Status.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     owner_side = forms.ChoiceField(
         label=_("Owner side"), choices=[("", _("Any side")), *OwnerSide.choices], required=False
     )
@@ -118,8 +119,9 @@ class FilterForm(forms.Form):
     task_force = forms.ModelChoiceField(
         label=_("Task force"), queryset=TaskForce.objects.none(), required=False, empty_label=_("Any")
     )
-    priority = forms.MultipleChoiceField(label=_("Priority"), choices=Priority.choices, required=False,
-                                         widget=forms.CheckboxSelectMultiple)
+    priority = forms.MultipleChoiceField(
+        label=_("Priority"), choices=Priority.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     due_within = forms.IntegerField(label=_("Due within (days)"), min_value=0, max_value=3650, required=False)
     source_kind = forms.ChoiceField(
