@@ -52,7 +52,7 @@ def status_of_item(page: Any) -> Any:
 
 
 def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_it(
-    open_page: Any, world: Any
+    open_page: Any, world: Any, tmp_path: Path
 ) -> None:
     carol, sam = open_page(), open_page()
 
@@ -139,7 +139,10 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     # 5. She exports what she sees: XLSX keeps the filter and writes due dates as dates.
     with carol.expect_download() as xlsx_download:
         carol.get_by_role("link", name="XLSX").click()
-    sheet = openpyxl.load_workbook(xlsx_download.value.path()).active
+    xlsx = xlsx_download.value
+    assert re.fullmatch(r"northwind-telco-a-action-items-\d{4}-\d{2}-\d{2}\.xlsx", xlsx.suggested_filename)
+    xlsx.save_as(tmp_path / xlsx.suggested_filename)
+    sheet = openpyxl.load_workbook(tmp_path / xlsx.suggested_filename).active
     assert sheet is not None
     header, *rows = list(sheet.iter_rows(values_only=True))
     by_reference = {r[header.index("Reference")]: dict(zip(header, r, strict=True)) for r in rows}
