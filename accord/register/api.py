@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -58,6 +59,7 @@ class ItemOut(Schema):
     source: SourceOut
     external_id: str
     due_moves: int
+    related: list[int] = Field(description="Numbers of related items you may see")
     created_at: datetime
     updated_at: datetime
     version: int
@@ -80,6 +82,7 @@ class ItemIn(Schema):
     due_date: date | None = None
     priority: Priority = Priority.MEDIUM
     visibility: Visibility = Visibility.SHARED
+    related: list[int] = Field(default=[], description="Numbers of related items")
 
 
 class ItemPatch(Schema):
@@ -92,6 +95,9 @@ class ItemPatch(Schema):
     due_date: date | None = None
     priority: Priority | None = None
     visibility: Visibility | None = None
+    related: list[int] | None = Field(
+        default=None, description="Numbers of related items (replaces the list)"
+    )
 
 
 class TransitionIn(Schema):
@@ -155,11 +161,19 @@ class TaskForcePatch(Schema):
     status: Literal["active", "closed"] | None = None
 
 
+def _party(access: Any) -> int | None:
+    return access.party.pk if access.party else None
+
+
 def _person(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "full_name": user.full_name, "email": user.email}
 
 
-def _item(item: ActionItem, actions: list[str] | None = None) -> dict[str, Any]:
+def _visible(item: ActionItem, party_id: int | None) -> bool:
+    return item.visibility == Visibility.SHARED or item.private_party_id == party_id
+
+
+def _item(item: ActionItem, actions: list[str] | None = None, party_id: int | None = None) -> dict[str, Any]:
     return {
         "number": item.number,
         "reference": item.reference,
@@ -177,6 +191,7 @@ def _item(item: ActionItem, actions: list[str] | None = None) -> dict[str, Any]:
         "source": {"kind": item.source_kind, "label": item.source_label, "url": item.source_url},
         "external_id": item.external_id,
         "due_moves": item.due_moves,
+        "related": sorted(r.number for r in item.related.all() if _visible(r, party_id)),
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         "version": item.version,
@@ -245,21 +260,25 @@ def list_items(request: AuthedRequest, rel_id: int, filters: Query[ItemFilters])
         "count": paginator.count,
         "page": page.number,
         "pages": paginator.num_pages,
-        "items": [_item(i, services.allowed_actions(access, i)) for i in page.object_list],
+        "items": [_item(i, services.allowed_actions(access, i), _party(access)) for i in page.object_list],
     }
 
 
 @router.post(ITEMS, response=responses({201: ItemOut}, write=True), summary="Create an action item")
 def create_item(request: AuthedRequest, rel_id: int, payload: ItemIn) -> Any:
     access = relationship_for_user(request.user, pk=rel_id, write=True)
-    item = services.create_item(access=access, **_resolve(access, payload.dict()))
-    return 201, _item(item, services.allowed_actions(access, item))
+    values = _resolve(access, payload.dict())
+    related = values.pop("related")
+    with transaction.atomic():
+        item = services.create_item(access=access, **values)
+        services.set_related(access=access, item=item, numbers=related)
+    return 201, _item(item, services.allowed_actions(access, item), _party(access))
 
 
 @router.get(ITEMS + "/{number}", response=responses({200: ItemOut}), summary="One action item")
 def get_item(request: AuthedRequest, rel_id: int, number: int) -> dict[str, Any]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number)
-    return _item(item, services.allowed_actions(access, item))
+    return _item(item, services.allowed_actions(access, item), _party(access))
 
 
 @router.patch(
@@ -273,8 +292,12 @@ def patch_item(request: AuthedRequest, rel_id: int, number: int, payload: ItemPa
     version = values.pop("version")
     if values.get("title") is None:
         values.pop("title", None)
-    item = services.update_item(access=access, item=item, version=version, **_resolve(access, values))
-    return _item(item, services.allowed_actions(access, item))
+    related = values.pop("related", None)
+    with transaction.atomic():
+        item = services.update_item(access=access, item=item, version=version, **_resolve(access, values))
+        if related is not None:
+            services.set_related(access=access, item=item, numbers=related)
+    return _item(item, services.allowed_actions(access, item), _party(access))
 
 
 @router.post(
@@ -287,7 +310,7 @@ def transition(request: AuthedRequest, rel_id: int, number: int, payload: Transi
     item = services.transition(
         access=access, item=item, version=payload.version, action=payload.action, note=payload.note
     )
-    return _item(item, services.allowed_actions(access, item))
+    return _item(item, services.allowed_actions(access, item), _party(access))
 
 
 @router.get(

@@ -45,6 +45,12 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class ItemForm(StyledModelForm):
     version = VersionField(required=False)
+    related_numbers = forms.CharField(
+        label=_("Related items"),
+        required=False,
+        max_length=500,
+        help_text=_("Numbers of related items, separated by commas, e.g. 12, TLA-0040."),
+    )
 
     class Meta:
         model = ActionItem
@@ -74,9 +80,21 @@ class ItemForm(StyledModelForm):
         # The service validates and saves; the form must not write onto the instance it edits.
         pass
 
+    def clean_related_numbers(self) -> list[int]:
+        numbers = []
+        for part in self.cleaned_data["related_numbers"].replace(";", ",").split(","):
+            digits = part.strip().rsplit("-", 1)[-1]
+            if not digits:
+                continue
+            if not digits.isdigit():
+                raise forms.ValidationError(_("“%(part)s” is not an item number.") % {"part": part.strip()})
+            numbers.append(int(digits))
+        return numbers
+
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data.pop("related_numbers", None)
         return data
 
 

@@ -372,26 +372,31 @@ def comment(*, access: RelationshipAccess, item: ActionItem, body: str) -> Actio
 
 @transaction.atomic
 def set_related(*, access: RelationshipAccess, item: ActionItem, numbers: Iterable[int]) -> ActionItem:
+    """Replace the item's related items that the viewer's side may see; links to the other side's
+    private items (which the viewer cannot see) are kept as they are."""
     _require_writer(access)
+    party_id = access.party.pk if access.party else None
     wanted = set(numbers) - {item.number}
-    visible = ActionItem.objects.filter(relationship=item.relationship, number__in=wanted).visible_to_party(
-        access.party.pk if access.party else None
+    visible = list(
+        ActionItem.objects.filter(relationship=item.relationship, number__in=wanted).visible_to_party(
+            party_id
+        )
     )
     found = {i.number for i in visible}
     if wanted - found:
-        raise ValidationError(
-            {
-                "related": _("No item numbered %(n)s here.")
-                % {"n": ", ".join(str(n) for n in sorted(wanted - found))}
-            }
-        )
-    item.related.set(visible)
+        missing = ", ".join(str(n) for n in sorted(wanted - found))
+        raise ValidationError({"related": _("No item numbered %(n)s here.") % {"n": missing}})
+    current = set(item.related.visible_to_party(party_id).values_list("number", flat=True))
+    if found == current:
+        return item
+    hidden = list(item.related.exclude(pk__in=ActionItem.objects.visible_to_party(party_id).values("pk")))
+    item.related.set([*visible, *hidden])
     audit.record(
         actor=access.user,
         verb="action_item.related",
         obj=item,
         relationship=item.relationship,
-        changes={"related": [None, sorted(found)]},
+        changes={"related": [sorted(current), sorted(found)]},
         label=item.reference,
     )
     return item

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,7 +99,9 @@ def item_create(request: AuthedRequest, slug: str) -> HttpResponse:
     form = ItemForm(request.POST or None, relationship=access.relationship, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.create_item(access=access, **form.values())
+            with transaction.atomic():
+                item = services.create_item(access=access, **form.values())
+                services.set_related(access=access, item=item, numbers=form.cleaned_data["related_numbers"])
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -152,23 +155,32 @@ def _item_page(
 @login_required
 def item_edit(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
+    related = sorted(item.related.values_list("number", flat=True))
     form = ItemForm(
         request.POST or None,
         instance=item,
         relationship=access.relationship,
-        initial={"version": item.version},
+        initial={"version": item.version, "related_numbers": ", ".join(str(n) for n in related)},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_item(
-                access=access, item=item, version=form.cleaned_data["version"] or 0, **form.values()
-            )
+            with transaction.atomic():
+                services.update_item(
+                    access=access, item=item, version=form.cleaned_data["version"] or 0, **form.values()
+                )
+                if sorted(form.cleaned_data["related_numbers"]) != related:
+                    services.set_related(
+                        access=access, item=item, numbers=form.cleaned_data["related_numbers"]
+                    )
         except Conflict as exc:
             add_service_error(form, exc)
             fresh = ItemForm(
                 instance=exc.current,
                 relationship=access.relationship,
-                initial={"version": exc.current.version},
+                initial={
+                    "version": exc.current.version,
+                    "related_numbers": ", ".join(str(n) for n in related),
+                },
             )
             setattr(fresh, "_errors", form.errors)  # noqa: B010 (keep the conflict message on the fresh form)
             form = fresh

@@ -25,8 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 REGISTER = "/r/northwind-telco-a/items/"
 TITLE = "Provide alarm logs for the Munich outage"
 DUE = date(2030, 6, 30)
-SHOTS = Path("/tmp/regwalk")
-SHOTS.mkdir(exist_ok=True)
 
 
 def sign_in(page: Any, user: Any) -> None:
@@ -63,11 +61,11 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     carol.get_by_role("link", name="New action item").click()
     expect(carol.get_by_role("heading", name="New action item")).to_be_visible()
     carol.get_by_label("Title").fill(TITLE)
-    print("SIDE", carol.get_by_label("Owner side").input_value())
+    expect(carol.get_by_label("Owner side")).to_have_value("customer")  # her own side by default
     carol.get_by_label("Owner side").select_option(label="Supplier")
     owner = carol.get_by_label("Owner", exact=True)
-    print("OPTIONS", owner.locator("option").all_inner_texts())
-    carol.screenshot(path=str(SHOTS / "1-new-item-form.png"), full_page=True)
+    # By value: the options read "Sam Patel", not "Sam Patel (northwind.example)" as PersonChoiceField
+    # intends (ItemForm does not use it); selecting by label would break once that is fixed.
     owner.select_option(value=str(world.sam.pk))
     carol.get_by_label("Due date").fill(DUE.isoformat())
     carol.get_by_label("Priority").select_option(label="High")
@@ -93,7 +91,6 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     expect(row_owner).to_have_attribute("hx-vals", re.compile(r'"version": "2"'))
     expect(row_owner).to_have_value(str(world.ada.pk))
     expect(row.get_by_role("alert")).to_have_count(0)
-    sam.screenshot(path=str(SHOTS / "2-register-after-quick-edit.png"), full_page=True)
 
     row.get_by_role("link", name="TLA-0003").click()
     expect(sam.get_by_role("heading", level=2)).to_have_text(f"TLA-0003 {TITLE}")
@@ -120,7 +117,6 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     expect(timeline).to_contain_text("Logs requested from NOC")
     expect(timeline.get_by_text("Done", exact=True)).to_be_visible()
     expect(carol.locator("main")).to_contain_text("Alarm logs of 2–4 March sent to Carol.")
-    carol.screenshot(path=str(SHOTS / "3-item-done-carol.png"), full_page=True)
     carol.get_by_role("button", name="Verify: the action was effective").click()
     expect(carol.get_by_role("alert").first).to_contain_text("TLA-0003 is now verified.")
     expect(status_of_item(carol)).to_have_text("Verified")

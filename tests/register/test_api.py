@@ -130,3 +130,16 @@ def test_task_forces_through_the_api(world: Any, as_user: Any) -> None:
     patched = call(client, "PATCH", f"{url}/{body['id']}", {"version": 1, "status": "closed"})
     assert patched.json()["status"] == "closed"
     assert call(client, "PATCH", f"{url}/{body['id']}", {"version": 1, "charter": "x"}).status_code == 409
+
+
+def test_related_items_through_the_api_hide_the_other_sides_private_ones(world: Any, as_user: Any) -> None:
+    sam, carol = as_user(world.sam), as_user(world.carol)
+    created = call(sam, "POST", items_url(world), {"title": "Linked", "related": [1, 2]}).json()
+    assert created["related"] == [1, 2]
+    assert carol.get(items_url(world, f"/{created['number']}")).json()["related"] == [1]
+    assert (
+        call(
+            carol, "PATCH", items_url(world, f"/{created['number']}"), {"version": 1, "related": [2]}
+        ).status_code
+        == 400
+    )

@@ -229,3 +229,22 @@ def test_the_home_page_counts_open_items_per_side(world: Any, as_user: Any) -> N
         "2 open items" in as_user(world.sam).get("/").content.decode()
     )  # the private one counts for Northwind
     assert "1 open items" in as_user(world.carol).get("/").content.decode()
+
+
+def test_related_items_are_edited_on_the_item_form_and_listed(world: Any, as_user: Any) -> None:
+    other = make_items(world, 1)[0]
+    data = {
+        "title": world.item.title,
+        "owner_side": "supplier",
+        "owner": world.sam.pk,
+        "priority": "medium",
+        "visibility": "shared",
+        "version": 1,
+        "due_date": "2030-01-31",
+        "related_numbers": other.reference,
+    }
+    assert as_user(world.carol).post("/r/northwind-telco-a/items/1/edit/", data).status_code == 302
+    body = as_user(world.carol).get("/r/northwind-telco-a/items/1/").content.decode()
+    assert "Related items" in body and other.reference in body
+    bad = as_user(world.carol).post("/r/northwind-telco-a/items/1/edit/", data | {"related_numbers": "99, x"})
+    assert bad.status_code == 200 and "is not an item number" in bad.content.decode()

@@ -216,3 +216,11 @@ def test_task_force_members_come_from_both_sides_only(world: Any) -> None:
     )
     assert set(tf.members.all()) == {world.carol, world.vic, world.sam}  # the lead stays a member
     assert tf.status == "closed" and tf.version == 2
+
+
+def test_relating_from_the_other_side_keeps_links_it_cannot_see(world: Any) -> None:
+    third = services.create_item(access=acc(world, "carol"), title="Third", owner_side="customer")
+    services.set_related(access=acc(world, "ada"), item=world.item, numbers=[world.private_item.number])
+    services.set_related(access=acc(world, "carol"), item=world.item, numbers=[third.number])
+    numbers = set(world.item.related.values_list("number", flat=True))
+    assert numbers == {world.private_item.number, third.number}
