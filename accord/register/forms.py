@@ -18,14 +18,11 @@ def choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
 
 
 def relationship_people(relationship: Relationship) -> Any:
+    """The people who may own an item here (editors and admins of both sides), by name."""
+    from accord.register.services import owner_memberships
+
     return (
-        User.objects.filter(
-            memberships__party_id__in=[relationship.supplier_id, relationship.customer_id],
-            memberships__is_active=True,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("full_name")
+        User.objects.filter(memberships__in=owner_memberships(relationship)).distinct().order_by("full_name")
     )
 
 
@@ -64,6 +61,7 @@ class ItemForm(StyledModelForm):
             "priority",
             "visibility",
         ]
+        field_classes = {"owner": PersonChoiceField}
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "due_date": DateInput()}
         help_texts = {
             "visibility": _("A private item is seen only by your own side, in pages, exports and e-mails.")

@@ -51,7 +51,8 @@ from accord.lib.importing import (
     register_importer,
 )
 from accord.lib.tabular import parse_date
-from accord.parties.models import Membership, Relationship
+from accord.parties.models import Relationship
+from accord.register import services
 from accord.register.models import (
     OPEN_STATUSES,
     ActionItem,
@@ -255,9 +256,7 @@ class ActionItemImporter(Importer):
     def _members(rel: Relationship) -> dict[str, _Member]:
         """e-mail (lower case) → the active member of either party, with their parties."""
         members: dict[str, _Member] = {}
-        rows = Membership.objects.filter(
-            party_id__in=[rel.supplier_id, rel.customer_id], is_active=True, user__is_active=True
-        ).values_list("party_id", "user_id", "user__email")
+        rows = services.owner_memberships(rel).values_list("party_id", "user_id", "user__email")
         for party_id, user_id, email in rows:
             member = members.setdefault(email.lower(), _Member(user_id))
             member.party_ids.add(party_id)

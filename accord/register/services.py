@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from accord.accounts.models import User
 from accord.audit import services as audit
 from accord.lib.errors import check_version
 from accord.parties.access import RelationshipAccess
-from accord.parties.models import Membership, Party, Relationship, Side
+from accord.parties.models import WRITE_ROLES, Membership, Party, Relationship, Side
 from accord.register import notifications
 from accord.register.models import (
     CLOSED_STATUSES,
@@ -51,6 +52,17 @@ def allocate_numbers(relationship: Relationship, count: int = 1) -> range:
     return range(first, first + count)
 
 
+def owner_memberships(relationship: Relationship) -> QuerySet[Membership]:
+    """Who may own an action item: the active editors and admins of either side (viewers cannot move
+    items, so they cannot own them)."""
+    return Membership.objects.filter(
+        party_id__in=[relationship.supplier_id, relationship.customer_id],
+        role__in=WRITE_ROLES,
+        is_active=True,
+        user__is_active=True,
+    )
+
+
 def _party_for_side(relationship: Relationship, side: str) -> list[int]:
     if side == OwnerSide.JOINT:
         return [relationship.supplier_id, relationship.customer_id]
@@ -71,9 +83,14 @@ def _validate(item: ActionItem, access: RelationshipAccess) -> None:
         errors.setdefault("title", []).append(_("An action item needs a title."))
     if item.owner_side not in OwnerSide.values:
         errors.setdefault("owner_side", []).append(_("Choose supplier, customer or joint."))
-    elif item.owner_id and not _is_member(item.owner, _party_for_side(rel, item.owner_side)):  # type: ignore[arg-type]
+    elif (
+        item.owner_id
+        and not owner_memberships(rel)
+        .filter(user_id=item.owner_id, party_id__in=_party_for_side(rel, item.owner_side))
+        .exists()
+    ):
         errors.setdefault("owner", []).append(
-            _("%(person)s is not a member of the owning side.") % {"person": item.owner}
+            _("%(person)s is not an editor or admin of the owning side.") % {"person": item.owner}
         )
     if item.priority not in Priority.values:
         errors.setdefault("priority", []).append(_("Choose low, medium, high or critical."))
@@ -247,7 +264,8 @@ RULES: dict[str, tuple[tuple[str, ...], str, bool]] = {
     "verify": ((Status.DONE,), Status.VERIFIED, False),
     "reject": ((Status.DONE,), Status.OPEN, True),
     "cancel": ((Status.OPEN, Status.IN_PROGRESS, Status.DONE), Status.CANCELLED, True),
-    "reopen": ((Status.DONE, Status.VERIFIED, Status.CANCELLED), Status.OPEN, True),
+    # A done item goes back with "reject" (not effective); reopen is for closed ones.
+    "reopen": ((Status.VERIFIED, Status.CANCELLED), Status.OPEN, True),
 }
 
 NOTE_NAMES = {

@@ -214,8 +214,8 @@ def test_a_private_northwind_item_never_mails_telco_a_even_its_requester(world: 
         for by, action, note in [
             (world.ada, "start", ""),
             (world.ada, "done", "Done internally"),
-            (world.ada, "reopen", "Not yet"),
             (world.ada, "cancel", "Dropped"),
+            (world.ada, "reopen", "Needed after all"),
         ]:
             with commit():
                 it = services.transition(

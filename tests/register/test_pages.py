@@ -127,7 +127,7 @@ def test_the_form_rerenders_with_errors_next_to_fields(world: Any, as_user: Any)
             "visibility": "shared",
         },
     )
-    assert "not a member of the owning side" in response.content.decode()
+    assert "not an editor or admin of the owning side" in response.content.decode()
     assert not ActionItem.objects.filter(title="X").exists()
 
 

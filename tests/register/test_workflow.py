@@ -177,7 +177,7 @@ def test_allowed_actions_follow_the_rules(world: Any) -> None:
     assert services.allowed_actions(acc(world, "carol"), item) == ["cancel"]  # Carol requested it
     assert services.allowed_actions(acc(world, "vic"), item) == []
     done = move(world, "sam", "done", "ok")
-    assert services.allowed_actions(acc(world, "carol"), done) == ["verify", "reject", "cancel", "reopen"]
+    assert services.allowed_actions(acc(world, "carol"), done) == ["verify", "reject", "cancel"]
 
 
 def test_comments_need_text_and_land_in_the_timeline(world: Any) -> None:
@@ -224,3 +224,8 @@ def test_relating_from_the_other_side_keeps_links_it_cannot_see(world: Any) -> N
     services.set_related(access=acc(world, "carol"), item=world.item, numbers=[third.number])
     numbers = set(world.item.related.values_list("number", flat=True))
     assert numbers == {world.private_item.number, third.number}
+
+
+def test_a_viewer_cannot_own_an_item(world: Any) -> None:
+    with pytest.raises(ValidationError, match="not an editor or admin"):
+        services.create_item(access=acc(world, "carol"), title="X", owner_side="customer", owner=world.vic)

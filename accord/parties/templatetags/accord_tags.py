@@ -65,3 +65,15 @@ def overview_section(context: Any, template_name: str, section_context: dict[str
 
     page = {"rel": context.get("rel"), "access": context.get("access")}
     return render_to_string(template_name, {**page, **section_context}, request=context.get("request"))
+
+
+@register.filter
+def field_label(name: str, model_label: str = "register.actionitem") -> str:
+    """The readable name of a model field, for timelines and audit trails."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        return str(apps.get_model(model_label)._meta.get_field(name).verbose_name)
+    except (LookupError, FieldDoesNotExist):
+        return name.replace("_", " ")
