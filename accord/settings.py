@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accord.audit",
     "accord.register",
     "accord.operations",
+    "accord.measurements",
     "accord.system",
 ]
 

@@ -1,0 +1,210 @@
+"""Keeping the stored monthly facts current: the bridge from operational records (ORM) to the pure
+counting functions. An import calls ``refresh`` for the months its rows touch; a settings change
+recomputes the relationship's months."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accord.audit import services as audit
+from accord.lib.errors import check_version
+from accord.measurements import counting
+from accord.measurements.models import MeasurementSettings, MonthlyFact
+from accord.measurements.months import month_range, month_of
+from accord.operations.models import (
+    InstalledBase,
+    OrderLine,
+    ProblemReport,
+    Repair,
+    Return,
+    Shipment,
+    SupportTicket,
+)
+from accord.parties.models import Relationship
+
+# Which fact keys each kind of operational data produces.
+KIND_KEYS: dict[str, tuple[str, ...]] = {
+    "shipments": ("shipped",),
+    "returns": ("returns", "returns_ntf"),
+    "installed-base": ("installed",),
+    "order-lines": ("otd_lines", "otd_on_time"),
+    "repairs": ("repair_tat", "repair_backlog", "repair_backlog_oldest"),
+    "problem-reports": ("npr", "fix_days", "ofr_overdue", "ofr_fixed"),
+    "support-tickets": ("support_opened", "support_resolved", "support_backlog", "support_first_response",
+                        "support_resolution"),
+}
+
+
+def settings_for(relationship: Relationship) -> MeasurementSettings:
+    found, _created = MeasurementSettings.objects.get_or_create(relationship=relationship)
+    return found
+
+
+def thresholds(s: MeasurementSettings) -> dict[int, int | None]:
+    return {1: None, 2: s.frt_major_days, 3: s.frt_minor_days}
+
+
+def _bounds(months: Iterable[str]) -> tuple[date, date]:
+    ordered = sorted(months)
+    first_y, first_m = map(int, ordered[0].split("-"))
+    last_y, last_m = map(int, ordered[-1].split("-"))
+    return date(first_y, first_m, 1), date(last_y, last_m, calendar.monthrange(last_y, last_m)[1])
+
+
+def _category(row: Any) -> str:
+    return row.product.category.code
+
+
+def records(relationship: Relationship, kind: str, months: set[str]) -> list[Any]:
+    """The raw records that can affect ``months`` for ``kind``, as the counting functions take them."""
+    start, end = _bounds(months)
+    rel = relationship
+    if kind == "shipments":
+        rows = Shipment.objects.filter(relationship=rel, ship_date__range=(start, end))
+        return [counting.ShipmentRec(c, d, q) for c, d, q in rows.values_list("product__category__code",
+                                                                               "ship_date", "quantity")]
+    if kind == "returns":
+        rows = Return.objects.filter(relationship=rel, received_date__range=(start, end))
+        return [
+            counting.ReturnRec(c, r, s, q, ntf, bool(excl))
+            for c, r, s, q, ntf, excl in rows.values_list("product__category__code", "received_date", "ship_date",
+                                                         "quantity", "no_trouble_found", "excluded_reason")
+        ]
+    if kind == "installed-base":
+        rows = InstalledBase.objects.filter(relationship=rel, in_service_date__lte=end)
+        return [counting.InstalledRec(c, d, q) for c, d, q in rows.values_list("product__category__code",
+                                                                                "in_service_date", "quantity")]
+    if kind == "order-lines":
+        rows = OrderLine.objects.filter(Q(requested_date__range=(start, end)) | Q(promised_date__range=(start, end)),
+                                        relationship=rel)
+        return [
+            counting.OrderLineRec(c, q, r, p, d, dq, e)
+            for c, q, r, p, d, dq, e in rows.values_list(
+                "product__category__code", "quantity", "requested_date", "promised_date", "delivered_date",
+                "delivered_quantity", "early_accepted")
+        ]
+    if kind == "repairs":
+        rows = Repair.objects.filter(Q(shipped_date__isnull=True) | Q(shipped_date__gte=start), relationship=rel,
+                                     received_date__lte=end)
+        return [counting.RepairRec(c, r, s) for c, r, s in rows.values_list("product__category__code",
+                                                                             "received_date", "shipped_date")]
+    if kind == "problem-reports":
+        rows = ProblemReport.objects.filter(Q(fix_delivered_date__isnull=True) | Q(fix_delivered_date__gte=start),
+                                            relationship=rel, received_date__lte=end)
+        return [
+            counting.ProblemReportRec(c, sev, r, f, co, bool(dup))
+            for c, sev, r, f, co, dup in rows.values_list("product__category__code", "severity", "received_date",
+                                                         "fix_delivered_date", "customer_originated", "duplicate_of")
+        ]
+    if kind == "support-tickets":
+        start_at = timezone.make_aware(timezone.datetime(start.year, start.month, start.day))
+        end_at = timezone.make_aware(timezone.datetime(end.year, end.month, end.day, 23, 59, 59))
+        rows = SupportTicket.objects.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=start_at),
+                                            relationship=rel, opened_at__lte=end_at)
+        return [
+            counting.TicketRec(c or "", sev, o, f, r)
+            for c, sev, o, f, r in rows.values_list("product__category__code", "severity", "opened_at",
+                                                    "first_response_at", "resolved_at")
+        ]
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def count(relationship: Relationship, kind: str, months: set[str], *, today: date | None = None) -> counting.Facts:
+    s = settings_for(relationship)
+    today = today or timezone.localdate()
+    recs = records(relationship, kind, months)
+    if kind == "shipments":
+        return counting.count_shipments(recs, months)
+    if kind == "returns":
+        return counting.count_returns(recs, months)
+    if kind == "installed-base":
+        return counting.count_installed(recs, months)
+    if kind == "order-lines":
+        return counting.count_order_lines(recs, months, days_early=s.otd_days_early, days_late=s.otd_days_late,
+                                          today=today)
+    if kind == "repairs":
+        return counting.count_repairs(recs, months)
+    if kind == "problem-reports":
+        return counting.count_problem_reports(recs, months, thresholds=thresholds(s), today=today)
+    return counting.count_tickets(recs, months)
+
+
+@transaction.atomic
+def refresh(relationship: Relationship, *, kind: str, months: Iterable[str], today: date | None = None) -> int:
+    """Recompute ``kind``'s facts of ``months`` from the raw records; returns how many facts are stored."""
+    months = set(months)
+    if not months:
+        return 0
+    facts = count(relationship, kind, months, today=today)
+    MonthlyFact.objects.filter(relationship=relationship, month__in=months, key__in=KIND_KEYS[kind]).delete()
+    MonthlyFact.objects.bulk_create(
+        [MonthlyFact(relationship=relationship, category=c, month=m, key=k, dim=d, value=v)
+         for (c, m, k, d), v in facts.items() if v],
+        batch_size=1000,
+    )
+    return len(facts)
+
+
+def data_months(relationship: Relationship, today: date | None = None) -> list[str]:
+    """Every month from the earliest operational record to this month."""
+    today = today or timezone.localdate()
+    firsts = [
+        d for d in (
+            Shipment.objects.filter(relationship=relationship).order_by("ship_date").values_list("ship_date",
+                                                                                                flat=True).first(),
+            Return.objects.filter(relationship=relationship).order_by("received_date").values_list(
+                "received_date", flat=True).first(),
+            InstalledBase.objects.filter(relationship=relationship).order_by("in_service_date").values_list(
+                "in_service_date", flat=True).first(),
+            OrderLine.objects.filter(relationship=relationship).order_by("requested_date").values_list(
+                "requested_date", flat=True).first(),
+            Repair.objects.filter(relationship=relationship).order_by("received_date").values_list(
+                "received_date", flat=True).first(),
+            ProblemReport.objects.filter(relationship=relationship).order_by("received_date").values_list(
+                "received_date", flat=True).first(),
+        ) if d is not None
+    ]
+    first_ticket = SupportTicket.objects.filter(relationship=relationship).order_by("opened_at").values_list(
+        "opened_at", flat=True).first()
+    if first_ticket is not None:
+        firsts.append(timezone.localdate(first_ticket))
+    if not firsts:
+        return []
+    return month_range(month_of(min(firsts)), month_of(today))
+
+
+def refresh_all(relationship: Relationship, *, today: date | None = None) -> int:
+    """Recompute every kind's facts for every month with data (after a settings change)."""
+    months = set(data_months(relationship, today))
+    return sum(refresh(relationship, kind=kind, months=months, today=today) for kind in KIND_KEYS)
+
+
+SETTINGS_FIELDS = ["frt_major_days", "frt_minor_days", "otd_days_early", "otd_days_late", "repair_sla_days",
+                   "support_response_critical_h", "support_response_major_h", "support_response_minor_h"]
+
+
+@transaction.atomic
+def update_settings(*, actor: Any, relationship: Relationship, version: int, **values: Any) -> MeasurementSettings:
+    current = MeasurementSettings.objects.select_for_update().get(pk=settings_for(relationship).pk)
+    check_version(current, version)
+    before = audit.snapshot(current, SETTINGS_FIELDS)
+    for name, value in values.items():
+        if name not in SETTINGS_FIELDS:
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(current, name, value)
+    current.full_clean()
+    changes = audit.changes_between(before, audit.snapshot(current, SETTINGS_FIELDS))
+    if changes:
+        current.version += 1
+        current.save()
+        audit.record(actor=actor, verb="measurement_settings.updated", obj=current, relationship=relationship,
+                     changes=changes)
+        refresh_all(relationship)
+    return current
