@@ -22,5 +22,6 @@ urlpatterns = [
     path("accounts/", include("accord.accounts.urls")),
     path("api/v1/", api.urls),
     path("", include("accord.register.urls")),
+    path("", include("accord.measurements.urls")),
     path("", include("accord.parties.urls")),
 ]

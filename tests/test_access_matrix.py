@@ -154,6 +154,14 @@ PAGES: dict[str, Case] = {
     "register:task_force_edit": Case(
         "GET", lambda w: f"/r/{TA}/task-forces/{w.task_force.pk}/edit/", WRITERS
     ),
+    # Measurements: both sides read them; only admins change the agreed settings.
+    "measurements:page": Case("GET", lambda w: f"/r/{TA}/measurements/", readers(200)),
+    "measurements:records": Case(
+        "GET",
+        lambda w: f"/r/{TA}/measurements/records/?measure=FR.ERI&month=2026-05&category=ALL&part=numerator",
+        readers(200),
+    ),
+    "measurements:settings": Case("GET", lambda w: f"/r/{TA}/measurements/settings/", readers(200)),
     "accounts:token_revoke": Case("POST", lambda w: "/accounts/profile/tokens/999/revoke/", everyone(404)),
 }
 # The Django admin is for superusers only: everyone else is sent to its sign-in page.
@@ -256,6 +264,14 @@ API: dict[tuple[str, str], Case] = {
         lambda w: f"{rel_of(w)}/task-forces/{w.task_force.pk}",
         writers(200, 401),
         data=lambda w: {"version": 1, "charter": "x"},
+    ),
+    ("GET", REL + "/metrics"): Case("GET", rel_url("/metrics?from=2026-01&to=2026-06"), readers(200, 401)),
+    ("GET", REL + "/measurement-settings"): Case("GET", rel_url("/measurement-settings"), readers(200, 401)),
+    ("PATCH", REL + "/measurement-settings"): Case(
+        "PATCH",
+        rel_url("/measurement-settings"),
+        everyone(403, anonymous=401, ada=200, mallory=404, fay=404),
+        data=lambda w: {"version": 1, "repair_sla_days": 10},
     ),
     ("GET", REL + "/installed-base"): Case(
         "GET", rel_url("/installed-base"), everyone(200, anonymous=401, mallory=404, fay=404)

@@ -105,11 +105,13 @@ def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 def _register_routers() -> None:
     from accord.accounts.api import router as accounts_router
     from accord.parties.api import router as parties_router
+    from accord.measurements.api import router as measurements_router
     from accord.register.api import router as register_router
 
     api.add_router("", accounts_router)
     api.add_router("", parties_router)
     api.add_router("", register_router)
+    api.add_router("", measurements_router)
 
 
 _register_routers()

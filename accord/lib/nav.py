@@ -28,4 +28,9 @@ RELATIONSHIP_TABS: list[Tab] = [
         _("Task forces"),
         ("register:task_forces", "register:task_force", "register:task_force_edit"),
     ),
+    Tab(
+        "measurements:page",
+        _("Measurements"),
+        ("measurements:page", "measurements:records", "measurements:settings"),
+    ),
 ]

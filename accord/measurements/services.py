@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +17,7 @@ from accord.audit import services as audit
 from accord.lib.errors import check_version
 from accord.measurements import counting
 from accord.measurements.models import MeasurementSettings, MonthlyFact
-from accord.measurements.months import month_range, month_of
+from accord.measurements.months import month_of, month_range
 from accord.operations.models import (
     InstalledBase,
     OrderLine,
@@ -37,8 +37,13 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     "order-lines": ("otd_lines", "otd_on_time"),
     "repairs": ("repair_tat", "repair_backlog", "repair_backlog_oldest"),
     "problem-reports": ("npr", "fix_days", "ofr_overdue", "ofr_fixed"),
-    "support-tickets": ("support_opened", "support_resolved", "support_backlog", "support_first_response",
-                        "support_resolution"),
+    "support-tickets": (
+        "support_opened",
+        "support_resolved",
+        "support_backlog",
+        "support_first_response",
+        "support_resolution",
+    ),
 }
 
 
@@ -68,55 +73,92 @@ def records(relationship: Relationship, kind: str, months: set[str]) -> list[Any
     rel = relationship
     if kind == "shipments":
         rows = Shipment.objects.filter(relationship=rel, ship_date__range=(start, end))
-        return [counting.ShipmentRec(c, d, q) for c, d, q in rows.values_list("product__category__code",
-                                                                               "ship_date", "quantity")]
+        return [
+            counting.ShipmentRec(c, d, q)
+            for c, d, q in rows.values_list("product__category__code", "ship_date", "quantity")
+        ]
     if kind == "returns":
         rows = Return.objects.filter(relationship=rel, received_date__range=(start, end))
         return [
             counting.ReturnRec(c, r, s, q, ntf, bool(excl))
-            for c, r, s, q, ntf, excl in rows.values_list("product__category__code", "received_date", "ship_date",
-                                                         "quantity", "no_trouble_found", "excluded_reason")
+            for c, r, s, q, ntf, excl in rows.values_list(
+                "product__category__code",
+                "received_date",
+                "ship_date",
+                "quantity",
+                "no_trouble_found",
+                "excluded_reason",
+            )
         ]
     if kind == "installed-base":
         rows = InstalledBase.objects.filter(relationship=rel, in_service_date__lte=end)
-        return [counting.InstalledRec(c, d, q) for c, d, q in rows.values_list("product__category__code",
-                                                                                "in_service_date", "quantity")]
+        return [
+            counting.InstalledRec(c, d, q)
+            for c, d, q in rows.values_list("product__category__code", "in_service_date", "quantity")
+        ]
     if kind == "order-lines":
-        rows = OrderLine.objects.filter(Q(requested_date__range=(start, end)) | Q(promised_date__range=(start, end)),
-                                        relationship=rel)
+        rows = OrderLine.objects.filter(
+            Q(requested_date__range=(start, end)) | Q(promised_date__range=(start, end)), relationship=rel
+        )
         return [
             counting.OrderLineRec(c, q, r, p, d, dq, e)
             for c, q, r, p, d, dq, e in rows.values_list(
-                "product__category__code", "quantity", "requested_date", "promised_date", "delivered_date",
-                "delivered_quantity", "early_accepted")
+                "product__category__code",
+                "quantity",
+                "requested_date",
+                "promised_date",
+                "delivered_date",
+                "delivered_quantity",
+                "early_accepted",
+            )
         ]
     if kind == "repairs":
-        rows = Repair.objects.filter(Q(shipped_date__isnull=True) | Q(shipped_date__gte=start), relationship=rel,
-                                     received_date__lte=end)
-        return [counting.RepairRec(c, r, s) for c, r, s in rows.values_list("product__category__code",
-                                                                             "received_date", "shipped_date")]
+        rows = Repair.objects.filter(
+            Q(shipped_date__isnull=True) | Q(shipped_date__gte=start),
+            relationship=rel,
+            received_date__lte=end,
+        )
+        return [
+            counting.RepairRec(c, r, s)
+            for c, r, s in rows.values_list("product__category__code", "received_date", "shipped_date")
+        ]
     if kind == "problem-reports":
-        rows = ProblemReport.objects.filter(Q(fix_delivered_date__isnull=True) | Q(fix_delivered_date__gte=start),
-                                            relationship=rel, received_date__lte=end)
+        rows = ProblemReport.objects.filter(
+            Q(fix_delivered_date__isnull=True) | Q(fix_delivered_date__gte=start),
+            relationship=rel,
+            received_date__lte=end,
+        )
         return [
             counting.ProblemReportRec(c, sev, r, f, co, bool(dup))
-            for c, sev, r, f, co, dup in rows.values_list("product__category__code", "severity", "received_date",
-                                                         "fix_delivered_date", "customer_originated", "duplicate_of")
+            for c, sev, r, f, co, dup in rows.values_list(
+                "product__category__code",
+                "severity",
+                "received_date",
+                "fix_delivered_date",
+                "customer_originated",
+                "duplicate_of",
+            )
         ]
     if kind == "support-tickets":
-        start_at = timezone.make_aware(timezone.datetime(start.year, start.month, start.day))
-        end_at = timezone.make_aware(timezone.datetime(end.year, end.month, end.day, 23, 59, 59))
-        rows = SupportTicket.objects.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=start_at),
-                                            relationship=rel, opened_at__lte=end_at)
+        start_at = datetime.combine(start, time.min, tzinfo=UTC)
+        end_at = datetime.combine(end, time.max, tzinfo=UTC)
+        rows = SupportTicket.objects.filter(
+            Q(resolved_at__isnull=True) | Q(resolved_at__gte=start_at),
+            relationship=rel,
+            opened_at__lte=end_at,
+        )
         return [
             counting.TicketRec(c or "", sev, o, f, r)
-            for c, sev, o, f, r in rows.values_list("product__category__code", "severity", "opened_at",
-                                                    "first_response_at", "resolved_at")
+            for c, sev, o, f, r in rows.values_list(
+                "product__category__code", "severity", "opened_at", "first_response_at", "resolved_at"
+            )
         ]
     raise ValueError(f"unknown kind {kind!r}")
 
 
-def count(relationship: Relationship, kind: str, months: set[str], *, today: date | None = None) -> counting.Facts:
+def count(
+    relationship: Relationship, kind: str, months: set[str], *, today: date | None = None
+) -> counting.Facts:
     s = settings_for(relationship)
     today = today or timezone.localdate()
     recs = records(relationship, kind, months)
@@ -127,8 +169,9 @@ def count(relationship: Relationship, kind: str, months: set[str], *, today: dat
     if kind == "installed-base":
         return counting.count_installed(recs, months)
     if kind == "order-lines":
-        return counting.count_order_lines(recs, months, days_early=s.otd_days_early, days_late=s.otd_days_late,
-                                          today=today)
+        return counting.count_order_lines(
+            recs, months, days_early=s.otd_days_early, days_late=s.otd_days_late, today=today
+        )
     if kind == "repairs":
         return counting.count_repairs(recs, months)
     if kind == "problem-reports":
@@ -137,7 +180,9 @@ def count(relationship: Relationship, kind: str, months: set[str], *, today: dat
 
 
 @transaction.atomic
-def refresh(relationship: Relationship, *, kind: str, months: Iterable[str], today: date | None = None) -> int:
+def refresh(
+    relationship: Relationship, *, kind: str, months: Iterable[str], today: date | None = None
+) -> int:
     """Recompute ``kind``'s facts of ``months`` from the raw records; returns how many facts are stored."""
     months = set(months)
     if not months:
@@ -145,8 +190,11 @@ def refresh(relationship: Relationship, *, kind: str, months: Iterable[str], tod
     facts = count(relationship, kind, months, today=today)
     MonthlyFact.objects.filter(relationship=relationship, month__in=months, key__in=KIND_KEYS[kind]).delete()
     MonthlyFact.objects.bulk_create(
-        [MonthlyFact(relationship=relationship, category=c, month=m, key=k, dim=d, value=v)
-         for (c, m, k, d), v in facts.items() if v],
+        [
+            MonthlyFact(relationship=relationship, category=c, month=m, key=k, dim=d, value=v)
+            for (c, m, k, d), v in facts.items()
+            if v
+        ],
         batch_size=1000,
     )
     return len(facts)
@@ -156,23 +204,41 @@ def data_months(relationship: Relationship, today: date | None = None) -> list[s
     """Every month from the earliest operational record to this month."""
     today = today or timezone.localdate()
     firsts = [
-        d for d in (
-            Shipment.objects.filter(relationship=relationship).order_by("ship_date").values_list("ship_date",
-                                                                                                flat=True).first(),
-            Return.objects.filter(relationship=relationship).order_by("received_date").values_list(
-                "received_date", flat=True).first(),
-            InstalledBase.objects.filter(relationship=relationship).order_by("in_service_date").values_list(
-                "in_service_date", flat=True).first(),
-            OrderLine.objects.filter(relationship=relationship).order_by("requested_date").values_list(
-                "requested_date", flat=True).first(),
-            Repair.objects.filter(relationship=relationship).order_by("received_date").values_list(
-                "received_date", flat=True).first(),
-            ProblemReport.objects.filter(relationship=relationship).order_by("received_date").values_list(
-                "received_date", flat=True).first(),
-        ) if d is not None
+        d
+        for d in (
+            Shipment.objects.filter(relationship=relationship)
+            .order_by("ship_date")
+            .values_list("ship_date", flat=True)
+            .first(),
+            Return.objects.filter(relationship=relationship)
+            .order_by("received_date")
+            .values_list("received_date", flat=True)
+            .first(),
+            InstalledBase.objects.filter(relationship=relationship)
+            .order_by("in_service_date")
+            .values_list("in_service_date", flat=True)
+            .first(),
+            OrderLine.objects.filter(relationship=relationship)
+            .order_by("requested_date")
+            .values_list("requested_date", flat=True)
+            .first(),
+            Repair.objects.filter(relationship=relationship)
+            .order_by("received_date")
+            .values_list("received_date", flat=True)
+            .first(),
+            ProblemReport.objects.filter(relationship=relationship)
+            .order_by("received_date")
+            .values_list("received_date", flat=True)
+            .first(),
+        )
+        if d is not None
     ]
-    first_ticket = SupportTicket.objects.filter(relationship=relationship).order_by("opened_at").values_list(
-        "opened_at", flat=True).first()
+    first_ticket = (
+        SupportTicket.objects.filter(relationship=relationship)
+        .order_by("opened_at")
+        .values_list("opened_at", flat=True)
+        .first()
+    )
     if first_ticket is not None:
         firsts.append(timezone.localdate(first_ticket))
     if not firsts:
@@ -186,12 +252,22 @@ def refresh_all(relationship: Relationship, *, today: date | None = None) -> int
     return sum(refresh(relationship, kind=kind, months=months, today=today) for kind in KIND_KEYS)
 
 
-SETTINGS_FIELDS = ["frt_major_days", "frt_minor_days", "otd_days_early", "otd_days_late", "repair_sla_days",
-                   "support_response_critical_h", "support_response_major_h", "support_response_minor_h"]
+SETTINGS_FIELDS = [
+    "frt_major_days",
+    "frt_minor_days",
+    "otd_days_early",
+    "otd_days_late",
+    "repair_sla_days",
+    "support_response_critical_h",
+    "support_response_major_h",
+    "support_response_minor_h",
+]
 
 
 @transaction.atomic
-def update_settings(*, actor: Any, relationship: Relationship, version: int, **values: Any) -> MeasurementSettings:
+def update_settings(
+    *, actor: Any, relationship: Relationship, version: int, **values: Any
+) -> MeasurementSettings:
     current = MeasurementSettings.objects.select_for_update().get(pk=settings_for(relationship).pk)
     check_version(current, version)
     before = audit.snapshot(current, SETTINGS_FIELDS)
@@ -204,7 +280,12 @@ def update_settings(*, actor: Any, relationship: Relationship, version: int, **v
     if changes:
         current.version += 1
         current.save()
-        audit.record(actor=actor, verb="measurement_settings.updated", obj=current, relationship=relationship,
-                     changes=changes)
+        audit.record(
+            actor=actor,
+            verb="measurement_settings.updated",
+            obj=current,
+            relationship=relationship,
+            changes=changes,
+        )
         refresh_all(relationship)
     return current

@@ -1,0 +1,130 @@
+"""API operations for measurements and the relationship's measurement settings."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import Field, field_validator
+
+from accord.api.errors import responses
+from accord.api.serialize import serializer
+from accord.lib.types import AuthedRequest
+from accord.measurements import services
+from accord.measurements.months import add_months, month_of, parse_month
+from accord.measurements.selectors import as_dict, metrics
+from accord.parties.access import relationship_for_user
+
+router = Router(tags=["measurements"])
+
+
+class MetricRow(Schema):
+    measure: str
+    month: str
+    category: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None = Field(description="null when the denominator is 0")
+    severity: str | None = None
+    window: int | None = None
+
+
+class MetricsOut(Schema):
+    relationship: str
+    from_: str = Field(alias="from")
+    to: str
+    rows: list[MetricRow]
+
+
+class MetricsQuery(Schema):
+    from_: str | None = Field(
+        default=None, alias="from", description="YYYY-MM; default 11 months before `to`"
+    )
+    to: str | None = Field(default=None, description="YYYY-MM; default this month")
+    category: str | None = Field(default=None, description="a TL 9000 category code, or ALL")
+    window: Literal[1, 3, 12] = 1
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _month(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_month(value)
+        return value
+
+
+class SettingsOut(Schema):
+    frt_major_days: int
+    frt_minor_days: int
+    otd_days_early: int
+    otd_days_late: int
+    repair_sla_days: int | None
+    support_response_critical_h: float | None
+    support_response_major_h: float | None
+    support_response_minor_h: float | None
+    version: int
+
+
+class SettingsPatch(Schema):
+    version: int
+    frt_major_days: int | None = Field(default=None, ge=1)
+    frt_minor_days: int | None = Field(default=None, ge=1)
+    otd_days_early: int | None = Field(default=None, ge=0)
+    otd_days_late: int | None = Field(default=None, ge=0)
+    repair_sla_days: int | None = Field(default=None, ge=1)
+    support_response_critical_h: float | None = Field(default=None, gt=0)
+    support_response_major_h: float | None = Field(default=None, gt=0)
+    support_response_minor_h: float | None = Field(default=None, gt=0)
+
+
+@router.get(
+    "/relationships/{rel_id}/metrics",
+    response=responses({200: MetricsOut}),
+    summary="TL 9000 measurements per measure, month and category (and ALL)",
+    by_alias=True,
+)
+def get_metrics(request: AuthedRequest, rel_id: int, query: Query[MetricsQuery]) -> dict[str, Any]:
+    rel = relationship_for_user(request.user, pk=rel_id).relationship
+    end = query.to or month_of(timezone.localdate())
+    start = query.from_ or add_months(end, -11)
+    if start > end:
+        raise ValidationError({"from": ["`from` is after `to`."]})
+    rows = [
+        as_dict(r) for r in metrics(rel, start=start, end=end, category=query.category, window=query.window)
+    ]
+    return {"relationship": rel.slug, "from": start, "to": end, "rows": rows}
+
+
+def _settings(s: Any) -> dict[str, Any]:
+    return {name: getattr(s, name) for name in [*services.SETTINGS_FIELDS, "version"]}
+
+
+@serializer("measurements.measurementsettings")
+def _settings_current(s: Any) -> dict[str, Any]:
+    return _settings(s)
+
+
+@router.get(
+    "/relationships/{rel_id}/measurement-settings",
+    response=responses({200: SettingsOut}),
+    summary="Agreed thresholds, tolerances and targets",
+)
+def get_settings(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
+    return _settings(services.settings_for(relationship_for_user(request.user, pk=rel_id).relationship))
+
+
+@router.patch(
+    "/relationships/{rel_id}/measurement-settings",
+    response=responses({200: SettingsOut}, write=True, conflict=True, admin=True),
+    summary="Change the agreed settings (admins of either side); recomputes the facts",
+)
+def patch_settings(request: AuthedRequest, rel_id: int, payload: SettingsPatch) -> dict[str, Any]:
+    access = relationship_for_user(request.user, pk=rel_id, admin=True)
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version")
+    return _settings(
+        services.update_settings(
+            actor=request.user, relationship=access.relationship, version=version, **values
+        )
+    )
