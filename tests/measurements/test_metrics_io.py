@@ -1,0 +1,194 @@
+"""Measurements through the database, the command, the API and the pages (facts kept by refresh)."""
+
+import io
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from accord.measurements import services
+from accord.measurements.models import MonthlyFact
+from accord.measurements.selectors import metrics
+from accord.operations.models import Repair, Return, Shipment
+
+TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture
+def data(world: Any) -> Any:
+    """Telco A: 1,000 units shipped each month Jan–May 2026; in May, 3 returns of April units, 1 of them
+    NTF and 1 excluded (stock rotation); 2 repairs shipped back in May after 10 and 30 days."""
+    rel, product = world.nw_ta, world.product
+    Shipment.objects.bulk_create(
+        Shipment(
+            relationship=rel, shipment_id=f"S{m}", product=product, ship_date=date(2026, m, 5), quantity=1000
+        )
+        for m in range(1, 6)
+    )
+    Return.objects.bulk_create(
+        [
+            Return(
+                relationship=rel,
+                return_id="R1",
+                product=product,
+                received_date=date(2026, 5, 3),
+                ship_date=date(2026, 4, 5),
+                quantity=2,
+                no_trouble_found=False,
+            ),
+            Return(
+                relationship=rel,
+                return_id="R2",
+                product=product,
+                received_date=date(2026, 5, 20),
+                ship_date=date(2026, 4, 5),
+                quantity=1,
+                no_trouble_found=True,
+            ),
+            Return(
+                relationship=rel,
+                return_id="R3",
+                product=product,
+                received_date=date(2026, 5, 21),
+                ship_date=date(2026, 4, 5),
+                quantity=5,
+                excluded_reason="stock rotation",
+            ),
+        ]
+    )
+    Repair.objects.bulk_create(
+        [
+            Repair(
+                relationship=rel,
+                repair_id="P1",
+                product=product,
+                received_date=date(2026, 5, 1),
+                shipped_date=date(2026, 5, 11),
+            ),
+            Repair(
+                relationship=rel,
+                repair_id="P2",
+                product=product,
+                received_date=date(2026, 4, 25),
+                shipped_date=date(2026, 5, 25),
+            ),
+        ]
+    )
+    services.refresh_all(rel, today=TODAY)
+    return world
+
+
+def eri(rows: list[Any], category: str = "3.2.1") -> Any:
+    return next(r for r in rows if r.measure == "FR.ERI" and r.month == "2026-05" and r.category == category)
+
+
+def test_facts_are_stored_and_measures_computed_from_them(data: Any) -> None:
+    assert (
+        MonthlyFact.objects.filter(relationship=data.nw_ta, key="returns", month="2026-05").get().value == 3
+    )
+    rows = metrics(data.nw_ta, start="2026-05", end="2026-05")
+    # 3 counted returns over the units shipped in Nov–Apr (Jan–Apr here: 4,000).
+    row = eri(rows)
+    assert (row.numerator, row.denominator) == (3, 4000)
+    assert row.value == pytest.approx(100 * 12 * 3 / 4000)
+    assert eri(rows, "ALL").value == pytest.approx(row.value)
+    ntf = next(r for r in rows if r.measure == "FR.NTF" and r.category == "3.2.1")
+    assert (ntf.numerator, ntf.denominator) == (1, 3)
+    median = next(r for r in rows if r.measure == "REPAIR.TAT_MEDIAN" and r.category == "3.2.1")
+    assert median.value in (10, 20, 30)
+
+
+def test_the_command_prints_json_csv_and_a_table(data: Any) -> None:
+    out = io.StringIO()
+    call_command(
+        "metrics", relationship="northwind-telco-a", start="2026-05", end="2026-05", format="json", stdout=out
+    )
+    body = json.loads(out.getvalue())
+    assert (body["relationship"], body["from"], body["to"]) == ("northwind-telco-a", "2026-05", "2026-05")
+    row = next(r for r in body["rows"] if r["measure"] == "FR.ERI" and r["category"] == "3.2.1")
+    assert (row["numerator"], row["denominator"], row["month"]) == (3, 4000, "2026-05")
+    csv_out = io.StringIO()
+    call_command(
+        "metrics",
+        relationship="northwind-telco-a",
+        start="2026-05",
+        end="2026-05",
+        format="csv",
+        category="ALL",
+        stdout=csv_out,
+    )
+    lines = csv_out.getvalue().splitlines()
+    assert lines[0] == "measure,month,category,severity,numerator,denominator,value"
+    assert all(",ALL," in line for line in lines[1:])
+    table = io.StringIO()
+    call_command("metrics", relationship="northwind-telco-a", start="2026-05", end="2026-05", stdout=table)
+    assert "FR.ERI" in table.getvalue()
+
+
+def test_the_command_refuses_bad_arguments(data: Any) -> None:
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="not a month"):
+        call_command("metrics", relationship="northwind-telco-a", start="2026-13", end="2026-05")
+    with pytest.raises(CommandError, match="No relationship"):
+        call_command("metrics", relationship="nope", start="2026-01", end="2026-05")
+
+
+def test_the_api_answers_the_same_rows(data: Any, as_user: Any) -> None:
+    url = f"/api/v1/relationships/{data.nw_ta.pk}/metrics?from=2026-05&to=2026-05&category=3.2.1"
+    body = as_user(data.carol).get(url).json()
+    row = next(r for r in body["rows"] if r["measure"] == "FR.ERI")
+    assert (row["numerator"], row["denominator"]) == (3, 4000) and body["from"] == "2026-05"
+    assert all(r["category"] == "3.2.1" for r in body["rows"])
+    bad = as_user(data.carol).get(f"/api/v1/relationships/{data.nw_ta.pk}/metrics?from=May")
+    assert bad.status_code == 400
+    assert as_user(data.mallory).get(url).status_code == 404
+
+
+def test_the_page_shows_values_charts_and_links_to_the_records(data: Any, as_user: Any) -> None:
+    body = (
+        as_user(data.vic).get("/r/northwind-telco-a/measurements/?start=2026-01&end=2026-05").content.decode()
+    )
+    assert "FR.ERI" in body and "<svg" in body and "part=numerator" in body
+    records = (
+        as_user(data.vic)
+        .get(
+            "/r/northwind-telco-a/measurements/records/?measure=FR.ERI&month=2026-05&category=3.2.1&part=numerator"
+        )
+        .content.decode()
+    )
+    assert "R1" in records and "R2" in records and "R3" not in records  # R3 is excluded
+    denominator = (
+        as_user(data.vic)
+        .get(
+            "/r/northwind-telco-a/measurements/records/?measure=FR.ERI&month=2026-05&category=ALL&part=denominator"
+        )
+        .content.decode()
+    )
+    assert "S1" in denominator and "S4" in denominator and "S5" not in denominator
+    assert (
+        as_user(data.vic)
+        .get("/r/northwind-telco-a/measurements/records/?measure=NOPE&month=2026-05")
+        .status_code
+        == 404
+    )
+
+
+def test_changing_the_settings_recomputes(data: Any, as_user: Any) -> None:
+    rows = metrics(data.nw_ta, start="2026-05", end="2026-05")
+    assert not [r for r in rows if r.measure == "REPAIR.WITHIN_SLA"]
+    services.update_settings(actor=data.ada, relationship=data.nw_ta, version=1, repair_sla_days=14)
+    rows = metrics(data.nw_ta, start="2026-05", end="2026-05")
+    sla = next(r for r in rows if r.measure == "REPAIR.WITHIN_SLA" and r.category == "3.2.1")
+    assert (sla.numerator, sla.denominator) == (1, 2)
+    page = as_user(data.ada).post(
+        "/r/northwind-telco-a/measurements/settings/",
+        {"version": 2, "frt_major_days": 0, "frt_minor_days": 180, "otd_days_early": 0, "otd_days_late": 0},
+    )
+    assert page.status_code == 200 and "greater than or equal to 1" in page.content.decode()
+    assert (
+        as_user(data.sam).post("/r/northwind-telco-a/measurements/settings/", {"version": 2}).status_code
+        == 403
+    )
