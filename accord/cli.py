@@ -27,6 +27,8 @@ Accord commands (run `accord COMMAND --help` for each):
   import KIND FILE --relationship SLUG [--dry-run] [--ignore-extra] [--as EMAIL]
                              import a CSV or XLSX file (kinds: action-items); all or nothing;
                              exit 2 with one `row N, column C: reason` line per problem
+  metrics --relationship SLUG --from YYYY-MM --to YYYY-MM [--category CODE] [--format json|csv|table]
+                             the TL 9000 measurements of a relationship
   load_demo                  load the demo data into an empty database
 
 Any other Django command works too (`accord help --commands` lists them all).
