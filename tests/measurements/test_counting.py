@@ -161,9 +161,11 @@ def test_repairs_turnaround_backlog_and_oldest() -> None:
         RepairRec("a", D(2010, 2, 1), D(2010, 2, 11)),  # 10 days
         RepairRec("a", D(2010, 1, 20), None),  # open
         RepairRec("a", D(2010, 2, 28), D(2010, 3, 1)),  # open at end of February (age 0)
+        RepairRec("a", D(2010, 1, 31), D(2010, 1, 31)),  # shipped back on the last day: not open at the end
     ]
     facts = count_repairs(recs, {"2010-01", "2010-02"})
     assert facts == {
+        ("a", "2010-01", "repair_tat", "0"): 1,
         ("a", "2010-01", "repair_backlog", ""): 2,
         ("a", "2010-01", "repair_backlog_oldest", ""): 26,  # Jan 5 -> Jan 31
         ("a", "2010-02", "repair_tat", "30"): 1,
@@ -233,10 +235,17 @@ def test_tickets_opened_resolved_backlog_and_hours() -> None:
         TicketRec("a", 2, at(2010, 1, 31, 22, 0), at(2010, 2, 1, 1, 59), at(2010, 2, 3, 22, 0)),
         TicketRec("a", 2, at(2010, 1, 5, 8, 0), at(2010, 1, 5, 8, 30), at(2010, 1, 6, 8, 0)),
         TicketRec("a", 3, at(2010, 1, 7, 8, 0)),
+        TicketRec(
+            "a", 1, at(2010, 1, 31, 23, 0), None, at(2010, 2, 1, 0, 0)
+        ),  # resolved at the first instant
     ]
     assert count_tickets(recs, {"2010-01", "2010-02"}) == {
         ("a", "2010-01", "support_opened", "2"): 2,
         ("a", "2010-01", "support_opened", "3"): 1,
+        ("a", "2010-01", "support_opened", "1"): 1,
+        ("a", "2010-01", "support_backlog", "1"): 1,  # still open at the end of January
+        ("a", "2010-02", "support_resolved", "1"): 1,
+        ("a", "2010-02", "support_resolution", "1:1"): 1,
         ("a", "2010-01", "support_first_response", "2:3"): 1,  # 3h59 -> 3, counted when opened
         ("a", "2010-01", "support_first_response", "2:0"): 1,
         ("a", "2010-01", "support_resolved", "2"): 1,

@@ -317,6 +317,9 @@ def test_first_response_within_target_only_for_severities_with_a_target() -> Non
     pooled = got[("SUPPORT.FIRST_RESPONSE_WITHIN_SLA", "a", M, "")]
     assert (pooled.numerator, pooled.denominator) == (1, 2)
     assert ("SUPPORT.FIRST_RESPONSE_WITHIN_SLA", "a", M, "2") not in got
+    # within = strictly less than the target in whole hours: 3 hours is not within a 3-hour target
+    assert one(SUPPORT_FACTS, "SUPPORT.FIRST_RESPONSE_WITHIN_SLA", severity="1",
+               settings=Settings(support_response_targets_h={1: 3})).numerator == 1  # fmt: skip
 
 
 def test_support_windows_sum_flows_and_keep_the_last_backlog() -> None:

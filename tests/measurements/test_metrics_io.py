@@ -192,3 +192,17 @@ def test_changing_the_settings_recomputes(data: Any, as_user: Any) -> None:
         as_user(data.sam).post("/r/northwind-telco-a/measurements/settings/", {"version": 2}).status_code
         == 403
     )
+
+
+def test_the_daily_job_recounts_what_depends_on_today(data: Any) -> None:
+    from datetime import UTC, datetime
+
+    from accord.measurements.jobs import recount_current_months
+    from accord.operations.models import Repair
+
+    Repair.objects.create(
+        relationship=data.nw_ta, repair_id="P3", product=data.product, received_date=date(2026, 5, 28)
+    )
+    assert "recounted 2 months" in recount_current_months(datetime(2026, 6, 2, 3, tzinfo=UTC))
+    backlog = MonthlyFact.objects.get(relationship=data.nw_ta, key="repair_backlog", month="2026-05")
+    assert backlog.value == 1

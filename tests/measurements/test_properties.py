@@ -31,6 +31,7 @@ PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCh
 
 cats = st.sampled_from(CATS)
 days = st.integers(0, DAYS).map(lambda n: BASE + timedelta(days=n))
+recent = st.integers(0, 440).map(lambda n: date(2009, 10, 1) + timedelta(days=n))  # denser months
 sev = st.integers(1, 3)
 
 
@@ -49,7 +50,7 @@ def returns(draw: st.DrawFn) -> c.ReturnRec:
 
 @st.composite
 def order_lines(draw: st.DrawFn) -> c.OrderLineRec:
-    due = draw(days)
+    due = draw(recent)
     near = st.integers(-15, 15).map(lambda n: due + timedelta(days=n))
     return c.OrderLineRec(
         draw(cats), draw(st.integers(1, 4)), due, draw(_opt(near)), draw(_opt(near)),
@@ -59,7 +60,7 @@ def order_lines(draw: st.DrawFn) -> c.OrderLineRec:
 
 @st.composite
 def repairs(draw: st.DrawFn) -> c.RepairRec:
-    received = draw(days)
+    received = draw(recent)
     return c.RepairRec(
         draw(cats), received, draw(_opt(st.integers(0, 120).map(lambda n: received + timedelta(n))))
     )
@@ -67,16 +68,17 @@ def repairs(draw: st.DrawFn) -> c.RepairRec:
 
 @st.composite
 def reports(draw: st.DrawFn) -> c.ProblemReportRec:
-    received = draw(days)
+    received = draw(recent)
     fix = draw(_opt(st.integers(0, 300).map(lambda n: received + timedelta(n))))
     return c.ProblemReportRec(draw(cats), draw(sev), received, fix, draw(st.booleans()), draw(st.booleans()))
 
 
 @st.composite
 def tickets(draw: st.DrawFn) -> c.TicketRec:
-    opened = datetime(2008, 1, 1, tzinfo=UTC) + timedelta(seconds=draw(st.integers(0, DAYS * 86400)))
+    opened = datetime(2009, 10, 1, tzinfo=UTC) + timedelta(seconds=draw(st.integers(0, 440 * 86400)))
+    soon = st.integers(0, 72 * 3600).map(lambda s: opened + timedelta(seconds=s))
     later = st.integers(0, 2000 * 3600).map(lambda s: opened + timedelta(seconds=s))
-    return c.TicketRec(draw(cats), draw(sev), opened, draw(_opt(later)), draw(_opt(later)))
+    return c.TicketRec(draw(cats), draw(sev), opened, draw(_opt(soon)), draw(_opt(later)))
 
 
 @dataclass
@@ -116,7 +118,7 @@ class World:
 
 
 def small(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[list[Any]]:
-    return st.lists(strategy, max_size=12)
+    return st.lists(strategy, max_size=20)
 
 
 @st.composite
@@ -126,7 +128,7 @@ def worlds(draw: st.DrawFn) -> World:
         otd_days_early=draw(st.integers(0, 3)),
         otd_days_late=draw(st.integers(0, 3)),
         repair_sla_days=draw(_opt(st.integers(0, 60))),
-        support_response_targets_h=draw(st.dictionaries(sev, st.integers(0, 60))),
+        support_response_targets_h=draw(st.dictionaries(sev, st.integers(0, 24))),
         nu_basis={cat: draw(st.sampled_from(["shipped_12m", "installed"])) for cat in CATS},
     )
     return World(
