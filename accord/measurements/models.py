@@ -24,7 +24,9 @@ class MonthlyFact(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["relationship", "category", "month", "key", "dim"], name="fact_key")
+            models.UniqueConstraint(
+                fields=["relationship", "category", "month", "key", "dim"], name="fact_key"
+            )
         ]
         indexes = [models.Index(fields=["relationship", "month", "key"])]
 
@@ -38,19 +40,27 @@ class MeasurementSettings(models.Model):
     Handbook defaults apply where nothing is agreed. Changing them recomputes the relationship's facts.
     """
 
-    relationship = models.OneToOneField(Relationship, on_delete=models.CASCADE, primary_key=True,
-                                        related_name="measurement_settings")
-    frt_major_days = models.PositiveIntegerField(_("fix threshold, major (days)"), default=30,
-                                                 validators=[MinValueValidator(1)])
-    frt_minor_days = models.PositiveIntegerField(_("fix threshold, minor (days)"), default=180,
-                                                 validators=[MinValueValidator(1)])
+    relationship = models.OneToOneField(
+        Relationship, on_delete=models.CASCADE, primary_key=True, related_name="measurement_settings"
+    )
+    frt_major_days = models.PositiveIntegerField(
+        _("fix threshold, major (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    frt_minor_days = models.PositiveIntegerField(
+        _("fix threshold, minor (days)"), default=180, validators=[MinValueValidator(1)]
+    )
     otd_days_early = models.PositiveIntegerField(_("on-time tolerance, days early"), default=0)
     otd_days_late = models.PositiveIntegerField(_("on-time tolerance, days late"), default=0)
     repair_sla_days = models.PositiveIntegerField(_("repair turnaround agreed (days)"), null=True, blank=True)
-    support_response_critical_h = models.FloatField(_("first response target, critical (hours)"), null=True,
-                                                    blank=True)
-    support_response_major_h = models.FloatField(_("first response target, major (hours)"), null=True, blank=True)
-    support_response_minor_h = models.FloatField(_("first response target, minor (hours)"), null=True, blank=True)
+    support_response_critical_h = models.FloatField(
+        _("first response target, critical (hours)"), null=True, blank=True
+    )
+    support_response_major_h = models.FloatField(
+        _("first response target, major (hours)"), null=True, blank=True
+    )
+    support_response_minor_h = models.FloatField(
+        _("first response target, minor (hours)"), null=True, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
