@@ -24,8 +24,10 @@ class InstalledBase(models.Model):
     class Meta:
         ordering = ["site__name", "product__code", "in_service_date"]
         constraints = [
-            models.UniqueConstraint(fields=["relationship", "site", "product", "in_service_date", "serial"],
-                                    name="installed_base_key")
+            models.UniqueConstraint(
+                fields=["relationship", "site", "product", "in_service_date", "serial"],
+                name="installed_base_key",
+            )
         ]
         indexes = [models.Index(fields=["relationship", "in_service_date"])]
         verbose_name_plural = _("installed base")
@@ -67,8 +69,9 @@ class Return(models.Model):
     quantity = models.PositiveIntegerField(default=1)
     reason = models.CharField(max_length=300, blank=True)
     no_trouble_found = models.BooleanField(default=False)
-    excluded_reason = models.CharField(max_length=300, blank=True,
-                                       help_text=_("Not a suspected failure (retrofit, stock rotation, …)."))
+    excluded_reason = models.CharField(
+        max_length=300, blank=True, help_text=_("Not a suspected failure (retrofit, stock rotation, …).")
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["relationship", "return_id"], name="return_key")]
@@ -111,7 +114,9 @@ class OrderLine(models.Model):
     early_accepted = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["relationship", "order_id", "line"], name="order_line_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "order_id", "line"], name="order_line_key")
+        ]
         indexes = [
             models.Index(fields=["relationship", "requested_date"]),
             models.Index(fields=["relationship", "promised_date"]),
@@ -140,7 +145,9 @@ class ProblemReport(models.Model):
     title = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["relationship", "report_id"], name="problem_report_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "report_id"], name="problem_report_key")
+        ]
         indexes = [
             models.Index(fields=["relationship", "received_date"]),
             models.Index(fields=["relationship", "fix_delivered_date"]),
@@ -161,7 +168,9 @@ class SupportTicket(models.Model):
     category = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["relationship", "ticket_id"], name="support_ticket_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "ticket_id"], name="support_ticket_key")
+        ]
         indexes = [
             models.Index(fields=["relationship", "opened_at"]),
             models.Index(fields=["relationship", "resolved_at"]),
@@ -174,7 +183,9 @@ class SupportTicket(models.Model):
 class Benchmark(models.Model):
     """TL 9000 published benchmarks, imported under licence (never invented). Global, not per relationship."""
 
-    category = models.ForeignKey("parties.ProductCategory", on_delete=models.CASCADE, related_name="benchmarks")
+    category = models.ForeignKey(
+        "parties.ProductCategory", on_delete=models.CASCADE, related_name="benchmarks"
+    )
     measure = models.CharField(max_length=40)
     month = models.CharField(max_length=7)
     best_in_class = models.FloatField()
@@ -199,14 +210,16 @@ class BatchStatus(models.TextChoices):
 class ImportBatch(models.Model):
     """One import of one file: who, when, what, how it went. Large files run in the worker."""
 
-    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="import_batches")
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, null=True, blank=True, related_name="import_batches"
+    )
     kind = models.CharField(max_length=40)
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     stored_file = models.CharField(max_length=500, blank=True, help_text=_("Kept for a retry."))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -221,7 +234,9 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True, help_text=_("The first errors: [row, column, value, reason]"))
+    errors = models.JSONField(
+        default=list, blank=True, help_text=_("The first errors: [row, column, value, reason]")
+    )
     message = models.TextField(blank=True)
 
     class Meta:
