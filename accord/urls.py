@@ -23,5 +23,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("accord.register.urls")),
     path("", include("accord.measurements.urls")),
+    path("", include("accord.operations.urls")),
     path("", include("accord.parties.urls")),
 ]

@@ -163,6 +163,27 @@ PAGES: dict[str, Case] = {
     ),
     "measurements:settings": Case("GET", lambda w: f"/r/{TA}/measurements/settings/", readers(200)),
     "accounts:token_revoke": Case("POST", lambda w: "/accounts/profile/tokens/999/revoke/", everyone(404)),
+    # Operational data: both sides read; only the supplier's editors and admins upload and retry.
+    "operations:data": Case("GET", lambda w: f"/r/{TA}/data/", readers(200)),
+    "operations:upload": Case(  # an empty form: the writers get it back with its errors
+        "POST", lambda w: f"/r/{TA}/data/upload/", everyone(403, ada=400, sam=400, mallory=404, fay=404)
+    ),
+    "operations:batch": Case(
+        "GET",
+        lambda w: f"/r/{TA}/data/batches/{w.nw_ta.import_batches.create(kind='returns').pk}/",
+        readers(200),
+    ),
+    "operations:batch_errors": Case(
+        "GET",
+        lambda w: f"/r/{TA}/data/batches/{w.nw_ta.import_batches.create(kind='returns').pk}/errors.csv",
+        readers(200),
+    ),
+    "operations:batch_retry": Case(  # a queued batch is not retried: the writers are sent back to it
+        "POST",
+        lambda w: f"/r/{TA}/data/batches/{w.nw_ta.import_batches.create(kind='returns').pk}/retry/",
+        everyone(403, ada=302, sam=302, mallory=404, fay=404),
+    ),
+    "operations:download": Case("GET", lambda w: f"/r/{TA}/data/shipments.csv", readers(200)),
 }
 # The Django admin is for superusers only: everyone else is sent to its sign-in page.
 ADMIN_CASE = Case("GET", lambda w: "/admin/", everyone(302))

@@ -104,8 +104,8 @@ def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 
 def _register_routers() -> None:
     from accord.accounts.api import router as accounts_router
-    from accord.parties.api import router as parties_router
     from accord.measurements.api import router as measurements_router
+    from accord.parties.api import router as parties_router
     from accord.register.api import router as register_router
 
     api.add_router("", accounts_router)

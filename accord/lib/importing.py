@@ -17,7 +17,7 @@ so its counts are exactly what a real run would do, and nothing stays written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from accord.parties.access import RelationshipAccess
 
 Rows = Iterable[tuple[int, dict[str, str]]]
+# ``progress(stage, rows)``: ``stage`` is "validated" (rows read and checked so far) or "written".
+Progress = Callable[[str, int], None]
+PROGRESS_EVERY = 10_000
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    rows: int = 0  # record rows read (the header and empty rows not counted)
 
     @property
     def ok(self) -> bool:
@@ -94,6 +98,12 @@ class ImportContext:
     filename: str
     columns: frozenset[str]  # the kind's columns present in this file
     dry_run: bool = False
+    progress: Progress | None = None
+
+    def report(self, stage: str, rows: int) -> None:
+        """Tell the caller how far the import got (a no-op without a ``progress`` callback)."""
+        if self.progress is not None:
+            self.progress(stage, rows)
 
     @property
     def relationship(self) -> Any:
@@ -216,10 +226,22 @@ def _known_cells(
     *,
     ignore_extra: bool,
     errors: list[RowError],
+    counter: list[int] | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows with only the kind's columns; stray cells and read failures become errors."""
+    """The rows with only the kind's columns; stray cells and read failures become errors.
+
+    ``counter[0]`` counts the rows yielded; ``progress("validated", n)`` hears of every
+    ``PROGRESS_EVERY`` rows and of the last one.
+    """
+    count = 0
     try:
         for number, row in rows:
+            count += 1
+            if counter is not None:
+                counter[0] = count
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress("validated", count)
             clean = {}
             for column, value in row.items():
                 if column in known:
@@ -233,6 +255,8 @@ def _known_cells(
             yield number, clean
     except TabularError as exc:
         errors.append(RowError(exc.row or 0, "", "", f"Reading stopped here: {exc.message}"))
+    if progress is not None:
+        progress("validated", count)
 
 
 def run_import(
@@ -243,8 +267,12 @@ def run_import(
     relationship_access: RelationshipAccess,
     dry_run: bool = False,
     ignore_extra: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import ``path_or_file`` (CSV or XLSX, by ``filename``) as ``kind``; all or nothing.
+
+    ``progress(stage, rows)``, when given, is called as rows are validated ("validated", every
+    ``PROGRESS_EVERY`` rows) and, by importers that report it, as they are written ("written").
 
     Raises ``UnknownImportKind`` for a kind nobody registered and ``PermissionDenied`` when the
     viewer may not write in the relationship. Every problem of the file itself comes back in
@@ -268,11 +296,22 @@ def run_import(
             close()
         return result
     known = frozenset(importer.columns)
-    context = ImportContext(access=access, filename=filename, columns=known & set(header), dry_run=dry_run)
-    read_errors: list[RowError] = []
-    records, row_errors = importer.validate(
-        _known_cells(rows, known, ignore_extra=ignore_extra, errors=read_errors), context
+    context = ImportContext(
+        access=access,
+        filename=filename,
+        columns=known & set(header),
+        dry_run=dry_run,
+        progress=progress,
     )
+    read_errors: list[RowError] = []
+    counter = [0]
+    records, row_errors = importer.validate(
+        _known_cells(
+            rows, known, ignore_extra=ignore_extra, errors=read_errors, counter=counter, progress=progress
+        ),
+        context,
+    )
+    result.rows = counter[0]
     errors = header_errors + read_errors + row_errors
     if errors:
         result.errors = _in_sheet_order(errors, header)

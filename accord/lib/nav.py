@@ -33,4 +33,5 @@ RELATIONSHIP_TABS: list[Tab] = [
         _("Measurements"),
         ("measurements:page", "measurements:records", "measurements:settings"),
     ),
+    Tab("operations:data", _("Data"), ("operations:data", "operations:batch")),
 ]

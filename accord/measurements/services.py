@@ -72,16 +72,16 @@ def records(relationship: Relationship, kind: str, months: set[str]) -> list[Any
     start, end = _bounds(months)
     rel = relationship
     if kind == "shipments":
-        rows = Shipment.objects.filter(relationship=rel, ship_date__range=(start, end))
+        shipments = Shipment.objects.filter(relationship=rel, ship_date__range=(start, end))
         return [
             counting.ShipmentRec(c, d, q)
-            for c, d, q in rows.values_list("product__category__code", "ship_date", "quantity")
+            for c, d, q in shipments.values_list("product__category__code", "ship_date", "quantity")
         ]
     if kind == "returns":
-        rows = Return.objects.filter(relationship=rel, received_date__range=(start, end))
+        returns = Return.objects.filter(relationship=rel, received_date__range=(start, end))
         return [
             counting.ReturnRec(c, r, s, q, ntf, bool(excl))
-            for c, r, s, q, ntf, excl in rows.values_list(
+            for c, r, s, q, ntf, excl in returns.values_list(
                 "product__category__code",
                 "received_date",
                 "ship_date",
@@ -91,18 +91,18 @@ def records(relationship: Relationship, kind: str, months: set[str]) -> list[Any
             )
         ]
     if kind == "installed-base":
-        rows = InstalledBase.objects.filter(relationship=rel, in_service_date__lte=end)
+        installed = InstalledBase.objects.filter(relationship=rel, in_service_date__lte=end)
         return [
             counting.InstalledRec(c, d, q)
-            for c, d, q in rows.values_list("product__category__code", "in_service_date", "quantity")
+            for c, d, q in installed.values_list("product__category__code", "in_service_date", "quantity")
         ]
     if kind == "order-lines":
-        rows = OrderLine.objects.filter(
+        lines = OrderLine.objects.filter(
             Q(requested_date__range=(start, end)) | Q(promised_date__range=(start, end)), relationship=rel
         )
         return [
             counting.OrderLineRec(c, q, r, p, d, dq, e)
-            for c, q, r, p, d, dq, e in rows.values_list(
+            for c, q, r, p, d, dq, e in lines.values_list(
                 "product__category__code",
                 "quantity",
                 "requested_date",
@@ -113,24 +113,24 @@ def records(relationship: Relationship, kind: str, months: set[str]) -> list[Any
             )
         ]
     if kind == "repairs":
-        rows = Repair.objects.filter(
+        repairs = Repair.objects.filter(
             Q(shipped_date__isnull=True) | Q(shipped_date__gte=start),
             relationship=rel,
             received_date__lte=end,
         )
         return [
             counting.RepairRec(c, r, s)
-            for c, r, s in rows.values_list("product__category__code", "received_date", "shipped_date")
+            for c, r, s in repairs.values_list("product__category__code", "received_date", "shipped_date")
         ]
     if kind == "problem-reports":
-        rows = ProblemReport.objects.filter(
+        reports = ProblemReport.objects.filter(
             Q(fix_delivered_date__isnull=True) | Q(fix_delivered_date__gte=start),
             relationship=rel,
             received_date__lte=end,
         )
         return [
             counting.ProblemReportRec(c, sev, r, f, co, bool(dup))
-            for c, sev, r, f, co, dup in rows.values_list(
+            for c, sev, r, f, co, dup in reports.values_list(
                 "product__category__code",
                 "severity",
                 "received_date",
@@ -142,14 +142,14 @@ def records(relationship: Relationship, kind: str, months: set[str]) -> list[Any
     if kind == "support-tickets":
         start_at = datetime.combine(start, time.min, tzinfo=UTC)
         end_at = datetime.combine(end, time.max, tzinfo=UTC)
-        rows = SupportTicket.objects.filter(
+        tickets = SupportTicket.objects.filter(
             Q(resolved_at__isnull=True) | Q(resolved_at__gte=start_at),
             relationship=rel,
             opened_at__lte=end_at,
         )
         return [
             counting.TicketRec(c or "", sev, o, f, r)
-            for c, sev, o, f, r in rows.values_list(
+            for c, sev, o, f, r in tickets.values_list(
                 "product__category__code", "severity", "opened_at", "first_response_at", "resolved_at"
             )
         ]

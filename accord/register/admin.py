@@ -6,8 +6,8 @@ from accord.register.models import ActionItem, ActionUpdate, TaskForce
 class UpdateInline(admin.TabularInline):
     model = ActionUpdate
     extra = 0
-    fields = ["at", "actor", "kind", "from_status", "to_status", "body"]
-    readonly_fields = fields
+    fields = ("at", "actor", "kind", "from_status", "to_status", "body")
+    readonly_fields = ("at", "actor", "kind", "from_status", "to_status", "body")
 
 
 @admin.register(ActionItem)

@@ -1,0 +1,589 @@
+"""Imports of the supplier's operational data, one kind each (``accord import KIND FILE``).
+
+Files are CSV (UTF-8, comma, header row) or XLSX (first sheet), with exactly these column names
+(``*`` marks the natural key: a row whose key exists updates that row, so re-importing a file
+changes nothing):
+
+=================  =====================================================  ===================================
+kind               required columns                                       optional columns
+=================  =====================================================  ===================================
+products           product_code*, name, tl9000_category                   nu_basis, description
+installed-base     site*, product_code*, quantity, in_service_date*       serial*
+shipments          shipment_id*, product_code, ship_date, quantity        serial, site, order_id
+returns            return_id*, product_code, received_date                ship_date, serial, quantity (1),
+                                                                          reason, no_trouble_found,
+                                                                          excluded_reason
+repairs            repair_id*, product_code, received_date                shipped_date, return_id, finding
+order-lines        order_id*, line*, product_code, quantity,              promised_date, delivered_date,
+                   requested_date                                         delivered_quantity, early_accepted
+problem-reports    report_id*, received_date, severity, product_code      fix_delivered_date, closed_date,
+                                                                          customer_originated (true),
+                                                                          duplicate_of, title
+support-tickets    ticket_id*, opened_at, severity                        product_code, first_response_at,
+                                                                          resolved_at, category
+benchmarks         tl9000_category*, measure*, month*, best_in_class,
+                   industry_average, worst_in_class
+=================  =====================================================  ===================================
+
+Dates ``YYYY-MM-DD``; date-times ISO 8601 with an offset (without one: UTC); booleans
+true/false, yes/no, 1/0; severity 1–3 or critical/major/minor; months ``YYYY-MM``.
+
+Decisions ([Accord]): products belong to the relationship's supplier's catalog; an unknown
+``tl9000_category`` is an error (categories are the handbook's, not invented by an import), and
+``nu_basis`` sets the category's normalization basis. ``site`` names a site of the customer. A
+return's ship date comes from its row, or else from the latest shipment with the same serial shipped
+on or before the day it was received; neither is an error. Benchmarks are global (the relationship
+only says where the import came from) and need an admin of some party. Operational data is the
+supplier's: only its editors and admins import it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from accord.lib.importing import ImportContext, ImportResult, RowError, register_importer
+from accord.measurements.months import parse_month
+from accord.operations.importers_base import (
+    LOOKUP_CHUNK,
+    Col,
+    Record,
+    TableImporter,
+    boolean,
+    choice,
+    lookup,
+    number,
+    parse_date,
+    parse_datetime,
+    positive_int,
+    text,
+)
+from accord.operations.models import (
+    Benchmark,
+    InstalledBase,
+    OrderLine,
+    ProblemReport,
+    Repair,
+    Return,
+    Shipment,
+    SupportTicket,
+)
+from accord.parties.models import Membership, NormalizationBasis, Product, ProductCategory, Role, Site
+
+SEVERITIES = {"1": 1, "2": 2, "3": 3, "critical": 1, "major": 2, "minor": 3}
+
+
+def _max(model: type[models.Model], name: str) -> int:
+    return int(model._meta.get_field(name).max_length or 100)  # type: ignore[union-attr]
+
+
+def _products(context: ImportContext) -> dict[str, int]:
+    rel = context.relationship
+    return dict(Product.objects.filter(supplier_id=rel.supplier_id).values_list("code", "pk"))
+
+
+def product_col(context: ImportContext, *, required: bool = True) -> Col:
+    supplier = context.relationship.supplier.name
+    return Col(
+        "product_code",
+        "product_id",
+        lookup(_products(context), f"There is no product {{value!r}} in {supplier}'s catalog."),
+        required=required,
+    )
+
+
+def site_col(context: ImportContext, *, required: bool) -> Col:
+    rel = context.relationship
+    sites = dict(Site.objects.filter(party_id=rel.customer_id).values_list("name", "pk"))
+    return Col(
+        "site",
+        "site_id",
+        lookup(sites, f"{rel.customer.name} has no site named {{value!r}}."),
+        required=required,
+    )
+
+
+def id_col(name: str, model: type[models.Model], field: str | None = None) -> Col:
+    return Col(name, field or name, text(_max(model, field or name)), required=True)
+
+
+def date_col(name: str, *, required: bool = False) -> Col:
+    return Col(name, name, parse_date, required=required)
+
+
+def text_col(name: str, model: type[models.Model], field: str | None = None) -> Col:
+    return Col(name, field or name, text(_max(model, field or name)), default="")
+
+
+def not_before(
+    values: list[Any],
+    later: int,
+    earlier: int,
+    bad: Any,
+    row: dict[str, str],
+    cols: tuple[str, str],
+    what: str,
+) -> None:
+    """``values[later]`` must not be before ``values[earlier]`` (either missing: nothing to check)."""
+    if values[later] is not None and values[earlier] is not None and values[later] < values[earlier]:
+        bad(cols[0], row.get(cols[0], ""), f"{what} ({row.get(cols[1], '').strip()}).")
+
+
+# --- the supplier's catalog and the customers' installed base ------------------------------------
+
+
+@register_importer
+class ProductImporter(TableImporter):
+    kind = "products"
+    label = "Products (the supplier's catalog)"
+    required = ("product_code", "name", "tl9000_category")
+    optional = ("nu_basis", "description")
+    model = Product
+    key = ("code",)
+    noun = "product"
+    versioned = True  # edited in forms too: an import's change makes a stale form's save a conflict
+
+    def cols(self, context: ImportContext) -> list[Col]:
+        categories = dict(ProductCategory.objects.values_list("code", "pk"))
+        return [
+            id_col("product_code", Product, "code"),
+            Col("name", "name", text(_max(Product, "name")), required=True),
+            Col(
+                "tl9000_category",
+                "category_id",
+                lookup(categories, "There is no TL 9000 product category {value!r}."),
+                required=True,
+            ),
+            Col("description", "description", str, default=""),
+            Col("nu_basis", "nu_basis", choice({b: b for b in NormalizationBasis.values}, "a basis")),
+        ]
+
+    def cols_for_apply(self, context: ImportContext) -> list[Col]:
+        return self.cols(context)[:-1]  # nu_basis is the category's, not the product's
+
+    def scope(self, context: ImportContext) -> dict[str, Any]:
+        return {"supplier_id": context.relationship.supplier_id}
+
+    def finish(
+        self, records: list[Record], errors: list[RowError], context: ImportContext, cols: list[Col]
+    ) -> None:
+        basis_of: dict[int, tuple[str, int]] = {}
+        for rec in records:
+            number, category_id, basis = rec[0], rec[3], rec[5]
+            if basis is None:
+                continue
+            earlier = basis_of.setdefault(category_id, (basis, number))
+            if earlier[0] != basis:
+                reason = f"Row {earlier[1]} gives this category the basis {earlier[0]!r}; a category has one."
+                errors.append(RowError(number, "nu_basis", basis, reason))
+
+    def apply(self, records: list[Record], context: ImportContext) -> ImportResult:
+        from accord.audit import services as audit
+
+        supplier_id = context.relationship.supplier_id
+        before = dict(Product.objects.filter(supplier_id=supplier_id).values_list("code", "category_id"))
+        bases = {rec[3]: rec[5] for rec in records if rec[5] is not None}
+        result = super().apply([rec[:5] for rec in records], context)
+        for category in ProductCategory.objects.filter(pk__in=bases).order_by("pk"):
+            if category.normalization_basis != bases[category.pk]:
+                old = category.normalization_basis
+                category.normalization_basis = bases[category.pk]
+                category.save(update_fields=["normalization_basis"])
+                audit.record(
+                    actor=context.user,
+                    verb="product_category.updated",
+                    obj=category,
+                    relationship=context.relationship,
+                    changes={"normalization_basis": [old, category.normalization_basis]},
+                )
+        moved = any(rec[1] in before and before[rec[1]] != rec[3] for rec in records)
+        if moved and not context.dry_run:
+            from accord.measurements import services as measurements
+            from accord.parties.models import Relationship
+
+            for rel in Relationship.objects.filter(supplier_id=supplier_id).order_by("pk"):
+                measurements.refresh_all(rel)
+        return result
+
+
+@register_importer
+class InstalledBaseImporter(TableImporter):
+    kind = "installed-base"
+    label = "Installed base"
+    required = ("site", "product_code", "quantity", "in_service_date")
+    optional = ("serial",)
+    model = InstalledBase
+    key = ("site_id", "product_id", "in_service_date", "serial")
+    noun = "installation"
+    record_kind = "installed"
+    fact_fields = ("product_id", "in_service_date", "quantity")
+
+    def cols(self, context: ImportContext) -> list[Col]:
+        return [
+            site_col(context, required=True),
+            product_col(context),
+            Col("quantity", "quantity", positive_int(), required=True),
+            date_col("in_service_date", required=True),
+            text_col("serial", InstalledBase),
+        ]
+
+    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
+        from accord.measurements.counting import InstalledRec
+
+        return InstalledRec(categories[v[0]], v[1], v[2])
+
+
+# --- shipments, returns, repairs ---------------------------------------------------------------------
+
+
+@register_importer
+class ShipmentImporter(TableImporter):
+    kind = "shipments"
+    label = "Shipments"
+    required = ("shipment_id", "product_code", "ship_date", "quantity")
+    optional = ("serial", "site", "order_id")
+    model = Shipment
+    key = ("shipment_id",)
+    noun = "shipment"
+    record_kind = "shipment"
+    fact_fields = ("product_id", "ship_date", "quantity")
+
+    def cols(self, context: ImportContext) -> list[Col]:
+        return [
+            id_col("shipment_id", Shipment),
+            product_col(context),
+            date_col("ship_date", required=True),
+            Col("quantity", "quantity", positive_int(), required=True),
+            text_col("serial", Shipment),
+            site_col(context, required=False),
+            text_col("order_id", Shipment),
+        ]
+
+    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
+        from accord.measurements.counting import ShipmentRec
+
+        return ShipmentRec(categories[v[0]], v[1], v[2])
+
+
+@register_importer
+class ReturnImporter(TableImporter):
+    kind = "returns"
+    label = "Returns"
+    required = ("return_id", "product_code", "received_date")
+    optional = ("ship_date", "serial", "quantity", "reason", "no_trouble_found", "excluded_reason")
+    model = Return
+    key = ("return_id",)
+    noun = "return"
+    record_kind = "return"
+    always_compared = frozenset({"ship_date"})  # from the row or from the shipment: always known
+    fact_fields = (
+        "product_id",
+        "received_date",
+        "ship_date",
+        "quantity",
+        "no_trouble_found",
+        "excluded_reason",
+    )
+    # positions in a record (row number first)
+    RECEIVED, SHIP, SERIAL = 3, 4, 5
+
+    def cols(self, context: ImportContext) -> list[Col]:
+        return [
+            id_col("return_id", Return),
+            product_col(context),
+            date_col("received_date", required=True),
+            date_col("ship_date"),
+            text_col("serial", Return),
+            Col("quantity", "quantity", positive_int(), default=1),
+            text_col("reason", Return),
+            Col("no_trouble_found", "no_trouble_found", boolean, default=False),
+            text_col("excluded_reason", Return),
+        ]
+
+    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
+        received, ship, serial = values[2], values[3], values[4]
+        if received is not None and ship is not None and ship > received:
+            bad(
+                "ship_date",
+                row.get("ship_date", ""),
+                f"The unit was shipped after this return was received ({received}).",
+            )
+        if ship is None and not serial and not row.get("ship_date", "").strip():
+            bad("ship_date", "", "A return needs its ship date, or the serial number of a shipped unit.")
+
+    def finish(
+        self, records: list[Record], errors: list[RowError], context: ImportContext, cols: list[Col]
+    ) -> None:
+        """Fill in the ship dates the rows lack from the shipments with the same serial."""
+        pending = [i for i, rec in enumerate(records) if rec[self.SHIP] is None]
+        if not pending:
+            return
+        serials = sorted({records[i][self.SERIAL] for i in pending})
+        shipped: dict[str, list[Any]] = {}
+        rows = Shipment.objects.filter(relationship_id=context.relationship.pk).order_by()
+        for start in range(0, len(serials), LOOKUP_CHUNK):
+            chunk = serials[start : start + LOOKUP_CHUNK]
+            for serial, ship_date in rows.filter(serial__in=chunk).values_list("serial", "ship_date"):
+                shipped.setdefault(serial, []).append(ship_date)
+        for i in pending:
+            rec = records[i]
+            serial, received = rec[self.SERIAL], rec[self.RECEIVED]
+            dates = shipped.get(serial)
+            if not dates:
+                reason = f"The row has no ship date, and no shipment has the serial number {serial!r}."
+                errors.append(RowError(rec[0], "ship_date", "", reason))
+                continue
+            before = [d for d in dates if d <= received]
+            if not before:
+                reason = (
+                    f"The unit with this serial number was shipped on {min(dates)}, "
+                    "after this return was received."
+                )
+                errors.append(RowError(rec[0], "serial", serial, reason))
+                continue
+            records[i] = (*rec[: self.SHIP], max(before), *rec[self.SHIP + 1 :])
+
+    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
+        from accord.measurements.counting import ReturnRec
+
+        return ReturnRec(categories[v[0]], v[1], v[2], v[3], v[4], bool(v[5]))
+
+
+@register_importer
+class RepairImporter(TableImporter):
+    kind = "repairs"
+    label = "Repairs"
+    required = ("repair_id", "product_code", "received_date")
+    optional = ("shipped_date", "return_id", "finding")
+    model = Repair
+    key = ("repair_id",)
+    noun = "repair"
+    record_kind = "repair"
+    fact_fields = ("product_id", "received_date", "shipped_date")
+
+    def cols(self, context: ImportContext) -> list[Col]:
+        return [
+            id_col("repair_id", Repair),
+            product_col(context),
+            date_col("received_date", required=True),
+            date_col("shipped_date"),
+            text_col("return_id", Repair),
+            text_col("finding", Repair),
+        ]
+
+    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
+        not_before(
+            values,
+            3,
+            2,
+            bad,
+            row,
+            ("shipped_date", "received_date"),
+            "The repaired unit was shipped back before it was received",
+        )
+
+    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
+        from accord.measurements.counting import RepairRec
+
+        return RepairRec(categories[v[0]], v[1], v[2])
+
+
+# --- order lines, problem reports, support tickets ---------------------------------------------------
+
+
+@register_importer
+class OrderLineImporter(TableImporter):
+    kind = "order-lines"
+    label = "Purchase order lines"
+    required = ("order_id", "line", "product_code", "quantity", "requested_date")
+    optional = ("promised_date", "delivered_date", "delivered_quantity", "early_accepted")
+    model = OrderLine
+    key = ("order_id", "line")
+    noun = "order line"
+    record_kind = "order_line"
+    fact_fields = (
+        "product_id",
+        "quantity",
+        "requested_date",
+        "promised_date",
+        "delivered_date",
+        "delivered_quantity",
+        "early_accepted",
+    )
+
+    def cols(self, context: ImportContext) -> list[Col]:
+        return [
+            id_col("order_id", OrderLine),
+            id_col("line", OrderLine),
+            product_col(context),
+            Col("quantity", "quantity", positive_int(), required=True),
+            date_col("requested_date", required=True),
+            date_col("promised_date"),
+            date_col("delivered_date"),
+            Col("delivered_quantity", "delivered_quantity", positive_int(0)),
+            Col("early_accepted", "early_accepted", boolean, default=False),
+        ]
+
+    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
+        if values[7] is not None and values[6] is None and not row.get("delivered_date", "").strip():
+            bad(
+                "delivered_quantity",
+                row.get("delivered_quantity", ""),
+                "A delivered quantity needs a delivered_date.",
+            )
+
+    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
+        from accord.measurements.counting import OrderLineRec
+
+        return OrderLineRec(categories[v[0]], *v[1:])
+
+
+@register_importer
+class ProblemReportImporter(TableImporter):
+    kind = "problem-reports"
+    label = "Problem reports"
+    required = ("report_id", "received_date", "severity", "product_code")
+    optional = ("fix_delivered_date", "closed_date", "customer_originated", "duplicate_of", "title")
+    model = ProblemReport
+    key = ("report_id",)
+    noun = "problem report"
+    record_kind = "problem_report"
+    fact_fields = (
+        "product_id",
+        "severity",
+        "received_date",
+        "fix_delivered_date",
+        "customer_originated",
+        "duplicate_of",
+    )
+
+    def cols(self, context: ImportContext) -> list[Col]:
+        return [
+            id_col("report_id", ProblemReport),
+            date_col("received_date", required=True),
+            Col("severity", "severity", choice(SEVERITIES, "a severity"), required=True),
+            product_col(context),
+            date_col("fix_delivered_date"),
+            date_col("closed_date"),
+            Col("customer_originated", "customer_originated", boolean, default=True),
+            text_col("duplicate_of", ProblemReport),
+            text_col("title", ProblemReport),
+        ]
+
+    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
+        cols = ("fix_delivered_date", "received_date")
+        not_before(values, 4, 1, bad, row, cols, "The fix was delivered before the report was received")
+        cols = ("closed_date", "received_date")
+        not_before(values, 5, 1, bad, row, cols, "The report was closed before it was received")
+        if values[7] and values[7] == values[0]:
+            bad("duplicate_of", row.get("duplicate_of", ""), "A report cannot be a duplicate of itself.")
+
+    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
+        from accord.measurements.counting import ProblemReportRec
+
+        return ProblemReportRec(categories[v[0]], v[1], v[2], v[3], v[4], bool(v[5]))
+
+
+@register_importer
+class SupportTicketImporter(TableImporter):
+    kind = "support-tickets"
+    label = "Support tickets"
+    required = ("ticket_id", "opened_at", "severity")
+    optional = ("product_code", "first_response_at", "resolved_at", "category")
+    model = SupportTicket
+    key = ("ticket_id",)
+    noun = "ticket"
+    record_kind = "ticket"
+    fact_fields = ("product_id", "severity", "opened_at", "first_response_at", "resolved_at")
+
+    def cols(self, context: ImportContext) -> list[Col]:
+        return [
+            id_col("ticket_id", SupportTicket),
+            Col("opened_at", "opened_at", parse_datetime, required=True),
+            Col("severity", "severity", choice(SEVERITIES, "a severity"), required=True),
+            product_col(context, required=False),
+            Col("first_response_at", "first_response_at", parse_datetime),
+            Col("resolved_at", "resolved_at", parse_datetime),
+            text_col("category", SupportTicket),
+        ]
+
+    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
+        cols = ("first_response_at", "opened_at")
+        not_before(values, 4, 1, bad, row, cols, "The first response came before the ticket was opened")
+        cols = ("resolved_at", "opened_at")
+        not_before(values, 5, 1, bad, row, cols, "The ticket was resolved before it was opened")
+
+    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
+        from accord.measurements.counting import TicketRec
+
+        return TicketRec(categories.get(v[0], "") if v[0] else "", v[1], v[2], v[3], v[4])
+
+
+# --- benchmarks (global) -------------------------------------------------------------------------------
+
+
+def _month(value: str) -> str:
+    try:
+        parse_month(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a month (YYYY-MM).") from None
+    return value
+
+
+@register_importer
+class BenchmarkImporter(TableImporter):
+    kind = "benchmarks"
+    label = "TL 9000 benchmarks"
+    required = ("tl9000_category", "measure", "month", "best_in_class", "industry_average", "worst_in_class")
+    model = Benchmark
+    key = ("category_id", "measure", "month")
+    noun = "benchmark"
+    supplier_only = False
+    BEST, AVERAGE, WORST = 3, 4, 5
+
+    def cols(self, context: ImportContext) -> list[Col]:
+        from accord.measurements.definitions import MEASURES
+
+        categories = dict(ProductCategory.objects.values_list("code", "pk"))
+        return [
+            Col(
+                "tl9000_category",
+                "category_id",
+                lookup(categories, "There is no TL 9000 product category {value!r}."),
+                required=True,
+            ),
+            Col("measure", "measure", _measure(tuple(MEASURES)), required=True),
+            Col("month", "month", _month, required=True),
+            Col("best_in_class", "best_in_class", number, required=True),
+            Col("industry_average", "industry_average", number, required=True),
+            Col("worst_in_class", "worst_in_class", number, required=True),
+        ]
+
+    def scope(self, context: ImportContext) -> dict[str, Any]:
+        return {}
+
+    def denied(self, context: ImportContext) -> str | None:
+        admin = Membership.objects.filter(user=context.user, role=Role.ADMIN, is_active=True).exists()
+        return None if admin else "Only an admin of a party may import the TL 9000 benchmarks."
+
+    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
+        best, average, worst = values[self.BEST], values[self.AVERAGE], values[self.WORST]
+        if None not in (best, average, worst) and not min(best, worst) <= average <= max(best, worst):
+            bad(
+                "industry_average",
+                row.get("industry_average", ""),
+                "The industry average must lie between the best and the worst in class.",
+            )
+
+
+def _measure(codes: tuple[str, ...]) -> Any:
+    known = set(codes)
+
+    def parse(value: str) -> str:
+        code = value.upper()
+        if code not in known:
+            raise ValueError(f"{value!r} is not a measure code (e.g. FR.ERI, OTD.OTI, NPR.2).")
+        return code
+
+    return parse

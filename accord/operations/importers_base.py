@@ -1,0 +1,524 @@
+"""The machinery shared by the operational data importers (``importers.py``).
+
+Each kind declares its columns (``Col``: file column → model attribute, a parser, required or not,
+the value of an empty cell), its natural key and its scope (the relationship, the supplier's
+catalog, or nothing for the global benchmarks). ``TableImporter`` then
+
+* validates every row into a compact tuple ``(row number, value, value, …)`` in the order of
+  ``cols``, collecting every error (row, column, value, reason), including keys repeated in the file;
+* applies the records in ``run_import``'s transaction: the existing rows with the same natural keys
+  are read once (by key for a small file, by one scan of the scope for a large one), rows that
+  differ are ``bulk_update``-d, new ones ``bulk_create``-d in batches, unchanged ones left alone;
+* recomputes the stored monthly facts of the months the new and the old versions of every written
+  row touch (``accord.measurements.services.refresh``).
+
+Cells: surrounding blanks are ignored; a text that a CSV export neutralized for spreadsheets
+(``'=…``, ``'-…``, see ``accord.lib.csvsafe``) is read back without the added quote, so a downloaded
+file re-imports unchanged. A column left out of the file leaves that field of existing rows as it is
+(new rows get the empty-cell value); an empty cell clears an optional field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from operator import itemgetter
+from typing import Any, ClassVar
+
+from django.db import connections, models, router
+from django.db.models import F
+from django.utils import timezone
+
+from accord.audit import services as audit
+from accord.lib.csvsafe import DANGEROUS_STARTS
+from accord.lib.importing import ImportContext, Importer, ImportResult, RowError, Rows
+from accord.lib.tabular import parse_bool
+from accord.lib.tabular import parse_date as _parse_date
+
+BATCH_SIZE = 2000
+LOOKUP_CHUNK = 500
+# At most this many keys in a file: existing rows are looked up by key; more: one scan of the scope.
+KEYED_LOOKUP_MAX = 5000
+INT_MAX = 2_147_483_647
+DATE_CACHE_MAX = 100_000
+
+Parser = Callable[[str], Any]
+Record = tuple[Any, ...]  # (row number, value of cols[0], value of cols[1], …)
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a kind: the file's column name, the model attribute it sets, how a cell is read."""
+
+    name: str
+    field: str
+    parse: Parser
+    required: bool = False
+    default: Any = None  # the value of an empty optional cell
+    required_reason: str = ""
+
+
+# --- cell parsers (``ValueError(reason)`` for a bad cell; the text is already stripped) -------------
+
+
+def clean_text(raw: str) -> str:
+    """The cell's text: trimmed, and without the quote a CSV export put before a formula-like text."""
+    text = raw.strip()
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(DANGEROUS_STARTS):
+        return text[1:]
+    return text
+
+
+def text(max_length: int) -> Parser:
+    def parse(value: str) -> str:
+        if len(value) > max_length:
+            raise ValueError(f"The text has {len(value)} characters; at most {max_length} are allowed.")
+        return value
+
+    return parse
+
+
+_dates: dict[str, date] = {}
+
+
+def parse_date(value: str) -> date:
+    """A ``YYYY-MM-DD`` date; the same text gives the same (shared) object, to keep records small."""
+    found = _dates.get(value)
+    if found is None:
+        try:
+            found = _parse_date(value)
+        except ValueError as exc:
+            raise ValueError(f"{exc}.") from None
+        if len(_dates) < DATE_CACHE_MAX:
+            _dates[value] = found
+    return found
+
+
+def parse_datetime(value: str) -> datetime:
+    """An ISO 8601 date and time with an offset (``Z`` or ``+02:00``); without one it is UTC."""
+    if len(value) < 16 or value[10] not in "T ":
+        raise ValueError(f"{value!r} is not a date and time (ISO 8601, e.g. 2026-01-31T14:05:00+01:00).")
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not a date and time (ISO 8601, e.g. 2026-01-31T14:05:00+01:00)."
+        ) from None
+    if when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def positive_int(minimum: int = 1) -> Parser:
+    def parse(value: str) -> int:
+        if not value.isdigit() or not value.isascii():
+            raise ValueError(f"{value!r} is not a whole number.")
+        number = int(value)
+        if number < minimum:
+            raise ValueError(f"The number must be at least {minimum}.")
+        if number > INT_MAX:
+            raise ValueError(f"The number must be at most {INT_MAX}.")
+        return number
+
+    return parse
+
+
+def number(value: str) -> float:
+    try:
+        result = float(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number.") from None
+    if math.isnan(result) or math.isinf(result):
+        raise ValueError(f"{value!r} is not a number.")
+    return result
+
+
+def boolean(value: str) -> bool:
+    try:
+        return parse_bool(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}.") from None
+
+
+def choice(mapping: dict[str, Any], what: str) -> Parser:
+    """A value looked up in ``mapping`` (exact text first, then lower-cased)."""
+    words = ", ".join(sorted({k for k in mapping if k == k.lower()}))
+
+    def parse(value: str) -> Any:
+        found = mapping.get(value, mapping.get(value.lower()))
+        if found is None:
+            raise ValueError(f"{value!r} is not {what} ({words}).")
+        return found
+
+    return parse
+
+
+def lookup(mapping: dict[str, Any], reason: str) -> Parser:
+    """A name looked up in ``mapping`` (exact, then case-folded if unambiguous); ``reason`` has {value}."""
+    folded: dict[str, Any] = {}
+    for name, value in mapping.items():
+        key = name.casefold()
+        folded[key] = None if key in folded and folded[key] != value else value
+
+    def parse(value: str) -> Any:
+        found = mapping.get(value)
+        if found is None:
+            found = folded.get(value.casefold())
+        if found is None:
+            raise ValueError(reason.format(value=value))
+        return found
+
+    return parse
+
+
+# --- the importer ----------------------------------------------------------------------------------
+
+
+class TableImporter(Importer):
+    """An import of one model's rows by natural key; subclasses set the class attributes below."""
+
+    model: ClassVar[type[models.Model]]
+    key: ClassVar[tuple[str, ...]] = ()  # the natural key's fields (attributes named in ``cols``)
+    noun: ClassVar[str] = "row"  # "shipment", "return", … for messages
+    record_kind: ClassVar[str] = ""  # counting.RECORD_KINDS name; "" = produces no facts
+    supplier_only: ClassVar[bool] = True
+    versioned: ClassVar[bool] = False  # the model has a ``version`` that a change increments
+
+    # --- set up per run ---------------------------------------------------------------------------
+
+    def cols(self, context: ImportContext) -> list[Col]:
+        raise NotImplementedError
+
+    def scope(self, context: ImportContext) -> dict[str, Any]:
+        """The filter (and the values of new rows) that place the rows: the relationship by default."""
+        return {"relationship_id": context.relationship.pk}
+
+    def check(self, values: list[Any], bad: Callable[[str, str, str], None], row: dict[str, str]) -> None:
+        """Checks across the columns of one row (date order, …); values of bad cells are ``None``."""
+
+    def denied(self, context: ImportContext) -> str | None:
+        """Why the importing person may not import this kind, or None."""
+        access = context.access
+        if self.supplier_only and access.side != "supplier":
+            return (
+                "Operational data is the supplier's: only editors and admins of "
+                f"{context.relationship.supplier.name} may import it."
+            )
+        return None
+
+    # --- validation ------------------------------------------------------------------------------
+
+    def validate(self, rows: Rows, context: ImportContext) -> tuple[list[Record], list[RowError]]:
+        reason = self.denied(context)
+        if reason:
+            for _row in rows:  # drain the reader so it closes its file
+                pass
+            return [], [RowError(0, "", "", reason)]
+        cols = self.cols(context)
+        key_at = [i for i, col in enumerate(cols) if col.field in self.key]
+        key_col = cols[key_at[0]].name
+        records: list[Record] = []
+        errors: list[RowError] = []
+        first_row: dict[Any, int] = {}
+        single = len(key_at) == 1
+        for number, row in rows:
+            found: list[RowError] = []
+
+            def bad(column: str, value: str, reason: str, number: int = number, found: list = found) -> None:
+                found.append(RowError(number, column, value, reason))
+
+            values: list[Any] = []
+            for col in cols:
+                raw = row.get(col.name, "")
+                cell = clean_text(raw)
+                if not cell:
+                    if col.required:
+                        bad(col.name, raw, col.required_reason or f"The column {col.name} needs a value.")
+                        values.append(None)
+                    else:
+                        values.append(col.default)
+                    continue
+                try:
+                    values.append(col.parse(cell))
+                except ValueError as exc:
+                    bad(col.name, raw, str(exc))
+                    values.append(None)
+            self.check(values, bad, row)
+            key = values[key_at[0]] if single else tuple(values[i] for i in key_at)
+            if (single and key is not None) or (not single and None not in key):
+                earlier = first_row.get(key)
+                if earlier is not None:
+                    bad(
+                        key_col,
+                        row.get(key_col, ""),
+                        f"This {self.noun} ({self._key_text(key)}) appears twice: "
+                        f"row {earlier} has it already.",
+                    )
+                else:
+                    first_row[key] = number
+            if found:
+                errors.extend(found)
+            else:
+                records.append((number, *values))
+        self.finish(records, errors, context, cols)
+        return records, errors
+
+    def finish(
+        self, records: list[Record], errors: list[RowError], context: ImportContext, cols: list[Col]
+    ) -> None:
+        """Checks that need every row (returns look up ship dates); may replace records in place."""
+
+    @staticmethod
+    def _key_text(key: Any) -> str:
+        parts = key if isinstance(key, tuple) else (key,)
+        return ", ".join(str(p) if p not in ("", None) else "–" for p in parts)
+
+    # --- apply (inside run_import's transaction) -------------------------------------------------
+
+    def apply(self, records: list[Record], context: ImportContext) -> ImportResult:
+        cols = self.cols_for_apply(context)
+        fields = [col.field for col in cols]
+        key_at = [i for i, name in enumerate(fields) if name in self.key]
+        present = {col.field for col in cols if col.name in context.columns or col.required}
+        present |= self.always_compared
+        compare = [i for i, name in enumerate(fields) if name in present and i not in key_at]
+        scope = self.scope(context)
+
+        def key_of(values: Sequence[Any]) -> Any:
+            return values[key_at[0]] if len(key_at) == 1 else tuple(values[i] for i in key_at)
+
+        index = {key_of(rec[1:]): position for position, rec in enumerate(records)}
+        seen = bytearray(len(records))
+        facts = FactCollector(self, context, fields)
+        changed: list[tuple[Any, list[Any]]] = []
+        unchanged = 0
+        for pk, *old in self._existing(scope, fields, key_at, index, key_of):
+            position = index.get(key_of(old))
+            if position is None:
+                continue
+            seen[position] = 1
+            new = records[position][1:]
+            if all(new[i] == old[i] for i in compare):
+                unchanged += 1
+                continue
+            merged = list(old)
+            for i in compare:
+                merged[i] = new[i]
+            changed.append((pk, merged))
+            facts.add(old)
+            facts.add(merged)
+        del index
+        written = 0
+        update_fields = [fields[i] for i in compare]
+        bump = {"version": F("version") + 1} if self.versioned else {}
+        update_fields += list(bump)
+        for start in range(0, len(changed), BATCH_SIZE):
+            objs = [
+                self.model(pk=pk, **scope, **dict(zip(fields, values, strict=True)), **bump)
+                for pk, values in changed[start : start + BATCH_SIZE]
+            ]
+            self.model._default_manager.bulk_update(objs, update_fields, batch_size=BATCH_SIZE // 4)
+            written += len(objs)
+            context.report("written", written)
+        created = 0
+        insert = BulkInsert(self.model, {**scope}, fields)
+        for chunk in _chunks_of_new(records, seen):
+            insert(chunk)
+            for rec in chunk:
+                facts.add(rec[1:])
+            created += len(chunk)
+            written += len(chunk)
+            context.report("written", written)
+        self.after_write(context, created=created, changed=[values for _pk, values in changed])
+        records.clear()  # consumed: free them before the facts are recounted (a large import's peak)
+        facts.refresh()
+        if created or changed:
+            audit.record(
+                actor=context.user,
+                verb="operations.imported",
+                obj=context.relationship,
+                relationship=context.relationship,
+                changes={
+                    "kind": [None, self.kind],
+                    "created": [None, created],
+                    "updated": [None, len(changed)],
+                },
+                label=f"Imported {self.kind} from {context.filename}"[:300],
+            )
+        return ImportResult(created=created, updated=len(changed), unchanged=unchanged)
+
+    always_compared: ClassVar[frozenset[str]] = frozenset()
+
+    def cols_for_apply(self, context: ImportContext) -> list[Col]:
+        """The columns whose values the records hold, in their order (only their fields count here)."""
+        return self.cols(context)
+
+    def _existing(
+        self,
+        scope: dict[str, Any],
+        fields: list[str],
+        key_at: list[int],
+        index: dict[Any, int],
+        key_of: Callable[[Sequence[Any]], Any],
+    ) -> Iterator[tuple[Any, ...]]:
+        """``(pk, *values)`` of the existing rows that may share a key with the file (a superset)."""
+        rows = self.model._default_manager.filter(**scope).order_by()
+        if len(index) > KEYED_LOOKUP_MAX:
+            yield from rows.values_list("pk", *fields).iterator(chunk_size=BATCH_SIZE)
+            return
+        first = fields[key_at[0]]
+        wanted = sorted({key[0] if isinstance(key, tuple) else key for key in index}, key=str)
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[start : start + LOOKUP_CHUNK]
+            yield from rows.filter(**{f"{first}__in": chunk}).values_list("pk", *fields)
+
+    # --- facts ------------------------------------------------------------------------------------
+
+    # The fields a fact record is made of, and how: ``fact_record(categories, *values of fact_fields)``.
+    fact_fields: ClassVar[tuple[str, ...]] = ()
+
+    def fact_record(self, categories: dict[int, str], *values: Any) -> Any:
+        raise NotImplementedError
+
+    def after_write(self, context: ImportContext, *, created: int, changed: list[list[Any]]) -> None:
+        """What else a kind does once its rows are written (the catalog's category changes)."""
+
+
+class FactCollector:
+    """Collects the written rows' versions (old and new), then recomputes the months they touch.
+
+    Rows are reduced to the distinct values their fact records are made of; every ``FLUSH_AT``
+    distinct values the months they touch are noted and the values forgotten, to bound memory.
+    """
+
+    FLUSH_AT = 100_000
+
+    def __init__(self, importer: TableImporter, context: ImportContext, fields: list[str]) -> None:
+        self.importer = importer
+        self.context = context
+        # a dry run is rolled back: its facts would be too
+        self.active = bool(importer.record_kind) and not context.dry_run
+        self.keys: set[tuple[Any, ...]] = set()
+        self.touched: set[str] = set()
+        self.setup: tuple[Any, Any, dict[int, str]] | None = None
+        if self.active:
+            at = [fields.index(name) for name in importer.fact_fields]
+            getter = itemgetter(*at)
+            self.extract = getter if len(at) > 1 else (lambda values: (getter(values),))
+
+    def add(self, values: Sequence[Any]) -> None:
+        if self.active:
+            self.keys.add(self.extract(values))
+            if len(self.keys) >= self.FLUSH_AT:
+                self._flush()
+
+    def _flush(self) -> None:
+        from accord.measurements import counting
+        from accord.measurements import services as measurements
+
+        if self.setup is None:
+            rel = self.context.relationship
+            thresholds = measurements.thresholds(measurements.settings_for(rel))
+            self.setup = (timezone.localdate(), thresholds, product_categories(rel))
+        today, thresholds, categories = self.setup
+        kind = self.importer.record_kind
+        for key in self.keys:
+            rec = self.importer.fact_record(categories, *key)
+            self.touched |= counting.months_touched_by(kind, rec, today=today, thresholds=thresholds)
+        self.keys.clear()
+
+    def refresh(self) -> None:
+        if not self.active:
+            return
+        self._flush()
+        if self.touched:
+            from accord.measurements import services as measurements
+
+            assert self.setup is not None
+            measurements.refresh(
+                self.context.relationship, kind=self.importer.kind, months=self.touched, today=self.setup[0]
+            )
+
+
+class BulkInsert:
+    """Inserts records with one prepared multi-row INSERT per chunk (``executemany``).
+
+    What ``bulk_create`` does, without building a model instance per row, which dominates the time
+    of a large import. Values go through the fields' own database preparation (dates and times
+    once per distinct value); fields the import does not set get their model defaults.
+    """
+
+    def __init__(self, model: type[models.Model], scope: dict[str, Any], fields: list[str]) -> None:
+        self.connection = connections[router.db_for_write(model)]
+        meta: Any = model._meta
+        given = [*fields, *scope]  # the order of a row: the record's values, then the fixed ones
+        others = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in given]
+        columns = [meta.get_field(name).column for name in given] + [f.column for f in others]
+        quote = self.connection.ops.quote_name
+        # the model's own table and column names, quoted; the values are parameters
+        self.sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        self.fixed = tuple(
+            [self._prepare(meta.get_field(name), value) for name, value in scope.items()]
+            + [self._prepare(f, f.get_default()) for f in others]
+        )
+        self.converters: list[Callable[[Any], Any] | None] = [
+            self._converter(meta.get_field(name)) for name in fields
+        ]
+
+    def _prepare(self, field: Any, value: Any) -> Any:
+        return field.get_db_prep_save(value, connection=self.connection)
+
+    def _converter(self, field: Any) -> Callable[[Any], Any] | None:
+        if not isinstance(field, models.DateField | models.DateTimeField):
+            return None  # strings, numbers, booleans and ids go to the driver as they are
+        memo: dict[Any, Any] = {}
+
+        def convert(value: Any) -> Any:
+            if value is None:
+                return None
+            found = memo.get(value)
+            if found is None:
+                found = memo[value] = self._prepare(field, value)
+            return found
+
+        return convert
+
+    def __call__(self, chunk: list[Record]) -> None:
+        converters = [(i + 1, c) for i, c in enumerate(self.converters) if c is not None]
+        rows = []
+        for rec in chunk:
+            if converters:
+                values = list(rec)
+                for i, convert in converters:
+                    values[i] = convert(values[i])
+                rows.append((*values[1:], *self.fixed))
+            else:
+                rows.append((*rec[1:], *self.fixed))
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.sql, rows)
+
+
+def _chunks_of_new(records: list[Record], seen: bytearray) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for position, rec in enumerate(records):
+        if not seen[position]:
+            chunk.append(rec)
+            if len(chunk) >= BATCH_SIZE:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def product_categories(relationship: Any) -> dict[int, str]:
+    """product id → its category code, for the relationship's supplier's catalog."""
+    from accord.parties.models import Product
+
+    return dict(
+        Product.objects.filter(supplier_id=relationship.supplier_id).values_list("pk", "category__code")
+    )

@@ -1,0 +1,146 @@
+"""Products (the supplier's catalog), the installed base at the customer's sites, and benchmarks."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from accord.audit.models import AuditEvent
+from accord.measurements.models import MonthlyFact
+from accord.operations.models import Benchmark, InstalledBase
+from accord.parties.models import Product, ProductCategory
+from tests.operations.helpers import csv_file, do_import, facts, where
+
+PRODUCT = ["product_code", "name", "tl9000_category", "nu_basis", "description"]
+INSTALLED = ["site", "product_code", "quantity", "in_service_date", "serial"]
+BENCH = ["tl9000_category", "measure", "month", "best_in_class", "industry_average", "worst_in_class"]
+
+
+def catalog(world: Any) -> list[tuple[Any, ...]]:
+    rows = Product.objects.filter(supplier=world.northwind).order_by("code")
+    return list(rows.values_list("code", "name", "category__code", "description", "version"))
+
+
+def test_it_adds_and_updates_products_of_the_suppliers_catalog(
+    world: Any, tmp_path: Any, router_category: Any
+) -> None:
+    rows = [
+        ["NW-OTX-100", "OTX-100 transponder", "3.2.1", "", ""],
+        ["NW-R900", "R900 router", "1.2.7", "installed", "Core router"],
+    ]
+    result = do_import(world, "products", csv_file(tmp_path, PRODUCT, rows))
+    assert (result.created, result.updated, result.errors) == (1, 1, [])
+    assert catalog(world) == [
+        ("NW-OTX-100", "OTX-100 transponder", "3.2.1", "", 2),  # a change increments the version
+        ("NW-R900", "R900 router", "1.2.7", "Core router", 1),
+    ]
+    assert Product.objects.get(code="NW-R900").is_active is True
+    again = do_import(world, "products", csv_file(tmp_path, PRODUCT, rows, "again.csv"))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_nu_basis_sets_the_categorys_normalization_basis(world: Any, tmp_path: Any) -> None:
+    rows = [["NW-OTX-100", "OTX-100", "3.2.1", "installed", ""]]
+    do_import(world, "products", csv_file(tmp_path, PRODUCT, rows))
+    assert ProductCategory.objects.get(code="3.2.1").normalization_basis == "installed"
+    assert AuditEvent.objects.filter(verb="product_category.updated").count() == 1
+
+
+def test_product_rules(world: Any, tmp_path: Any) -> None:
+    rows = [
+        ["NW-A", "A", "9.9.9", "", ""],  # unknown category: categories are not invented by an import
+        ["NW-B", "", "3.2.1", "weekly", ""],  # no name; unknown basis
+        ["NW-C", "C", "3.2.1", "installed", ""],
+        ["NW-D", "D", "3.2.1", "shipped_12m", ""],  # contradicts row 4 for the same category
+    ]
+    result = do_import(world, "products", csv_file(tmp_path, PRODUCT, rows))
+    assert where(result) == [(2, "tl9000_category"), (3, "name"), (3, "nu_basis"), (5, "nu_basis")]
+    assert result.errors[0].reason == "There is no TL 9000 product category '9.9.9'."
+    assert Product.objects.count() == 1
+
+
+def test_moving_a_product_to_another_category_recounts_its_facts(
+    world: Any, tmp_path: Any, router_category: Any
+) -> None:
+    path = csv_file(
+        tmp_path,
+        ["shipment_id", "product_code", "ship_date", "quantity"],
+        [["S-1", "NW-OTX-100", "2026-01-05", "3"]],
+    )
+    do_import(world, "shipments", path)
+    assert set(MonthlyFact.objects.filter(key="shipped").values_list("category", "value")) == {("3.2.1", 3.0)}
+    rows = [["NW-OTX-100", "OTX-100", "1.2.7", "", ""]]
+    do_import(world, "products", csv_file(tmp_path, PRODUCT, rows, "moved.csv"))
+    assert set(MonthlyFact.objects.filter(key="shipped").values_list("category", "value")) == {("1.2.7", 3.0)}
+
+
+def test_it_imports_the_installed_base_by_its_four_part_key(world: Any, tmp_path: Any) -> None:
+    # the world has 7 units of NW-OTX-100 at Munich core since 2026-06-01, without a serial
+    rows = [
+        ["Munich core", "NW-OTX-100", "9", "2026-06-01", ""],  # the same key: updates the quantity
+        ["munich CORE", "NW-OTX-100", "1", "2026-06-01", "SN-77"],  # another key (a serial); any case
+    ]
+    result = do_import(world, "installed-base", csv_file(tmp_path, INSTALLED, rows))
+    assert (result.created, result.updated, result.errors) == (1, 1, [])
+    fields = ("site__name", "product__code", "quantity", "in_service_date", "serial")
+    assert list(InstalledBase.objects.order_by("serial").values_list(*fields)) == [
+        ("Munich core", "NW-OTX-100", 9, date(2026, 6, 1), ""),
+        ("Munich core", "NW-OTX-100", 1, date(2026, 6, 1), "SN-77"),
+    ]
+    assert facts(world, "installed")[("2026-06", "")] == 10.0
+    again = do_import(world, "installed-base", csv_file(tmp_path, INSTALLED, rows, "again.csv"))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_installed_base_rules(world: Any, tmp_path: Any) -> None:
+    rows = [
+        ["Stuttgart HQ", "NW-OTX-100", "1", "2026-06-01", ""],  # the supplier's own site, not the customer's
+        ["", "NW-OTX-100", "1", "2026-06-01", ""],
+        ["Munich core", "NW-OTX-100", "2", "2026-06-02", "A"],
+        ["Munich core", "NW-OTX-100", "3", "2026-06-02", "A"],  # the same key twice
+    ]
+    result = do_import(world, "installed-base", csv_file(tmp_path, INSTALLED, rows))
+    assert where(result) == [(2, "site"), (3, "site"), (5, "site")]
+    assert InstalledBase.objects.count() == 1
+
+
+def test_an_admin_imports_the_global_benchmarks(world: Any, tmp_path: Any) -> None:
+    rows = [
+        ["3.2.1", "FR.ERI", "2026-01", "0.5", "2.1", "6.25"],
+        ["3.2.1", "otd.oti", "2026-01", "99", "93.5", "80"],
+    ]
+    result = do_import(world, "benchmarks", csv_file(tmp_path, BENCH, rows))
+    assert (result.created, result.errors) == (2, [])
+    fields = ("category__code", "measure", "month", "best_in_class", "industry_average", "worst_in_class")
+    assert list(Benchmark.objects.order_by("measure").values_list(*fields)) == [
+        ("3.2.1", "FR.ERI", "2026-01", 0.5, 2.1, 6.25),
+        ("3.2.1", "OTD.OTI", "2026-01", 99.0, 93.5, 80.0),
+    ]
+    rows[0][4] = "2.2"
+    again = do_import(world, "benchmarks", csv_file(tmp_path, BENCH, rows, "again.csv"))
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 1)
+    assert MonthlyFact.objects.count() == 0
+
+
+def test_only_an_admin_imports_benchmarks(world: Any, tmp_path: Any) -> None:
+    rows = [["3.2.1", "FR.ERI", "2026-01", "0.5", "2.1", "6.25"]]
+    result = do_import(world, "benchmarks", csv_file(tmp_path, BENCH, rows), user=world.sam)
+    assert where(result) == [(0, "")]
+    assert Benchmark.objects.count() == 0
+
+
+def test_benchmark_rules(world: Any, tmp_path: Any) -> None:
+    rows = [
+        ["3.2.1", "FR.XYZ", "2026-13", "x", "1", "2"],
+        ["3.2.1", "FR.ERI", "2026-01", "1", "9", "2"],  # the average outside best…worst
+        ["3.2.1", "FR.ERI", "2026-01", "1", "1.5", "2"],  # the same key again
+    ]
+    result = do_import(world, "benchmarks", csv_file(tmp_path, BENCH, rows))
+    assert where(result) == [
+        (2, "measure"),
+        (2, "month"),
+        (2, "best_in_class"),
+        (3, "industry_average"),
+        (4, "tl9000_category"),
+    ]
+    assert Benchmark.objects.count() == 0
