@@ -28,6 +28,7 @@ class Case:
     url: Callable[[Any], str]
     expect: dict[str, int]
     data: Callable[[Any], dict[str, Any]] = field(default=lambda w: {})
+    multipart: bool = False  # an upload: form data instead of JSON
 
 
 def writers(status: int, anonymous: int = 302) -> dict[str, int]:
@@ -192,6 +193,21 @@ ADMIN_CASE = Case("GET", lambda w: "/admin/", everyone(302))
 REL = "/api/v1/relationships/{rel_id}"
 
 
+def _shipments_csv() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = b"shipment_id,product_code,ship_date,quantity\r\nS1,NW-OTX-100,2026-05-04,10\r\n"
+    return SimpleUploadedFile("shipments.csv", body, content_type="text/csv")
+
+
+def _batch(w: Any) -> Any:
+    from accord.operations.models import ImportBatch
+
+    return ImportBatch.objects.create(
+        relationship=w.nw_ta, kind="shipments", file_name="s.csv", sha256="0" * 64
+    )
+
+
 def rel_of(w: Any) -> str:
     return f"/api/v1/relationships/{w.nw_ta.pk}"
 
@@ -294,6 +310,17 @@ API: dict[tuple[str, str], Case] = {
         everyone(403, anonymous=401, ada=200, mallory=404, fay=404),
         data=lambda w: {"version": 1, "repair_sla_days": 10},
     ),
+    ("POST", REL + "/imports"): Case(
+        "POST",
+        rel_url("/imports"),
+        everyone(403, anonymous=401, ada=201, sam=201, mallory=404, fay=404),
+        data=lambda w: {"kind": "shipments", "file": _shipments_csv()},
+        multipart=True,
+    ),
+    ("GET", REL + "/imports"): Case("GET", rel_url("/imports"), readers(200, 401)),
+    ("GET", REL + "/imports/{batch_id}"): Case(
+        "GET", lambda w: f"{rel_of(w)}/imports/{_batch(w).pk}", readers(200, 401)
+    ),
     ("GET", REL + "/installed-base"): Case(
         "GET", rel_url("/installed-base"), everyone(200, anonymous=401, mallory=404, fay=404)
     ),
@@ -340,7 +367,7 @@ def _request(client: Any, case: Case, world: Any) -> Any:
     url, data = case.url(world), case.data(world)
     if case.method == "GET":
         return client.get(url)
-    if url.startswith("/api/"):
+    if url.startswith("/api/") and not case.multipart:
         return client.generic(case.method, url, json.dumps(data), content_type="application/json")
     return client.post(url, data)
 

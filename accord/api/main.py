@@ -105,6 +105,7 @@ def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 def _register_routers() -> None:
     from accord.accounts.api import router as accounts_router
     from accord.measurements.api import router as measurements_router
+    from accord.operations.api import router as operations_router
     from accord.parties.api import router as parties_router
     from accord.register.api import router as register_router
 
@@ -112,6 +113,7 @@ def _register_routers() -> None:
     api.add_router("", parties_router)
     api.add_router("", register_router)
     api.add_router("", measurements_router)
+    api.add_router("", operations_router)
 
 
 _register_routers()
