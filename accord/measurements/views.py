@@ -120,9 +120,9 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
     form, start, end, category = _period(request)
     monthly = metrics(rel, start=start, end=end, category=category)
     rolling = metrics(rel, start=start, end=end, category=category, window=12)
-    latest = {(r.measure, getattr(r, "severity", "")): r for r in monthly if r.month == end}
-    previous = {(r.measure, getattr(r, "severity", "")): r for r in monthly if r.month == add_months(end, -1)}
-    rolled = {(r.measure, getattr(r, "severity", "")): r for r in rolling if r.month == end}
+    latest = {(r.measure, r.severity): r for r in monthly if r.month == end}
+    previous = {(r.measure, r.severity): r for r in monthly if r.month == add_months(end, -1)}
+    rolled = {(r.measure, r.severity): r for r in rolling if r.month == end}
     table = []
     for code in definitions.MEASURES:
         d = definitions.measure(code)
@@ -151,24 +151,26 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
                     "rolling_value": round_value(rolled[key].value, code) if key in rolled else None,
                 }
             )
-    by_family: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    rolling_by_family: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    # One chart per family and unit, so no chart mixes days with percentages.
+    by_chart: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    rolling_by_chart: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for r in monthly:
-        if not getattr(r, "severity", ""):
-            by_family[definitions.measure(r.measure).family][r.measure].append(r)
+        d = definitions.measure(r.measure)
+        if not r.severity:
+            by_chart[(d.family, d.unit)][r.measure].append(r)
     for r in rolling:
-        if not getattr(r, "severity", "") and definitions.measure(r.measure).family in ("FR", "OTD", "NPR"):
-            rolling_by_family[definitions.measure(r.measure).family][r.measure].append(r)
+        d = definitions.measure(r.measure)
+        if not r.severity and d.family in ("FR", "OTD", "NPR"):
+            rolling_by_chart[(d.family, d.unit)][r.measure].append(r)
     bands = benchmarks(category=category, start=start, end=end)
     chart_svgs = [
         _chart(
-            family,
-            by_family[family],
-            rolling_by_family.get(family, {}),
-            {m: bands.get(m, []) for m in by_family[family]},
+            f"{family} · {unit}",
+            by_chart[(family, unit)],
+            rolling_by_chart.get((family, unit), {}),
+            {m: bands.get(m, []) for m in by_chart[(family, unit)]},
         )
-        for family in definitions.FAMILIES
-        if by_family.get(family)
+        for family, unit in sorted(by_chart, key=lambda k: (definitions.FAMILIES.index(k[0]), k[1]))
     ]
     categories = sorted({r.category for r in metrics(rel, start=end, end=end)} | {"ALL"})
     return render(
