@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import os
 import shutil
 import subprocess
 import sys
@@ -220,7 +221,9 @@ def test_the_snapshot_groups_items_by_status_then_owner(register: Any) -> None:
 def test_the_snapshot_prints_as_a_pdf(register: Any) -> None:
     try:
         pdf = html_to_pdf(snapshot_html(register))
-    except RuntimeError as exc:  # no Pango on this machine
+    except RuntimeError as exc:  # no Pango on this machine: CI installs it, so there it must fail
+        if os.environ.get("CI") or os.environ.get("ACCORD_REQUIRE_BROWSER"):
+            raise
         pytest.skip(str(exc))
     assert pdf.startswith(b"%PDF")
     if shutil.which("pdftotext"):
