@@ -17,6 +17,7 @@ so its counts are exactly what a real run would do, and nothing stays written.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -125,7 +126,7 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-class Importer:
+class Importer(ABC):
     """One kind of import. Subclass, set the class attributes, and register it in ``importers.py``.
 
     ``validate`` receives every row (row number, {column: raw string}) holding only the kind's
@@ -143,11 +144,13 @@ class Importer:
     def columns(self) -> tuple[str, ...]:
         return (*self.required, *self.optional)
 
+    @abstractmethod
     def validate(self, rows: Rows, context: ImportContext) -> tuple[list[Any], list[RowError]]:
-        raise NotImplementedError
+        """Check every row; the clean records and every error."""
 
+    @abstractmethod
     def apply(self, records: list[Any], context: ImportContext) -> ImportResult:
-        raise NotImplementedError
+        """Write the clean records (inside run_import's transaction)."""
 
 
 IMPORTERS: dict[str, Importer] = {}
@@ -162,7 +165,7 @@ class UnknownImportKind(LookupError):
 
 def register_importer(importer: Importer | type[Importer]) -> Any:
     """Register an importer (an instance, or a class: usable as a class decorator)."""
-    instance = importer() if isinstance(importer, type) else importer
+    instance: Importer = importer() if isinstance(importer, type) else importer
     if not instance.kind:
         raise ValueError(f"{instance!r} has no kind")
     IMPORTERS[instance.kind] = instance

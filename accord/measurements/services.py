@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from accord.audit import services as audit
@@ -200,47 +200,26 @@ def refresh(
     return len(facts)
 
 
+# Where each kind's history starts: the model and its earliest date field.
+FIRST_DATES = (
+    (Shipment, "ship_date"),
+    (Return, "received_date"),
+    (InstalledBase, "in_service_date"),
+    (OrderLine, "requested_date"),
+    (Repair, "received_date"),
+    (ProblemReport, "received_date"),
+    (SupportTicket, "opened_at"),
+)
+
+
 def data_months(relationship: Relationship, today: date | None = None) -> list[str]:
     """Every month from the earliest operational record to this month."""
     today = today or timezone.localdate()
-    firsts = [
-        d
-        for d in (
-            Shipment.objects.filter(relationship=relationship)
-            .order_by("ship_date")
-            .values_list("ship_date", flat=True)
-            .first(),
-            Return.objects.filter(relationship=relationship)
-            .order_by("received_date")
-            .values_list("received_date", flat=True)
-            .first(),
-            InstalledBase.objects.filter(relationship=relationship)
-            .order_by("in_service_date")
-            .values_list("in_service_date", flat=True)
-            .first(),
-            OrderLine.objects.filter(relationship=relationship)
-            .order_by("requested_date")
-            .values_list("requested_date", flat=True)
-            .first(),
-            Repair.objects.filter(relationship=relationship)
-            .order_by("received_date")
-            .values_list("received_date", flat=True)
-            .first(),
-            ProblemReport.objects.filter(relationship=relationship)
-            .order_by("received_date")
-            .values_list("received_date", flat=True)
-            .first(),
-        )
-        if d is not None
-    ]
-    first_ticket = (
-        SupportTicket.objects.filter(relationship=relationship)
-        .order_by("opened_at")
-        .values_list("opened_at", flat=True)
-        .first()
-    )
-    if first_ticket is not None:
-        firsts.append(timezone.localdate(first_ticket))
+    firsts = []
+    for model, field in FIRST_DATES:
+        first = model.objects.filter(relationship=relationship).aggregate(first=Min(field))["first"]
+        if first is not None:
+            firsts.append(timezone.localdate(first) if isinstance(first, datetime) else first)
     if not firsts:
         return []
     return month_range(month_of(min(firsts)), month_of(today))

@@ -21,6 +21,7 @@ file re-imports unchanged. A column left out of the file leaves that field of ex
 from __future__ import annotations
 
 import math
+from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -188,8 +189,9 @@ class TableImporter(Importer):
 
     # --- set up per run ---------------------------------------------------------------------------
 
+    @abstractmethod
     def cols(self, context: ImportContext) -> list[Col]:
-        raise NotImplementedError
+        """The file's columns, in the order of a record's values."""
 
     def scope(self, context: ImportContext) -> dict[str, Any]:
         """The filter (and the values of new rows) that place the rows: the relationship by default."""
@@ -380,7 +382,7 @@ class TableImporter(Importer):
     fact_fields: ClassVar[tuple[str, ...]] = ()
 
     def fact_record(self, categories: dict[int, str], *values: Any) -> Any:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} sets fact_fields, so it must define fact_record")
 
     def after_write(self, context: ImportContext, *, created: int, changed: list[list[Any]]) -> None:
         """What else a kind does once its rows are written (the catalog's category changes)."""
