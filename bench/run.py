@@ -31,8 +31,9 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)  # as in production (manifest storage)
     from importlib import import_module
 
-    for cases in ("bench.register", "bench.imports", "bench.measurements"):
-        import_module(cases)  # registers its cases; they run in this order
+    # ``python -m bench.run imports`` runs one group; no argument, all of them
+    for group in sys.argv[1:] or ["register", "imports", "measurements"]:
+        import_module(f"bench.{group}")  # registers its cases; they run in this order
     from bench.core import CASES, Row
 
     rows: list[Row] = []

@@ -149,8 +149,14 @@ class Importer(ABC):
         """Check every row; the clean records and every error."""
 
     @abstractmethod
-    def apply(self, records: list[Any], context: ImportContext) -> ImportResult:
+    def apply(self, records: Any, context: ImportContext) -> ImportResult:
         """Write the clean records (inside run_import's transaction)."""
+
+    def validate_file(self, source: PathOrFile, header: list[str], context: ImportContext) -> Any:
+        """Optionally, a faster reading of a whole CSV file: its records (anything ``apply`` takes,
+        with a ``len``) when every row is certainly valid, or None to read it by row with
+        ``validate``, which reports the errors. Never reports an error itself."""
+        return None
 
 
 IMPORTERS: dict[str, Importer] = {}
@@ -294,9 +300,7 @@ def run_import(
     header_errors, fatal = check_header(importer, header, ignore_extra=ignore_extra)
     if fatal:
         result.errors = header_errors
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()
+        _close(rows)
         return result
     known = frozenset(importer.columns)
     context = ImportContext(
@@ -307,14 +311,24 @@ def run_import(
         progress=progress,
     )
     read_errors: list[RowError] = []
-    counter = [0]
-    records, row_errors = importer.validate(
-        _known_cells(
-            rows, known, ignore_extra=ignore_extra, errors=read_errors, counter=counter, progress=progress
-        ),
-        context,
-    )
-    result.rows = counter[0]
+    row_errors: list[RowError] = []
+    records = None
+    if filename.lower().endswith(".csv") and not header_errors:
+        _close(rows)
+        records = importer.validate_file(path_or_file, header, context)
+        if records is None:  # read it again, row by row
+            header, rows = read_rows(path_or_file, filename=filename)
+        else:
+            result.rows = len(records)
+    if records is None:
+        counter = [0]
+        records, row_errors = importer.validate(
+            _known_cells(
+                rows, known, ignore_extra=ignore_extra, errors=read_errors, counter=counter, progress=progress
+            ),
+            context,
+        )
+        result.rows = counter[0]
     errors = header_errors + read_errors + row_errors
     if errors:
         result.errors = _in_sheet_order(errors, header)
@@ -330,6 +344,12 @@ def run_import(
             transaction.set_rollback(True)
     result.created, result.updated, result.unchanged = applied.created, applied.updated, applied.unchanged
     return result
+
+
+def _close(rows: Iterable[Any]) -> None:
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()
 
 
 def _in_sheet_order(errors: list[RowError], header: list[str]) -> list[RowError]:

@@ -5,7 +5,7 @@ recomputes the relationship's months."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -50,6 +50,13 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
 def settings_for(relationship: Relationship) -> MeasurementSettings:
     found, _created = MeasurementSettings.objects.get_or_create(relationship=relationship)
     return found
+
+
+def _lock(relationship: Relationship) -> None:
+    """One writer of a relationship's facts at a time (its settings row is the lock, on PostgreSQL)."""
+    list(
+        MeasurementSettings.objects.select_for_update().filter(pk=settings_for(relationship).pk).values("pk")
+    )
 
 
 def thresholds(s: MeasurementSettings) -> dict[int, int | None]:
@@ -159,9 +166,15 @@ def records(relationship: Relationship, kind: str, months: set[str]) -> list[Any
 def count(
     relationship: Relationship, kind: str, months: set[str], *, today: date | None = None
 ) -> counting.Facts:
+    return count_records(relationship, kind, records(relationship, kind, months), months, today)
+
+
+def count_records(
+    relationship: Relationship, kind: str, recs: list[Any], months: set[str], today: date | None = None
+) -> counting.Facts:
+    """``kind``'s facts of ``months`` counted from ``recs`` (the relationship gives the settings)."""
     s = settings_for(relationship)
     today = today or timezone.localdate()
-    recs = records(relationship, kind, months)
     if kind == "shipments":
         return counting.count_shipments(recs, months)
     if kind == "returns":
@@ -187,6 +200,7 @@ def refresh(
     months = set(months)
     if not months:
         return 0
+    _lock(relationship)
     facts = count(relationship, kind, months, today=today)
     MonthlyFact.objects.filter(relationship=relationship, month__in=months, key__in=KIND_KEYS[kind]).delete()
     MonthlyFact.objects.bulk_create(
@@ -268,3 +282,28 @@ def update_settings(
         )
         refresh_all(relationship)
     return current
+
+
+@transaction.atomic
+def add_facts(relationship: Relationship, kind: str, facts: Mapping[counting.Fact, float]) -> None:
+    """Add the facts of new records of an additive kind (shipments, returns) to the stored ones."""
+    if not facts:
+        return
+    keys = KIND_KEYS[kind]
+    if any(key not in keys for _c, _m, key, _d in facts):
+        raise ValueError(f"{kind} has no such facts")
+    _lock(relationship)
+    stored = MonthlyFact.objects.filter(
+        relationship=relationship, month__in={m for _c, m, _k, _d in facts}, key__in=keys
+    )
+    current = {(f.category, f.month, f.key, f.dim): f for f in stored}
+    changed, new = [], []
+    for (c, m, k, d), v in facts.items():
+        fact = current.get((c, m, k, d))
+        if fact is None:
+            new.append(MonthlyFact(relationship=relationship, category=c, month=m, key=k, dim=d, value=v))
+        elif v:
+            fact.value += v
+            changed.append(fact)
+    MonthlyFact.objects.bulk_update(changed, ["value"], batch_size=1000)
+    MonthlyFact.objects.bulk_create([f for f in new if f.value], batch_size=1000)

@@ -39,17 +39,16 @@ supplier's: only its editors and admins import it.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from accord.lib.importing import ImportContext, ImportResult, RowError, register_importer
 from accord.measurements.months import parse_month
-from accord.operations.importers_base import (
-    LOOKUP_CHUNK,
+from accord.operations.cells import (
     Col,
-    Record,
-    TableImporter,
     boolean,
     choice,
     lookup,
@@ -59,6 +58,7 @@ from accord.operations.importers_base import (
     positive_int,
     text,
 )
+from accord.operations.importers_base import LOOKUP_CHUNK, Record, TableImporter
 from accord.operations.models import (
     Benchmark,
     InstalledBase,
@@ -70,6 +70,11 @@ from accord.operations.models import (
     SupportTicket,
 )
 from accord.parties.models import Membership, NormalizationBasis, Product, ProductCategory, Role, Site
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from accord.operations.columnar import Columns
 
 SEVERITIES = {"1": 1, "2": 2, "3": 3, "critical": 1, "major": 2, "minor": 3}
 
@@ -178,8 +183,10 @@ class ProductImporter(TableImporter):
                 reason = f"Row {earlier[1]} gives this category the basis {earlier[0]!r}; a category has one."
                 errors.append(RowError(number, "nu_basis", basis, reason))
 
-    def apply(self, records: list[Record], context: ImportContext) -> ImportResult:
+    def apply(self, records: list[Record] | Columns, context: ImportContext) -> ImportResult:
         from accord.audit import services as audit
+
+        assert isinstance(records, list)  # a kind with its own apply is read row by row
 
         supplier_id = context.relationship.supplier_id
         before = dict(Product.objects.filter(supplier_id=supplier_id).values_list("code", "category_id"))
@@ -248,6 +255,7 @@ class ShipmentImporter(TableImporter):
     noun = "shipment"
     record_kind = "shipment"
     fact_fields = ("product_id", "ship_date", "quantity")
+    touch_dates = month_dates = ("ship_date",)
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -276,6 +284,8 @@ class ReturnImporter(TableImporter):
     key = ("return_id",)
     noun = "return"
     record_kind = "return"
+    touch_dates = ("received_date",)
+    month_dates = ("received_date", "ship_date")
     always_compared = frozenset({"ship_date"})  # from the row or from the shipment: always known
     fact_fields = (
         "product_id",
@@ -312,42 +322,84 @@ class ReturnImporter(TableImporter):
         if ship is None and not serial and not row.get("ship_date", "").strip():
             bad("ship_date", "", "A return needs its ship date, or the serial number of a shipped unit.")
 
+    def check_columns(self, values: dict[str, pa.Array]) -> pa.Array:
+        import pyarrow.compute as pc
+
+        received, ship = values["received_date"], values["ship_date"]
+        shipped_after = pc.fill_null(pc.greater(ship, received), False)
+        nothing = pc.and_(pc.is_null(ship), pc.equal(values["serial"], ""))
+        return pc.invert(pc.or_(shipped_after, nothing))
+
     def finish(
         self, records: list[Record], errors: list[RowError], context: ImportContext, cols: list[Col]
     ) -> None:
         """Fill in the ship dates the rows lack from the shipments with the same serial."""
         pending = [i for i, rec in enumerate(records) if rec[self.SHIP] is None]
-        if not pending:
-            return
-        serials = sorted({records[i][self.SERIAL] for i in pending})
-        shipped: dict[str, list[Any]] = {}
-        rows = Shipment.objects.filter(relationship_id=context.relationship.pk).order_by()
-        for start in range(0, len(serials), LOOKUP_CHUNK):
-            chunk = serials[start : start + LOOKUP_CHUNK]
-            for serial, ship_date in rows.filter(serial__in=chunk).values_list("serial", "ship_date"):
-                shipped.setdefault(serial, []).append(ship_date)
-        for i in pending:
+        found = _ship_dates(context, ((records[i][self.SERIAL], records[i][self.RECEIVED]) for i in pending))
+        for i, (ship, column, reason) in zip(pending, found, strict=True):
             rec = records[i]
-            serial, received = rec[self.SERIAL], rec[self.RECEIVED]
-            dates = shipped.get(serial)
-            if not dates:
-                reason = f"The row has no ship date, and no shipment has the serial number {serial!r}."
-                errors.append(RowError(rec[0], "ship_date", "", reason))
-                continue
-            before = [d for d in dates if d <= received]
-            if not before:
-                reason = (
-                    f"The unit with this serial number was shipped on {min(dates)}, "
-                    "after this return was received."
+            if ship is None:
+                errors.append(
+                    RowError(rec[0], column, rec[self.SERIAL] if column == "serial" else "", reason)
                 )
-                errors.append(RowError(rec[0], "serial", serial, reason))
-                continue
-            records[i] = (*rec[: self.SHIP], max(before), *rec[self.SHIP + 1 :])
+            else:
+                records[i] = (*rec[: self.SHIP], ship, *rec[self.SHIP + 1 :])
+
+    def finish_columns(self, columns: Columns, context: ImportContext) -> Columns | None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from accord.operations.columnar import Columns
+
+        table = columns.table
+        ship = table["ship_date"].combine_chunks()
+        lacking = pc.is_null(ship)
+        if not pc.any(lacking).as_py():
+            return columns
+        pending = table.filter(lacking)
+        asked = zip(pending["serial"].to_pylist(), pending["received_date"].to_pylist(), strict=True)
+        ships = [ship for ship, _column, _reason in _ship_dates(context, asked)]
+        if None in ships:
+            return None  # the row-by-row reading reports it
+        at = table.schema.get_field_index("ship_date")
+        filled = pc.replace_with_mask(ship, lacking, pa.array(ships, pa.date32()))
+        return Columns(table.set_column(at, "ship_date", filled))
 
     def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
         from accord.measurements.counting import ReturnRec
 
         return ReturnRec(categories[v[0]], v[1], v[2], v[3], v[4], bool(v[5]))
+
+
+def _ship_dates(
+    context: ImportContext, asked: Iterable[tuple[str, date]]
+) -> list[tuple[date | None, str, str]]:
+    """For each (serial, received date): the latest shipment of that serial on or before the day it
+    was received, as (date, "", ""), or (None, column, reason) when there is none."""
+    asked = list(asked)
+    serials = sorted({serial for serial, _received in asked})
+    shipped: dict[str, list[date]] = {}
+    rows = Shipment.objects.filter(relationship_id=context.relationship.pk).order_by()
+    for start in range(0, len(serials), LOOKUP_CHUNK):
+        chunk = serials[start : start + LOOKUP_CHUNK]
+        for serial, ship_date in rows.filter(serial__in=chunk).values_list("serial", "ship_date"):
+            shipped.setdefault(serial, []).append(ship_date)
+    found: list[tuple[date | None, str, str]] = []
+    for serial, received in asked:
+        dates = shipped.get(serial)
+        before = [d for d in dates or () if d <= received]
+        if not dates:
+            reason = f"The row has no ship date, and no shipment has the serial number {serial!r}."
+            found.append((None, "ship_date", reason))
+        elif not before:
+            reason = (
+                f"The unit with this serial number was shipped on {min(dates)}, "
+                "after this return was received."
+            )
+            found.append((None, "serial", reason))
+        else:
+            found.append((max(before), "", ""))
+    return found
 
 
 @register_importer

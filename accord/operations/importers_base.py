@@ -20,158 +20,31 @@ file re-imports unchanged. A column left out of the file leaves that field of ex
 
 from __future__ import annotations
 
-import math
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from operator import itemgetter
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import connections, models, router
 from django.db.models import F
 from django.utils import timezone
 
 from accord.audit import services as audit
-from accord.lib.csvsafe import DANGEROUS_STARTS
 from accord.lib.importing import ImportContext, Importer, ImportResult, RowError, Rows
-from accord.lib.tabular import parse_bool
-from accord.lib.tabular import parse_date as _parse_date
+from accord.lib.tabular import PathOrFile
+from accord.operations.cells import Col, clean_text
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from accord.operations.columnar import Columns
 
 BATCH_SIZE = 2000
 LOOKUP_CHUNK = 500
 # At most this many keys in a file: existing rows are looked up by key; more: one scan of the scope.
 KEYED_LOOKUP_MAX = 5000
-INT_MAX = 2_147_483_647
-DATE_CACHE_MAX = 100_000
-
-Parser = Callable[[str], Any]
+WRITE_ROWS = 50_000  # rows per COPY (or executemany) of a file read at once
 Record = tuple[Any, ...]  # (row number, value of cols[0], value of cols[1], …)
-
-
-@dataclass(frozen=True)
-class Col:
-    """One column of a kind: the file's column name, the model attribute it sets, how a cell is read."""
-
-    name: str
-    field: str
-    parse: Parser
-    required: bool = False
-    default: Any = None  # the value of an empty optional cell
-    required_reason: str = ""
-
-
-# --- cell parsers (``ValueError(reason)`` for a bad cell; the text is already stripped) -------------
-
-
-def clean_text(raw: str) -> str:
-    """The cell's text: trimmed, and without the quote a CSV export put before a formula-like text."""
-    text = raw.strip()
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(DANGEROUS_STARTS):
-        return text[1:]
-    return text
-
-
-def text(max_length: int) -> Parser:
-    def parse(value: str) -> str:
-        if len(value) > max_length:
-            raise ValueError(f"The text has {len(value)} characters; at most {max_length} are allowed.")
-        return value
-
-    return parse
-
-
-_dates: dict[str, date] = {}
-
-
-def parse_date(value: str) -> date:
-    """A ``YYYY-MM-DD`` date; the same text gives the same (shared) object, to keep records small."""
-    found = _dates.get(value)
-    if found is None:
-        try:
-            found = _parse_date(value)
-        except ValueError as exc:
-            raise ValueError(f"{exc}.") from None
-        if len(_dates) < DATE_CACHE_MAX:
-            _dates[value] = found
-    return found
-
-
-def parse_datetime(value: str) -> datetime:
-    """An ISO 8601 date and time with an offset (``Z`` or ``+02:00``); without one it is UTC."""
-    if len(value) < 16 or value[10] not in "T ":
-        raise ValueError(f"{value!r} is not a date and time (ISO 8601, e.g. 2026-01-31T14:05:00+01:00).")
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(
-            f"{value!r} is not a date and time (ISO 8601, e.g. 2026-01-31T14:05:00+01:00)."
-        ) from None
-    if when.tzinfo is None:
-        return when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)
-
-
-def positive_int(minimum: int = 1) -> Parser:
-    def parse(value: str) -> int:
-        if not value.isdigit() or not value.isascii():
-            raise ValueError(f"{value!r} is not a whole number.")
-        number = int(value)
-        if number < minimum:
-            raise ValueError(f"The number must be at least {minimum}.")
-        if number > INT_MAX:
-            raise ValueError(f"The number must be at most {INT_MAX}.")
-        return number
-
-    return parse
-
-
-def number(value: str) -> float:
-    try:
-        result = float(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a number.") from None
-    if math.isnan(result) or math.isinf(result):
-        raise ValueError(f"{value!r} is not a number.")
-    return result
-
-
-def boolean(value: str) -> bool:
-    try:
-        return parse_bool(value)
-    except ValueError as exc:
-        raise ValueError(f"{exc}.") from None
-
-
-def choice(mapping: dict[str, Any], what: str) -> Parser:
-    """A value looked up in ``mapping`` (exact text first, then lower-cased)."""
-    words = ", ".join(sorted({k for k in mapping if k == k.lower()}))
-
-    def parse(value: str) -> Any:
-        found = mapping.get(value, mapping.get(value.lower()))
-        if found is None:
-            raise ValueError(f"{value!r} is not {what} ({words}).")
-        return found
-
-    return parse
-
-
-def lookup(mapping: dict[str, Any], reason: str) -> Parser:
-    """A name looked up in ``mapping`` (exact, then case-folded if unambiguous); ``reason`` has {value}."""
-    folded: dict[str, Any] = {}
-    for name, value in mapping.items():
-        key = name.casefold()
-        folded[key] = None if key in folded and folded[key] != value else value
-
-    def parse(value: str) -> Any:
-        found = mapping.get(value)
-        if found is None:
-            found = folded.get(value.casefold())
-        if found is None:
-            raise ValueError(reason.format(value=value))
-        return found
-
-    return parse
 
 
 # --- the importer ----------------------------------------------------------------------------------
@@ -272,6 +145,44 @@ class TableImporter(Importer):
     ) -> None:
         """Checks that need every row (returns look up ship dates); may replace records in place."""
 
+    # --- reading a whole clean CSV file at once (``accord.operations.columnar``) -------------------
+
+    def check_columns(self, values: dict[str, pa.Array]) -> pa.Array | None:
+        """``check`` for a block of rows: True where the per-row ``check`` certainly finds nothing
+        (None: nothing to check). A kind that defines ``check`` defines this too, or it reads by row."""
+        return None
+
+    def finish_columns(self, columns: Columns, context: ImportContext) -> Columns | None:
+        """``finish`` for a whole clean file; None when ``finish`` would find an error."""
+        return columns
+
+    def validate_file(self, source: PathOrFile, header: list[str], context: ImportContext) -> Any:
+        """Every row of a clean CSV file at once (``columnar.Columns``), or None to read it by row."""
+        if self.denied(context) or not self._reads_columns():
+            return None
+        from accord.operations import columnar
+
+        columns = columnar.read(
+            source,
+            header,
+            self.cols(context),
+            key=self.key,
+            check=self.check_columns,
+            progress=lambda rows: context.report("validated", rows),
+        )
+        return None if columns is None else self.finish_columns(columns, context)
+
+    def _defines(self, name: str) -> bool:
+        return getattr(type(self), name) is not getattr(TableImporter, name)
+
+    def _reads_columns(self) -> bool:
+        """Whether this kind's rules all have a columnar form (else its files are read by row)."""
+        return (
+            not self._defines("apply")
+            and (not self._defines("check") or self._defines("check_columns"))
+            and (not self._defines("finish") or self._defines("finish_columns"))
+        )
+
     @staticmethod
     def _key_text(key: Any) -> str:
         parts = key if isinstance(key, tuple) else (key,)
@@ -279,7 +190,10 @@ class TableImporter(Importer):
 
     # --- apply (inside run_import's transaction) -------------------------------------------------
 
-    def apply(self, records: list[Record], context: ImportContext) -> ImportResult:
+    def apply(self, records: list[Record] | Columns, context: ImportContext) -> ImportResult:
+        fresh: Columns | None = None
+        if not isinstance(records, list):  # a clean file read at once: only existing keys go by row
+            fresh, records = self._split_existing(records, context)
         cols = self.cols_for_apply(context)
         fields = [col.field for col in cols]
         key_at = [i for i, name in enumerate(fields) if name in self.key]
@@ -333,6 +247,11 @@ class TableImporter(Importer):
             created += len(chunk)
             written += len(chunk)
             context.report("written", written)
+        if fresh is not None:
+            insert.columns(fresh.table, lambda rows: context.report("written", written + rows))
+            facts.add_columns(fresh)
+            created += len(fresh)
+            del fresh
         self.after_write(context, created=created, changed=[values for _pk, values in changed])
         records.clear()  # consumed: free them before the facts are recounted (a large import's peak)
         facts.refresh()
@@ -352,6 +271,20 @@ class TableImporter(Importer):
         return ImportResult(created=created, updated=len(changed), unchanged=unchanged)
 
     always_compared: ClassVar[frozenset[str]] = frozenset()
+
+    def _split_existing(self, columns: Columns, context: ImportContext) -> tuple[Columns, list[Record]]:
+        """The rows whose key is new (to insert at once), and the others as records (compared by row)."""
+        import pyarrow as pa
+
+        from accord.operations import columnar
+
+        rows = self.model._default_manager.filter(**self.scope(context)).order_by()
+        if not rows.exists():
+            return columns, []
+        found = list(zip(*rows.values_list(*self.key).iterator(chunk_size=BATCH_SIZE), strict=True))
+        existing = pa.table({name: pa.array(found[i]) for i, name in enumerate(self.key)})
+        at = columnar.matching(columns, self.key, existing)
+        return columns.without(at), columns.records(at)
 
     def cols_for_apply(self, context: ImportContext) -> list[Col]:
         """The columns whose values the records hold, in their order (only their fields count here)."""
@@ -380,6 +313,13 @@ class TableImporter(Importer):
 
     # The fields a fact record is made of, and how: ``fact_record(categories, *values of fact_fields)``.
     fact_fields: ClassVar[tuple[str, ...]] = ()
+    # Kinds whose facts simply add up over records (shipments, returns): the months a record
+    # touches are the months of ``touch_dates``; its facts depend on the dates ``month_dates`` only
+    # through their months, and add up ``quantity``. The new rows of a file read at once are then
+    # counted alone, folded by month, and added to the stored facts instead of recounting the months.
+    # (``tests/operations/test_columnar.py`` checks both claims against ``counting``.)
+    touch_dates: ClassVar[tuple[str, ...]] = ()
+    month_dates: ClassVar[tuple[str, ...]] = ()
 
     def fact_record(self, categories: dict[int, str], *values: Any) -> Any:
         raise TypeError(f"{type(self).__name__} sets fact_fields, so it must define fact_record")
@@ -404,6 +344,7 @@ class FactCollector:
         self.active = bool(importer.record_kind) and not context.dry_run
         self.keys: set[tuple[Any, ...]] = set()
         self.touched: set[str] = set()
+        self.added: list[dict[Any, Any]] = []  # facts of new rows, to add to the stored ones
         self.setup: tuple[Any, Any, dict[int, str]] | None = None
         if self.active:
             at = [fields.index(name) for name in importer.fact_fields]
@@ -416,15 +357,44 @@ class FactCollector:
             if len(self.keys) >= self.FLUSH_AT:
                 self._flush()
 
-    def _flush(self) -> None:
-        from accord.measurements import counting
-        from accord.measurements import services as measurements
+    def add_columns(self, columns: Columns) -> None:
+        """``add`` for the new rows of a clean file read at once (``apply`` inserted them)."""
+        if not self.active:
+            return
+        from accord.operations import columnar
 
+        importer = self.importer
+        if importer.month_dates:  # counted alone, from the rows folded by month, and added
+            from accord.measurements import services as measurements
+
+            today, _thresholds, categories = self._setup()
+            months = columnar.months_of(columns, importer.touch_dates)
+            rows = columnar.folded(columns, importer.fact_fields, importer.month_dates, "quantity")
+            recs = [importer.fact_record(categories, *values) for values in rows]
+            self.added.append(
+                measurements.count_records(self.context.relationship, importer.kind, recs, months, today)
+            )
+            return
+        names = list(importer.fact_fields)
+        distinct = columns.table.select(names).group_by(names).aggregate([])
+        for key in zip(*(distinct[name].to_pylist() for name in names), strict=True):
+            self.keys.add(key)
+            if len(self.keys) >= self.FLUSH_AT:
+                self._flush()
+
+    def _setup(self) -> tuple[Any, Any, dict[int, str]]:
         if self.setup is None:
+            from accord.measurements import services as measurements
+
             rel = self.context.relationship
             thresholds = measurements.thresholds(measurements.settings_for(rel))
             self.setup = (timezone.localdate(), thresholds, product_categories(rel))
-        today, thresholds, categories = self.setup
+        return self.setup
+
+    def _flush(self) -> None:
+        from accord.measurements import counting
+
+        today, thresholds, categories = self._setup()
         kind = self.importer.record_kind
         for key in self.keys:
             rec = self.importer.fact_record(categories, *key)
@@ -434,14 +404,14 @@ class FactCollector:
     def refresh(self) -> None:
         if not self.active:
             return
-        self._flush()
-        if self.touched:
-            from accord.measurements import services as measurements
+        from accord.measurements import services as measurements
 
-            assert self.setup is not None
-            measurements.refresh(
-                self.context.relationship, kind=self.importer.kind, months=self.touched, today=self.setup[0]
-            )
+        self._flush()
+        rel, kind, today = self.context.relationship, self.importer.kind, self._setup()[0]
+        for facts in self.added:  # the months recounted below count these rows already
+            measurements.add_facts(rel, kind, {k: v for k, v in facts.items() if k[1] not in self.touched})
+        if self.touched:
+            measurements.refresh(rel, kind=kind, months=self.touched, today=today)
 
 
 class BulkInsert:
@@ -515,6 +485,34 @@ class BulkInsert:
                         copy.write_row(row)
             else:
                 cursor.executemany(self.sql, rows)
+
+    def columns(self, table: pa.Table, progress: Callable[[int], None]) -> None:
+        """Insert every row of ``table`` (one column per record field, in order): COPY … (FORMAT csv)
+        from pyarrow's CSV writer on PostgreSQL, ``executemany`` elsewhere."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from accord.operations.columnar import csv_bytes
+
+        step = WRITE_ROWS
+        with self.connection.cursor() as cursor:
+            for start in range(0, table.num_rows, step):
+                part = table.slice(start, step)
+                size = part.num_rows
+                if self.copy_sql:
+                    for i, value in enumerate(self.fixed):
+                        cell = None if value is None else str(value)
+                        part = part.append_column(f"_fixed{i}", pa.array([cell] * size, pa.string()))
+                    with cursor.cursor.copy(self.copy_sql + " WITH (FORMAT csv)") as copy:
+                        copy.write(csv_bytes(part))
+                else:
+                    texts = [
+                        pc.cast(column, pa.string()) if pa.types.is_date(column.type) else column
+                        for column in part.columns
+                    ]
+                    values = zip(*(column.to_pylist() for column in texts), strict=True)
+                    cursor.executemany(self.sql, [(*row, *self.fixed) for row in values])
+                progress(start + size)
 
 
 def _chunks_of_new(records: list[Record], seen: bytearray) -> Iterator[list[Record]]:

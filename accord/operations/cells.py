@@ -1,0 +1,166 @@
+"""How the operational imports read one cell: ``Col`` and the cell parsers.
+
+A parser takes the cell's text (already stripped) and returns its value, or raises
+``ValueError(reason)`` with the reason a person reads next to the row and column. Most parsers are
+``Parser`` objects that also name their rule (``rule``, ``arg``): ``accord.operations.columnar``
+has the same rule for a whole column at once, used to read large clean files quickly. A plain
+function is a parser too; a kind with one reads row by row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from accord.lib.csvsafe import DANGEROUS_STARTS
+from accord.lib.tabular import parse_bool
+from accord.lib.tabular import parse_date as _parse_date
+
+INT_MAX = 2_147_483_647
+DATE_CACHE_MAX = 100_000
+
+
+@dataclass(frozen=True)
+class Parser:
+    """A cell parser that names its rule, so that a whole column can be read by the same rule."""
+
+    rule: str
+    read: Callable[[str], Any] = field(repr=False)
+    arg: Any = None
+
+    def __call__(self, value: str) -> Any:
+        return self.read(value)
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a kind: the file's column name, the model attribute it sets, how a cell is read."""
+
+    name: str
+    field: str
+    parse: Callable[[str], Any]
+    required: bool = False
+    default: Any = None  # the value of an empty optional cell
+    required_reason: str = ""
+
+
+def clean_text(raw: str) -> str:
+    """The cell's text: trimmed, and without the quote a CSV export put before a formula-like text."""
+    text = raw.strip()
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(DANGEROUS_STARTS):
+        return text[1:]
+    return text
+
+
+def text(max_length: int) -> Parser:
+    def parse(value: str) -> str:
+        if len(value) > max_length:
+            raise ValueError(f"The text has {len(value)} characters; at most {max_length} are allowed.")
+        return value
+
+    return Parser("text", parse, max_length)
+
+
+_dates: dict[str, date] = {}
+
+
+def _date(value: str) -> date:
+    """A ``YYYY-MM-DD`` date; the same text gives the same (shared) object, to keep records small."""
+    found = _dates.get(value)
+    if found is None:
+        try:
+            found = _parse_date(value)
+        except ValueError as exc:
+            raise ValueError(f"{exc}.") from None
+        if len(_dates) < DATE_CACHE_MAX:
+            _dates[value] = found
+    return found
+
+
+parse_date = Parser("date", _date)
+
+
+def parse_datetime(value: str) -> datetime:
+    """An ISO 8601 date and time with an offset (``Z`` or ``+02:00``); without one it is UTC."""
+    if len(value) < 16 or value[10] not in "T ":
+        raise ValueError(f"{value!r} is not a date and time (ISO 8601, e.g. 2026-01-31T14:05:00+01:00).")
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not a date and time (ISO 8601, e.g. 2026-01-31T14:05:00+01:00)."
+        ) from None
+    if when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def positive_int(minimum: int = 1) -> Parser:
+    def parse(value: str) -> int:
+        if not value.isdigit() or not value.isascii():
+            raise ValueError(f"{value!r} is not a whole number.")
+        number = int(value)
+        if number < minimum:
+            raise ValueError(f"The number must be at least {minimum}.")
+        if number > INT_MAX:
+            raise ValueError(f"The number must be at most {INT_MAX}.")
+        return number
+
+    return Parser("whole", parse, minimum)
+
+
+def _number(value: str) -> float:
+    try:
+        result = float(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number.") from None
+    if math.isnan(result) or math.isinf(result):
+        raise ValueError(f"{value!r} is not a number.")
+    return result
+
+
+number = Parser("number", _number)
+
+
+def _boolean(value: str) -> bool:
+    try:
+        return parse_bool(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}.") from None
+
+
+boolean = Parser("boolean", _boolean)
+
+
+def choice(mapping: dict[str, Any], what: str) -> Parser:
+    """A value looked up in ``mapping`` (exact text first, then lower-cased)."""
+    words = ", ".join(sorted({k for k in mapping if k == k.lower()}))
+
+    def parse(value: str) -> Any:
+        found = mapping.get(value, mapping.get(value.lower()))
+        if found is None:
+            raise ValueError(f"{value!r} is not {what} ({words}).")
+        return found
+
+    return Parser("choice", parse, mapping)
+
+
+def lookup(mapping: dict[str, Any], reason: str) -> Parser:
+    """A name looked up in ``mapping`` (exact, then case-folded if unambiguous); ``reason`` has {value}."""
+    folded: dict[str, Any] = {}
+    for name, value in mapping.items():
+        key = name.casefold()
+        folded[key] = None if key in folded and folded[key] != value else value
+
+    def parse(value: str) -> Any:
+        found = mapping.get(value)
+        if found is None:
+            found = folded.get(value.casefold())
+        if found is None:
+            raise ValueError(reason.format(value=value))
+        return found
+
+    return Parser("lookup", parse, mapping)
