@@ -2,7 +2,14 @@
 shipments, returns, repairs and the rest join it with the measurements capability.
 
 The relationship of each kind has no index of its own (``db_index=False``): every kind's natural
-key and date indexes begin with it, and an index less makes large imports faster."""
+key and date indexes begin with it, and an index less makes large imports faster.
+
+Shipments and returns, the kinds that come by the million, have no database foreign key constraints
+on their relationship and product (``db_constraint=False``): checking them row by row took half of
+a large import on PostgreSQL. Their integrity holds all the same: the import is their only writer
+and looks every product up in the supplier's catalog; deleting a product they use is refused by
+Django (``PROTECT``, see ``tests/operations/test_columnar.py``); a relationship is never deleted
+(its audit trail protects it), and if it were, Django would delete them with it (``CASCADE``)."""
 
 from __future__ import annotations
 
@@ -43,10 +50,10 @@ class InstalledBase(models.Model):
 
 class Shipment(models.Model):
     relationship = models.ForeignKey(
-        Relationship, on_delete=models.CASCADE, related_name="shipments", db_index=False
+        Relationship, on_delete=models.CASCADE, related_name="shipments", db_index=False, db_constraint=False
     )
     shipment_id = models.CharField(max_length=100)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     ship_date = models.DateField()
     quantity = models.PositiveIntegerField()
     serial = models.CharField(max_length=100, blank=True)
@@ -68,10 +75,10 @@ class Return(models.Model):
     """A returned unit, counted in the month it was received (FR measures)."""
 
     relationship = models.ForeignKey(
-        Relationship, on_delete=models.CASCADE, related_name="returns", db_index=False
+        Relationship, on_delete=models.CASCADE, related_name="returns", db_index=False, db_constraint=False
     )
     return_id = models.CharField(max_length=100)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     received_date = models.DateField()
     ship_date = models.DateField(help_text=_("From the file, or the shipment with the same serial."))
     serial = models.CharField(max_length=100, blank=True)

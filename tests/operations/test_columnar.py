@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from django.db.models import ProtectedError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -250,3 +251,14 @@ def test_folded_returns_and_shipments_count_as_the_rows_do(rows: list[tuple[Any,
         assert months == touched
         folded = columnar.folded(data, fields, importer.month_dates, "quantity")
         assert count([importer.fact_record(categories, *r) for r in folded], months) == count(every, months)
+
+
+# --- shipments and returns have no database foreign keys: Django keeps their integrity ------------
+
+
+def test_a_product_with_returns_cannot_be_deleted(world: Any, tmp_path: Path) -> None:
+    assert do_import(world, "returns", csv_file(tmp_path, RET, CLEAN)).created == 1
+    product = Return.objects.get().product
+    with pytest.raises(ProtectedError):
+        product.delete()
+
