@@ -100,6 +100,8 @@ def parse_datetime(value: str) -> datetime:
 
 def positive_int(minimum: int = 1) -> Parser:
     def parse(value: str) -> int:
+        if value.startswith("-") and value[1:].isdigit() and value.isascii():
+            raise ValueError(f"The number must be at least {minimum}.")
         if not value.isdigit() or not value.isascii():
             raise ValueError(f"{value!r} is not a whole number.")
         number = int(value)

@@ -93,7 +93,7 @@ def product_col(context: ImportContext, *, required: bool = True) -> Col:
     return Col(
         "product_code",
         "product_id",
-        lookup(_products(context), f"There is no product {{value!r}} in {supplier}'s catalog."),
+        lookup(_products(context), f"There is no product {{value!r}} in the catalog of {supplier}."),
         required=required,
     )
 

@@ -209,3 +209,12 @@ def test_a_large_file_is_written_in_batches(world: Any, tmp_path: Any, monkeypat
     again = do_import(world, "returns", csv_file(tmp_path, RET[:4], rows, "again.csv"))
     assert (again.created, again.updated, again.unchanged) == (0, 1, 4499)
     assert facts(world, "returns") == {("2026-03", "2025-12"): 4499.0, ("2026-04", "2025-12"): 1.0}
+
+
+def test_a_negative_quantity_is_told_the_smallest_number(world: Any, tmp_path: Any) -> None:
+    rows = [["S-1", "NW-OTX-100", "2026-01-05", "-2"], ["S-2", "NW-OTX-100", "2026-01-05", "two"]]
+    result = do_import(world, "shipments", csv_file(tmp_path, SHIP[:4], rows))
+    assert [str(e) for e in result.errors] == [
+        "row 2, column quantity: The number must be at least 1.",
+        "row 3, column quantity: 'two' is not a whole number.",
+    ]
