@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field, field_validator
+from pydantic_core import to_json
 
 from accord.api.errors import responses
 from accord.api.serialize import serializer
@@ -19,6 +20,7 @@ from accord.measurements.selectors import as_dict, metrics
 from accord.parties.access import relationship_for_user
 
 router = Router(tags=["measurements"])
+WINDOWS = (1, 3, 12)
 
 
 class MetricRow(Schema):
@@ -28,6 +30,10 @@ class MetricRow(Schema):
     numerator: float | None
     denominator: float | None
     value: float | None = Field(description="null when the denominator is 0")
+    partial: bool = Field(
+        description="the value's window reaches before the first month with the data it needs "
+        "(e.g. FR.YRR's shipments of M-18 … M-7 in a data set's first 18 months)"
+    )
     severity: str | None = None
     window: int | None = None
 
@@ -45,13 +51,21 @@ class MetricsQuery(Schema):
     )
     to: str | None = Field(default=None, description="YYYY-MM; default this month")
     category: str | None = Field(default=None, description="a TL 9000 category code, or ALL")
-    window: Literal[1, 3, 12] = 1
+    # An int checked against the choices: a Literal[1, 3, 12] refuses the text "12" of a query string.
+    window: int = Field(default=1, description="months pooled per value: 1, 3 or 12")
 
     @field_validator("from_", "to")
     @classmethod
     def _month(cls, value: str | None) -> str | None:
         if value is not None:
             parse_month(value)
+        return value
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: int) -> int:
+        if value not in WINDOWS:
+            raise ValueError("Input should be 1, 3 or 12")
         return value
 
 
@@ -96,7 +110,9 @@ def get_metrics(request: AuthedRequest, rel_id: int, query: Query[MetricsQuery])
     ]
     # Thousands of plain rows: written straight to JSON rather than validated one by one against the
     # documented schema (which they are built to match); that validation would double the time.
-    return JsonResponse({"relationship": rel.slug, "from": start, "to": end, "rows": rows})
+    # pydantic-core writes them about ten times faster than the json module.
+    body = to_json({"relationship": rel.slug, "from": start, "to": end, "rows": rows})
+    return HttpResponse(body, content_type="application/json")
 
 
 def _settings(s: Any) -> dict[str, Any]:

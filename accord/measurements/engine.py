@@ -33,15 +33,37 @@ Choices where measurements.md is silent ([Accord]):
   carries them for display. ``Settings.frt_thresholds`` is applied here to the ``fix_days`` histogram
   (and must be the same thresholds the OFR facts were counted with).
 - Nothing is rounded; ``round_value`` rounds for display.
+- **Partial windows.** ``Value.partial`` is true when the value's window reaches before the first
+  month with data of the kind its denominator counts: the relationship's first month with a fact of
+  that kind, over all categories (``data_start``, or else from the facts given). For month M and
+  ``window`` w the window reaches back to M - (w - 1) - L, L being the measure's own look-back:
+  ``FR.ERI`` 6 (shipments M-6 … M-1; its returns were shipped M-6 … M), ``FR.YRR`` 18 (shipments
+  M-18 … M-7), ``FR.LTR`` 19 (every shipment before M-18: none until M-19 is a shipment month),
+  ``NPR.*`` 11 on ``shipped_12m`` (shipments M-11 … M) and 0 on ``installed`` (the installed base),
+  and 0 for every other measure (its own kind: returns for ``FR.NTF``, order lines, repairs, problem
+  reports, support tickets), so monthly values of those are never partial and their rolling ones are
+  while the window starts before their first month. Point-in-time measures ignore ``window``. A kind
+  with no data at all makes the values that need it partial. ``ALL`` is partial when a category
+  contributing to the window is. A return or problem report is an event, so the first one does not
+  mark where the data starts: only the denominator's kind counts.
+
+Speed: the facts are first arranged by category, month and key (``components.Table``, histogram
+dims parsed once); each component is an array over month positions; ``ALL`` sums those arrays and a
+rolling window sums a slice of them (histograms slide: the month coming in is added, the one going
+out taken off); each row is built once, as a named tuple. So the work grows with the facts and the
+rows asked for, not with lookups repeated per month and window.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from itertools import accumulate
+from operator import mul
+from typing import NamedTuple
 
+from accord.measurements import components as comp
 from accord.measurements.counting import Facts
 from accord.measurements.definitions import (
     DEFAULT_NU_BASIS,
@@ -49,9 +71,9 @@ from accord.measurements.definitions import (
     MEASURES,
     NU_BASES,
 )
-from accord.measurements.months import add_months
+from accord.measurements.months import add_months, month_range
 
-__all__ = ["ALL", "Facts", "Settings", "Value", "compute", "round_value"]
+__all__ = ["ALL", "Facts", "Settings", "Value", "compute", "compute_table", "round_value"]
 
 ALL = "ALL"
 
@@ -69,8 +91,9 @@ class Settings:
         return self.nu_basis.get(category, DEFAULT_NU_BASIS)
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
+    """One value (immutable; a named tuple because thousands are made per request)."""
+
     measure: str
     month: str
     category: str
@@ -79,6 +102,7 @@ class Value:
     value: float | None
     window: int
     severity: str = ""  # SUPPORT rows only: "1", "2", … or "" pooled over severities
+    partial: bool = False  # the window reaches before the first month with the data it needs
 
 
 def round_value(v: float | None, measure: str) -> float | None:
@@ -88,271 +112,119 @@ def round_value(v: float | None, measure: str) -> float | None:
     return round(v, MEASURES[measure].decimals)
 
 
-# ------------------------------------------------------------------------------------------ components
-@dataclass(frozen=True)
-class _Ratio:
-    num: float
-    den: float
-
-
-@dataclass(frozen=True)
-class _Dist:
-    hist: Mapping[int, float]
-
-
-@dataclass(frozen=True)
-class _Count:
-    value: float
-    active: bool
-    pool: Literal["sum", "max"] = "sum"
-
-
-_Component = _Ratio | _Dist | _Count
-_Key = tuple[str, str]  # (measure code, severity)
-
 _FACTOR = {"FR.ERI": 1200.0, "FR.YRR": 1200.0, "FR.LTR": 1200.0, "NPR.1": 12.0, "NPR.2": 12.0, "NPR.3": 12.0}
 _POINT_IN_TIME = {"REPAIR.BACKLOG", "REPAIR.BACKLOG_OLDEST_DAYS", "SUPPORT.BACKLOG"}
-_SUPPORT_KEYS = (
-    "support_opened",
-    "support_resolved",
-    "support_backlog",
-    "support_first_response",
-    "support_resolution",
-)
-
-
-def _pool(a: _Component | None, b: _Component | None) -> _Component | None:
-    """Pool two components of the same measure (across categories or months)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    if isinstance(a, _Ratio) and isinstance(b, _Ratio):
-        return _Ratio(a.num + b.num, a.den + b.den)
-    if isinstance(a, _Dist) and isinstance(b, _Dist):
-        hist = dict(a.hist)
-        for k, v in b.hist.items():
-            hist[k] = hist.get(k, 0) + v
-        return _Dist(hist)
-    if isinstance(a, _Count) and isinstance(b, _Count):
-        value = max(a.value, b.value) if a.pool == "max" else a.value + b.value
-        return _Count(value, a.active or b.active, a.pool)
-    raise TypeError("cannot pool different component kinds")
-
-
-def _pool_all(parts: Iterable[Mapping[_Key, _Component]]) -> dict[_Key, _Component]:
-    out: dict[_Key, _Component] = {}
-    for part in parts:
-        for key, comp in part.items():
-            pooled = _pool(out.get(key), comp)
-            assert pooled is not None
-            out[key] = pooled
-    return out
-
-
-# ------------------------------------------------------------------------------------------ fact index
-class _Index:
-    """Facts of the requested categories, indexed for lookups by (category, key) and month."""
-
-    def __init__(self, facts: Facts, categories: Iterable[str]) -> None:
-        wanted = set(categories)
-        self._data: dict[tuple[str, str], dict[str, dict[str, float]]] = {}
-        self._active: dict[tuple[str, str, str], set[str]] = {}  # (cat, month, family) -> severities
-        for (cat, month, key, dim), value in facts.items():
-            if cat not in wanted or value == 0:
-                continue
-            by_dim = self._data.setdefault((cat, key), {}).setdefault(month, {})
-            by_dim[dim] = by_dim.get(dim, 0) + value
-            if key.startswith("repair_"):
-                self._active.setdefault((cat, month, "REPAIR"), set()).add("")
-            elif key.startswith("support_"):
-                self._active.setdefault((cat, month, "SUPPORT"), set()).add(dim.split(":")[0])
-        self._cum: dict[str, tuple[list[str], list[float]]] = {}
-        for cat in wanted:
-            shipped = self._data.get((cat, "shipped"), {})
-            months = sorted(shipped)
-            cum, total = [], 0.0
-            for m in months:
-                total += shipped[m].get("", 0)
-                cum.append(total)
-            self._cum[cat] = (months, cum)
-
-    def dims(self, cat: str, month: str, key: str) -> dict[str, float]:
-        return self._data.get((cat, key), {}).get(month, {})
-
-    def get(self, cat: str, month: str, key: str, dim: str = "") -> float:
-        return self.dims(cat, month, key).get(dim, 0)
-
-    def active(self, cat: str, month: str, family: str) -> set[str]:
-        return self._active.get((cat, month, family), set())
-
-    def shipped(self, cat: str, first: str | None, last: str) -> float:
-        """Units shipped from ``first`` (None: from the beginning) to ``last``, both included."""
-        months, cum = self._cum[cat]
-        hi = bisect.bisect_right(months, last)
-        lo = 0 if first is None else bisect.bisect_left(months, first)
-        if hi <= lo:
-            return 0.0
-        return cum[hi - 1] - (cum[lo - 1] if lo > 0 else 0.0)
-
-
-def _hist(dims: Mapping[str, float], severity: str | None = None) -> dict[int, float]:
-    """``{"17": 2}`` or, with a severity, the ``"SEV:N"`` entries of that severity -> ``{17: 2}``."""
-    out: dict[int, float] = {}
-    for dim, v in dims.items():
-        if severity is not None:
-            sev, _, rest = dim.partition(":")
-            if sev != severity:
-                continue
-            dim = rest
-        out[int(dim)] = out.get(int(dim), 0) + v
-    return out
-
-
-# ------------------------------------------------------------------------------------------ per family
-def _fr(idx: _Index, c: str, m: str) -> dict[_Key, _Component]:
-    returns = idx.dims(c, m, "returns")
-    m6, m7, m18 = add_months(m, -6), add_months(m, -7), add_months(m, -18)
-    eri = sum(v for s, v in returns.items() if m6 <= s <= m)
-    yrr = sum(v for s, v in returns.items() if m18 <= s <= m7)
-    ltr = sum(v for s, v in returns.items() if s < m18)
-    return {
-        ("FR.ERI", ""): _Ratio(eri, idx.shipped(c, m6, add_months(m, -1))),
-        ("FR.YRR", ""): _Ratio(yrr, idx.shipped(c, m18, m7)),
-        ("FR.LTR", ""): _Ratio(ltr, idx.shipped(c, None, add_months(m, -19))),
-        ("FR.NTF", ""): _Ratio(idx.get(c, m, "returns_ntf"), sum(returns.values())),
-    }
-
-
-def _otd(idx: _Index, c: str, m: str) -> dict[_Key, _Component]:
-    return {
-        (code, ""): _Ratio(idx.get(c, m, "otd_on_time", dim), idx.get(c, m, "otd_lines", dim))
-        for code, dim in (("OTD.OTI", "crd"), ("OTD.OTIP", "promised"))
-    }
-
-
-def _repair(idx: _Index, c: str, m: str, s: Settings) -> dict[_Key, _Component]:
-    dist = _Dist(_hist(idx.dims(c, m, "repair_tat")))
-    backlog = idx.get(c, m, "repair_backlog")
-    out: dict[_Key, _Component] = {
-        ("REPAIR.TAT_MEAN", ""): dist,
-        ("REPAIR.TAT_MEDIAN", ""): dist,
-        ("REPAIR.TAT_P90", ""): dist,
-        ("REPAIR.BACKLOG", ""): _Count(backlog, bool(idx.active(c, m, "REPAIR"))),
-        ("REPAIR.BACKLOG_OLDEST_DAYS", ""): _Count(
-            idx.get(c, m, "repair_backlog_oldest"), backlog > 0, pool="max"
-        ),
-    }
-    if s.repair_sla_days is not None:
-        within = sum(v for d, v in dist.hist.items() if d <= s.repair_sla_days)
-        out[("REPAIR.WITHIN_SLA", "")] = _Ratio(within, sum(dist.hist.values()))
-    return out
-
-
-def _npr(idx: _Index, c: str, m: str, s: Settings) -> dict[_Key, _Component]:
-    basis = s.basis(c)
-    if basis == "installed":
-        units = idx.get(c, m, "installed")
-    elif basis == "shipped_12m":
-        units = idx.shipped(c, add_months(m, -11), m)
-    else:
-        raise ValueError(f"unknown normalization basis {basis!r} for category {c!r} (expected {NU_BASES})")
-    return {(f"NPR.{sev}", ""): _Ratio(idx.get(c, m, "npr", str(sev)), units) for sev in (1, 2, 3)}
-
-
-def _frt_ofr(idx: _Index, c: str, m: str, s: Settings) -> dict[_Key, _Component]:
-    out: dict[_Key, _Component] = {}
-    fixes = idx.dims(c, m, "fix_days")
-    for sev in (2, 3):
-        threshold = s.frt_thresholds.get(sev)
-        if threshold is not None:
-            hist = _hist(fixes, str(sev))
-            within = sum(v for d, v in hist.items() if d <= threshold)
-            out[(f"FRT.{sev}", "")] = _Ratio(within, sum(hist.values()))
-        out[(f"OFR.{sev}", "")] = _Ratio(
-            idx.get(c, m, "ofr_fixed", str(sev)), idx.get(c, m, "ofr_overdue", str(sev))
-        )
-    return out
-
-
-def _support(idx: _Index, c: str, m: str, s: Settings) -> dict[_Key, _Component]:
-    per_sev: list[dict[_Key, _Component]] = []
-    for sev in idx.active(c, m, "SUPPORT"):
-        first = _hist(idx.dims(c, m, "support_first_response"), sev)
-        part: dict[_Key, _Component] = {
-            ("SUPPORT.OPENED", sev): _Count(idx.get(c, m, "support_opened", sev), True),
-            ("SUPPORT.RESOLVED", sev): _Count(idx.get(c, m, "support_resolved", sev), True),
-            ("SUPPORT.BACKLOG", sev): _Count(idx.get(c, m, "support_backlog", sev), True),
-            ("SUPPORT.FIRST_RESPONSE_MEDIAN_H", sev): _Dist(first),
-            ("SUPPORT.RESOLUTION_MEDIAN_H", sev): _Dist(_hist(idx.dims(c, m, "support_resolution"), sev)),
-        }
-        target = s.support_response_targets_h.get(int(sev)) if sev.lstrip("-").isdigit() else None
-        if target is not None:
-            within = sum(v for h, v in first.items() if h < target)
-            part[("SUPPORT.FIRST_RESPONSE_WITHIN_SLA", sev)] = _Ratio(within, sum(first.values()))
-        per_sev.append(part)
-    out = _pool_all(per_sev)
-    out.update(_pool_all({(code, ""): comp for (code, _), comp in part.items()} for part in per_sev))
-    return out
-
-
-_FAMILY_FUNCS = {
-    "FR": lambda idx, c, m, s: _fr(idx, c, m),
-    "OTD": lambda idx, c, m, s: _otd(idx, c, m),
-    "REPAIR": _repair,
-    "NPR": _npr,
-    "FRT": _frt_ofr,
-    "OFR": _frt_ofr,
-    "SUPPORT": _support,
+# measure (or family) -> (the kind of data its denominator counts, its own look-back in months)
+_LOOKBACK = {
+    "FR.ERI": ("shipments", 6),
+    "FR.YRR": ("shipments", 18),
+    "FR.LTR": ("shipments", 19),
+    "FR.NTF": ("returns", 0),
+    "OTD": ("order-lines", 0),
+    "REPAIR": ("repairs", 0),
+    "FRT": ("problem-reports", 0),
+    "OFR": ("problem-reports", 0),
+    "SUPPORT": ("support-tickets", 0),
 }
+_NPR_LOOKBACK = {"shipped_12m": ("shipments", 11), "installed": ("installed-base", 0)}
 
 
 # ------------------------------------------------------------------------------------------ values
-def _quantile_rank(hist: Mapping[int, float], rank: int) -> int:
-    """The value at 1-based ``rank`` in the sorted observations of ``hist``."""
-    seen = 0.0
-    for x in sorted(hist):
-        seen += hist[x]
-        if seen >= rank:
-            return x
+_Ordered = tuple[list[int], list[float], bool]  # sorted observations, running counts, counts all >= 0
+
+
+def _ordered(hist: Mapping[int, float]) -> _Ordered:
+    keys = sorted(hist)
+    counts = list(map(hist.__getitem__, keys))
+    return keys, list(accumulate(counts)), min(counts) >= 0
+
+
+def _quantile(ordered: _Ordered, rank: int) -> int:
+    """The value at 1-based ``rank`` in the sorted observations."""
+    keys, cum, rising = ordered
+    if rising:
+        i = bisect.bisect_left(cum, rank)
+        if i < len(keys):
+            return keys[i]
+    else:  # negative counts (never from counting.py): scan
+        for x, seen in zip(keys, cum, strict=True):
+            if seen >= rank:
+                return x
     raise ValueError("rank beyond the histogram")
 
 
-def _dist_value(code: str, hist: Mapping[int, float]) -> tuple[float | None, float, float]:
-    n = sum(hist.values())
+def _dist_value(
+    code: str, hist: Mapping[int, float], n: float, ordered: _Ordered | None
+) -> tuple[float | None, float, float, _Ordered | None]:
+    """(numerator, denominator, value, the sorted histogram for the next measure of it)."""
     if code.endswith("MEAN"):
-        total = float(sum(x * v for x, v in hist.items()))
-        return total, n, total / n
+        total = float(sum(map(mul, hist.keys(), hist.values())))
+        return total, n, total / n, ordered
+    ordered = ordered or _ordered(hist)
     count = round(n)
     if code.endswith("P90"):
-        return None, n, float(_quantile_rank(hist, max(1, (9 * count + 9) // 10)))
+        return None, n, float(_quantile(ordered, max(1, (9 * count + 9) // 10))), ordered
     if count % 2:
-        return None, n, float(_quantile_rank(hist, count // 2 + 1))
-    return None, n, (_quantile_rank(hist, count // 2) + _quantile_rank(hist, count // 2 + 1)) / 2
+        return None, n, float(_quantile(ordered, count // 2 + 1)), ordered
+    low, high = _quantile(ordered, count // 2), _quantile(ordered, count // 2 + 1)
+    return None, n, (low + high) / 2, ordered
 
 
-def _value(
-    code: str, severity: str, month: str, category: str, comp: _Component, window: int
-) -> Value | None:
-    if isinstance(comp, _Ratio):
-        if comp.num == 0 and comp.den == 0:
-            return None
-        factor = _FACTOR.get(code, 100.0)
-        value = factor * comp.num / comp.den if comp.den else None
-        return Value(code, month, category, comp.num, comp.den, value, window, severity)
-    if isinstance(comp, _Dist):
-        if sum(comp.hist.values()) <= 0:
-            return None
-        num, den, value = _dist_value(code, comp.hist)
-        return Value(code, month, category, num, den, value, window, severity)
-    if not comp.active:
-        return None
-    return Value(code, month, category, comp.value, None, comp.value, window, severity)
+# (measure, severity, series, kind, factor, first month not partial, or per category: (series, month))
+_Plan = tuple[str, str, comp.Series, int, float, str, list[tuple[comp.Series, str]] | None]
 
 
-def _sev_order(key: _Key, order: Mapping[str, int]) -> tuple[int, int, str]:
-    code, sev = key
-    return (order[code], 0 if sev == "" else 1, sev.zfill(6))
+def _emit(
+    out: list[Value], label: str, plans: list[_Plan], months: list[str], pos: dict[str, int], w: int
+) -> None:
+    """Append the rows of one category (or ALL) for ``months``, in plan order within each month."""
+    append = out.append
+    windows: dict[comp.Series, dict[int, comp.Hist | None]] = {}  # distributions pooled over windows
+    for m in months:
+        p = pos[m]
+        lo, hi = p - w + 1, p + 1
+        last: comp.Series | None = None  # the REPAIR distributions share one histogram
+        hist: comp.Hist | None = None
+        n = 0.0
+        ordered: _Ordered | None = None
+        for code, sev, s, kind, factor, first_full, checks in plans:
+            num: float | None
+            den: float | None
+            if kind == comp.RATIO:
+                if w == 1:
+                    num, den = s.a[p], s.b[p]
+                else:
+                    num, den = sum(s.a[lo:hi]), sum(s.b[lo:hi])
+                if num == 0 and den == 0:
+                    continue
+                value = factor * num / den if den else None
+            elif kind == comp.COUNT:
+                if not (s.b[p] if w == 1 else any(s.b[lo:hi])):
+                    continue
+                num = value = s.a[p] if w == 1 else sum(s.a[lo:hi])
+                den = None
+            elif kind == comp.PIT:
+                if not s.b[p]:
+                    continue
+                num, den, value = s.a[p], None, s.a[p]
+            else:
+                if s is not last:
+                    last, ordered = s, None
+                    if w == 1:
+                        hist = s.a[p]
+                    else:
+                        if s not in windows:
+                            windows[s] = comp.window_merges(s.a, w, [pos[x] for x in months])
+                        hist = windows[s][p]
+                    n = sum(hist.values()) if hist else 0.0
+                if not hist or n <= 0:
+                    continue
+                num, den, value, ordered = _dist_value(code, hist, n, ordered)
+            if checks is None:
+                partial = m < first_full
+            else:  # ALL of categories on different bases: partial when a contributing one is
+                partial = any(m < ff and (any(c.a[lo:hi]) or any(c.b[lo:hi])) for c, ff in checks)
+            append(Value(code, m, label, num, den, value, w, sev, partial))
 
 
 def compute(
@@ -363,48 +235,108 @@ def compute(
     settings: Settings,
     window: int = 1,
     measures: list[str] | None = None,
+    data_start: Mapping[str, str] | None = None,
 ) -> list[Value]:
     """Every requested measure for every month and category with data, and for ``ALL`` (the
     categories pooled). Ordered by category (as given, then ALL), month, measure (definitions order)
-    and severity."""
+    and severity. ``data_start``: the first month with a fact per key (default: from ``facts``)."""
+    return compute_table(
+        comp.table_of(facts),
+        months=months,
+        categories=categories,
+        settings=settings,
+        window=window,
+        measures=measures,
+        data_start=data_start,
+    )
+
+
+def compute_table(
+    table: comp.Table,
+    *,
+    months: list[str],
+    categories: list[str],
+    settings: Settings,
+    window: int = 1,
+    measures: list[str] | None = None,
+    data_start: Mapping[str, str] | None = None,
+    labels: set[str] | None = None,
+) -> list[Value]:
+    """``compute`` from facts already arranged as a ``components.Table``; ``labels``: only the rows of
+    these categories (or ALL)."""
     if window < 1:
         raise ValueError("window must be at least 1 month")
     codes = list(MEASURES) if measures is None else list(measures)
     unknown = [c for c in codes if c not in MEASURES]
     if unknown:
         raise ValueError(f"unknown measure codes: {', '.join(unknown)}")
-    order = {code: i for i, code in enumerate(MEASURES)}
-    wanted = set(codes)
-    families = [f for f in _FAMILY_FUNCS if any(MEASURES[c].family == f for c in wanted)]
-    if "FRT" in families and "OFR" in families:
-        families.remove("OFR")  # one function counts both
-
     categories = list(dict.fromkeys(categories))
-    idx = _Index(facts, categories)
-    cache: dict[tuple[str, str], dict[_Key, _Component]] = {}
+    if not categories or not months:
+        return []
+    wanted = set(codes)
+    families = {MEASURES[c].family for c in wanted}
+    if "NPR" in families:
+        for c in categories:
+            if (basis := settings.basis(c)) not in NU_BASES:
+                raise ValueError(
+                    f"unknown normalization basis {basis!r} for category {c!r} (expected {NU_BASES})"
+                )
+    w = window
+    span = month_range(add_months(min(months), -(w - 1)), max(months))
+    pos = {m: i for i, m in enumerate(span)}
+    needed = sorted({pos[m] - i for m in set(months) for i in range(w)})
+    parts = comp.build(
+        table, categories=categories, span=span, needed=needed, families=families, settings=settings
+    )
+    for cat in parts:
+        cat.series = {
+            key: s
+            for key, s in cat.series.items()
+            if (wanted.intersection(comp.DIST_CODES[key[0]]) if s.kind == comp.DIST else key[0] in wanted)
+        }
 
-    def monthly(cat: str, m: str) -> dict[_Key, _Component]:
-        if (cat, m) not in cache:
-            if cat == ALL:
-                cache[(cat, m)] = _pool_all(monthly(c, m) for c in categories)
-            else:
-                parts: dict[_Key, _Component] = {}
-                for fam in families:
-                    parts.update(_FAMILY_FUNCS[fam](idx, cat, m, settings))
-                cache[(cat, m)] = {k: v for k, v in parts.items() if k[0] in wanted}
-        return cache[(cat, m)]
+    starts = comp.first_months(table) if data_start is None else data_start
+    kind_start = {
+        kind: min((starts[k] for k in keys if k in starts), default=None)
+        for kind, keys in comp.KIND_KEYS.items()
+    }
+
+    def first_full(code: str, category: str) -> str:
+        """The first month whose window of ``code`` in ``category`` is full of data."""
+        if code.startswith("NPR."):
+            kind, back = _NPR_LOOKBACK[settings.basis(category)]
+        else:
+            kind, back = _LOOKBACK.get(code) or _LOOKBACK[MEASURES[code].family]
+        start = kind_start[kind]
+        if start is None:
+            return "~"  # after every month: always partial
+        return add_months(start, back + (0 if code in _POINT_IN_TIME else w - 1))
+
+    order = {code: i for i, code in enumerate(MEASURES)}
+
+    def plans(label: str, cat: comp.Category) -> list[_Plan]:
+        """What to emit for a category (or ALL), in measure and severity order."""
+        out: list[tuple[tuple[int, bool, str], _Plan]] = []
+        for (name, sev), s in cat.series.items():
+            for code in comp.DIST_CODES[name] if s.kind == comp.DIST else (name,):
+                if code not in wanted:
+                    continue
+                fulls = {first_full(code, c) for c in ([label] if label != ALL else categories)}
+                checks = None
+                if len(fulls) > 1:  # ALL of categories on different NPR bases: see who contributes
+                    checks = [
+                        (part.series[(name, sev)], first_full(code, c))
+                        for c, part in zip(categories, parts, strict=True)
+                        if (name, sev) in part.series
+                    ]
+                plan = (code, sev, s, s.kind, _FACTOR.get(code, 100.0), min(fulls), checks)
+                out.append(((order[code], sev != "", sev.zfill(6)), plan))
+        out.sort(key=lambda x: x[0])
+        return [plan for _k, plan in out]
 
     rows: list[Value] = []
-    for cat in [*categories, ALL] if categories else []:
-        for month in months:
-            last = monthly(cat, month)
-            pooled = _pool_all(monthly(cat, add_months(month, -i)) for i in range(window - 1, 0, -1))
-            keys = set(pooled) | set(last)
-            for key in sorted(keys, key=lambda k: _sev_order(k, order)):
-                comp = last.get(key) if key[0] in _POINT_IN_TIME else _pool(pooled.get(key), last.get(key))
-                if comp is None:
-                    continue
-                row = _value(key[0], key[1], month, cat, comp, window)
-                if row is not None:
-                    rows.append(row)
+    for label, part in [*zip(categories, parts, strict=True), (ALL, None)]:
+        if labels is None or label in labels:
+            cat = part if part is not None else comp.pool_categories(parts, len(span))
+            _emit(rows, label, plans(label, cat), months, pos, w)
     return rows

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +27,7 @@ from accord.measurements.drilldown import drill
 from accord.measurements.engine import round_value
 from accord.measurements.models import MeasurementSettings
 from accord.measurements.months import add_months, month_of, parse_month
-from accord.measurements.selectors import benchmarks, metrics
+from accord.measurements.selectors import benchmarks, metrics, metrics_by_window
 from accord.parties.access import relationship_for_user
 
 
@@ -118,8 +119,8 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug)
     rel = access.relationship
     form, start, end, category = _period(request)
-    monthly = metrics(rel, start=start, end=end, category=category)
-    rolling = metrics(rel, start=start, end=end, category=category, window=12)
+    by_window = metrics_by_window(rel, start=start, end=end, category=category, windows=[1, 12])
+    monthly, rolling = by_window[1], by_window[12]
     latest = {(r.measure, r.severity): r for r in monthly if r.month == end}
     previous = {(r.measure, r.severity): r for r in monthly if r.month == add_months(end, -1)}
     rolled = {(r.measure, r.severity): r for r in rolling if r.month == end}
@@ -149,6 +150,8 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
                     "trend": trend,
                     "latest_value": round_value(now.value, code) if now else None,
                     "rolling_value": round_value(rolled[key].value, code) if key in rolled else None,
+                    "latest_partial": bool(now and now.partial),
+                    "rolling_partial": key in rolled and rolled[key].partial,
                 }
             )
     # One chart per family and unit, so no chart mixes days with percentages.
@@ -185,6 +188,7 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
             "category": category,
             "categories": categories,
             "table": table,
+            "any_partial": any(row["latest_partial"] or row["rolling_partial"] for row in table),
             "charts": chart_svgs,
         },
     )
@@ -213,7 +217,11 @@ def records(request: AuthedRequest, slug: str) -> HttpResponse:
         today=timezone.localdate(),
         severity=request.GET.get("severity", ""),
     )
-    rows = result.rows.select_related("product") if hasattr(result.rows, "select_related") else result.rows
+    rows = result.rows
+    if isinstance(rows, QuerySet):  # a stable order, so pages neither repeat nor skip records
+        rows = rows.select_related("product")
+        if not rows.ordered:
+            rows = rows.order_by("pk")
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -16,7 +16,7 @@ from accord.measurements.counting import (
 )
 from accord.measurements.definitions import CODES, FRT_DEFAULT_THRESHOLDS, MEASURES
 from accord.measurements.engine import ALL, Settings, Value, compute, round_value
-from accord.measurements.months import add_months, month_range
+from accord.measurements.months import add_months, month_range, months_between
 
 M = "2010-01"
 S = Settings()
@@ -354,3 +354,97 @@ def test_round_value_is_for_display_only() -> None:
     assert round_value(33.333333, "OTD.OTI") == 33.3
     assert round_value(None, "FR.ERI") is None
     assert round_value(0.012345, "NPR.1") == 0.0123
+
+
+# ---------- partial windows
+S0 = "2010-01"  # the data set's first month
+
+
+def started(months: int = 30) -> Facts:
+    """Every month from S0 (category "a"): 100 units shipped, a return of last month's units, a critical
+    problem report and 10 order lines. In S0 + 2 a return of a unit shipped in 2009-06 and in S0 + 3 one
+    shipped in 2005-01 (before the data)."""
+    facts: Facts = {}
+    for i in range(months):
+        m = add_months(S0, i)
+        facts[("a", m, "shipped", "")] = 100
+        facts[("a", m, "npr", "1")] = 1
+        facts[("a", m, "otd_lines", "crd")] = 10
+        facts[("a", m, "otd_on_time", "crd")] = 9
+        if i:
+            facts[("a", m, "returns", add_months(m, -1))] = 1
+    facts[("a", add_months(S0, 2), "returns", "2009-06")] = 1
+    facts[("a", add_months(S0, 3), "returns", "2005-01")] = 1
+    return facts
+
+
+def partial_months(facts: Facts, measure: str, window: int = 1, **kw: object) -> dict[int, bool]:
+    """``{month as an offset from S0: partial}`` of category "a"'s ``measure`` rows (ALL agrees)."""
+    got = rows(facts, month_range(S0, add_months(S0, 29)), window=window, measures=[measure], **kw)
+    flags = {months_between(S0, k[2]): v.partial for k, v in got.items() if k[1] == "a"}
+    assert flags == {months_between(S0, k[2]): v.partial for k, v in got.items() if k[1] == ALL}
+    return flags
+
+
+def partial(flags: dict[int, bool]) -> list[int]:
+    return sorted(i for i, p in flags.items() if p)
+
+
+def test_fr_and_npr_are_partial_until_their_shipment_windows_are_in_the_data() -> None:
+    facts = started()
+    # ERI counts the shipments of M-6 … M-1: full from S0 + 6 (S0 itself has no population, no row)
+    eri = partial_months(facts, "FR.ERI")
+    assert partial(eri) == [1, 2, 3, 4, 5] and eri[6] is False and 0 not in eri
+    # YRR M-18 … M-7: full from S0 + 18; its first row (S0 + 2) counts a unit shipped before the data
+    yrr = partial_months(facts, "FR.YRR")
+    assert partial(yrr) == [2, *range(7, 18)] and yrr[18] is False
+    # LTR every shipment before M-18: none before S0 + 19; S0 + 3 counts a return with no population
+    ltr = partial_months(facts, "FR.LTR")
+    assert partial(ltr) == [3] and ltr[3] is True and ltr[19] is False
+    assert one(facts, "FR.LTR", month=add_months(S0, 3)).value is None
+    # NPR on shipped_12m: shipments M-11 … M, so S0 … S0 + 10 are partial and S0 + 11 is not
+    npr = partial_months(facts, "NPR.1")
+    assert partial(npr) == list(range(11)) and npr[11] is False
+    # on the installed base (here from S0 + 2): only the months before it
+    installed = facts | {("a", add_months(S0, i), "installed", ""): 500 for i in range(2, 30)}
+    nu = Settings(nu_basis={"a": "installed"})
+    assert partial(partial_months(installed, "NPR.1", settings=nu)) == [0, 1]
+    # a monthly value of a measure of its own kind never is
+    assert not any(partial_months(facts, "OTD.OTI").values())
+    assert not any(partial_months(facts, "FR.NTF").values())
+
+
+def test_rolling_values_are_partial_until_their_window_is_in_the_data() -> None:
+    facts = started()
+    assert partial(partial_months(facts, "OTD.OTI", window=3)) == [0, 1]
+    assert partial(partial_months(facts, "OTD.OTI", window=12)) == list(range(11))
+    assert partial(partial_months(facts, "FR.ERI", window=3)) == list(range(1, 8))
+    assert partial(partial_months(facts, "NPR.1", window=12)) == list(range(22))
+    # the first return arrives in S0 + 1: FR.NTF's rolling window counts from there
+    assert partial(partial_months(facts, "FR.NTF", window=3)) == [1, 2]
+    backlog: Facts = {("a", add_months(S0, i), "repair_backlog", ""): 2 for i in range(30)}
+    assert partial(partial_months(backlog, "REPAIR.BACKLOG", window=12)) == []  # point in time
+
+
+def test_partial_uses_the_given_data_start_and_flags_a_missing_kind() -> None:
+    facts = started()
+    early = {"shipped": "2008-01", "otd_lines": "2009-12"}
+    assert partial(partial_months(facts, "FR.YRR", data_start=early)) == []
+    assert partial(partial_months(facts, "OTD.OTI", window=3, data_start=early)) == [0]
+    # returns without any shipment data: FR has no population and is partial throughout
+    only_returns = {k: v for k, v in facts.items() if k[2] == "returns"}
+    assert partial(partial_months(only_returns, "FR.ERI")) == list(range(1, 30))
+
+
+def test_all_is_partial_only_when_a_contributing_category_is() -> None:
+    facts = started()
+    facts |= {("b", add_months(S0, i), "installed", ""): 50 for i in range(30)}
+    facts |= {("b", add_months(S0, i), "npr", "1"): 1 for i in range(30)}
+    nu = Settings(nu_basis={"b": "installed"})
+    later = add_months(S0, 11)
+    got = rows(facts, [S0, later], categories=("a", "b"), measures=["NPR.1"], settings=nu)
+    assert [got[("NPR.1", c, S0, "")].partial for c in ("a", "b", ALL)] == [True, False, True]
+    assert [got[("NPR.1", c, later, "")].partial for c in ("a", "b", ALL)] == [False, False, False]
+    # "c" (on shipped_12m, the kind that starts in S0) has no data: it does not make ALL partial
+    b_and_c = rows(facts, S0, categories=("b", "c"), measures=["NPR.1"], settings=nu)
+    assert not b_and_c[("NPR.1", ALL, S0, "")].partial and ("NPR.1", "c", S0, "") not in b_and_c

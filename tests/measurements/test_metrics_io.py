@@ -120,8 +120,9 @@ def test_the_command_prints_json_csv_and_a_table(data: Any) -> None:
         stdout=csv_out,
     )
     lines = csv_out.getvalue().splitlines()
-    assert lines[0] == "measure,month,category,severity,numerator,denominator,value"
+    assert lines[0] == "measure,month,category,severity,numerator,denominator,value,partial"
     assert all(",ALL," in line for line in lines[1:])
+    assert {line.rsplit(",", 1)[1] for line in lines[1:]} <= {"true", "false"}
     table = io.StringIO()
     call_command("metrics", relationship="northwind-telco-a", start="2026-05", end="2026-05", stdout=table)
     assert "FR.ERI" in table.getvalue()
@@ -206,3 +207,91 @@ def test_the_daily_job_recounts_what_depends_on_today(data: Any) -> None:
     assert "recounted 2 months" in recount_current_months(datetime(2026, 6, 2, 3, tzinfo=UTC))
     backlog = MonthlyFact.objects.get(relationship=data.nw_ta, key="repair_backlog", month="2026-05")
     assert backlog.value == 1
+
+
+def test_partial_windows_in_the_api_the_command_and_the_page(data: Any, as_user: Any) -> None:
+    # Shipments start in January 2026: May's ERI counts the shipments of Nov–Apr, so its window is partial;
+    # the repair turnaround of May needs only May's repairs.
+    base = f"/api/v1/relationships/{data.nw_ta.pk}/metrics?from=2026-05&to=2026-05&category=3.2.1"
+    body = as_user(data.carol).get(base).json()
+    by_measure = {r["measure"]: r for r in body["rows"]}
+    assert by_measure["FR.ERI"]["partial"] is True
+    assert by_measure["REPAIR.TAT_MEDIAN"]["partial"] is False
+    rolling = {r["measure"]: r for r in as_user(data.carol).get(f"{base}&window=3").json()["rows"]}
+    assert rolling["REPAIR.TAT_MEDIAN"]["partial"] is True  # repairs start in April: Mar–May reaches before
+    assert rolling["REPAIR.TAT_MEDIAN"]["window"] == 3
+    assert as_user(data.carol).get(f"{base}&window=5").status_code == 400
+    out = io.StringIO()
+    call_command(
+        "metrics", relationship="northwind-telco-a", start="2026-05", end="2026-05", format="json", stdout=out
+    )
+    rows = json.loads(out.getvalue())["rows"]
+    assert {(r["measure"], r["partial"]) for r in rows if r["category"] == "ALL"} >= {
+        ("FR.ERI", True),
+        ("REPAIR.TAT_MEDIAN", False),
+    }
+    page = (
+        as_user(data.vic).get("/r/northwind-telco-a/measurements/?start=2026-01&end=2026-05").content.decode()
+    )
+    # marked by CSS (muted, ◐) and described by the legend; the cell's text stays the number
+    marked = 'data-partial="true" title="Partial window" aria-describedby="partial-legend">'
+    assert f'<span class="fw-normal" {marked}' in page
+    assert 'id="partial-legend"' in page and "Partial window: the value looks back" in page
+
+
+def test_partial_knows_where_data_started_before_the_months_asked_for(world: Any) -> None:
+    """Order lines in January 2025, then from March 2026: the rolling 3 months of April 2026 pool only
+    months after the first order line, though the facts of 2025 are not read for them."""
+    facts = [("2025-01", 4), ("2026-03", 5), ("2026-04", 6), ("2026-05", 7)]
+    MonthlyFact.objects.bulk_create(
+        MonthlyFact(relationship=world.nw_ta, category="3.2.1", month=m, key=key, dim="crd", value=n)
+        for m, n in facts
+        for key in ("otd_lines", "otd_on_time")
+    )
+    rows = metrics(world.nw_ta, start="2026-04", end="2026-05", category="3.2.1", window=3)
+    assert [(r.month, r.numerator, r.partial) for r in rows if r.measure == "OTD.OTI"] == [
+        ("2026-04", 11, False),
+        ("2026-05", 18, False),
+    ]
+    rows = metrics(world.nw_ta, start="2025-01", end="2025-02", category="3.2.1", window=3)
+    assert [(r.month, r.partial) for r in rows if r.measure == "OTD.OTI"] == [
+        ("2025-01", True),
+        ("2025-02", True),
+    ]
+
+
+def test_reading_only_what_a_request_needs_changes_no_value(world: Any) -> None:
+    """Facts are read for the months and category asked for (and the shipment history): every row equals
+    the same row computed from every stored fact."""
+    from accord.measurements.months import add_months, month_range
+
+    facts = []
+    for i, month in enumerate(month_range("2024-01", "2026-05")):
+        for cat, offset in (("3.2.1", 0), ("1.2.7", 9)):
+            if i < offset:
+                continue
+            facts += [
+                (cat, month, "shipped", "", 100 + i),
+                (cat, month, "returns", add_months(month, -2), 1 + i % 3),
+                (cat, month, "otd_lines", "crd", 10),
+                (cat, month, "otd_on_time", "crd", 8 + i % 2),
+                (cat, month, "support_opened", "2", 3),
+                (cat, month, "support_resolution", f"2:{i % 7 + 1}", 2),
+            ]
+    MonthlyFact.objects.bulk_create(
+        MonthlyFact(relationship=world.nw_ta, category=c, month=m, key=k, dim=d, value=v)
+        for c, m, k, d, v in facts
+    )
+    everything = {w: metrics(world.nw_ta, start="2024-01", end="2026-05", window=w) for w in (1, 3, 12)}
+    for start, end in (("2024-01", "2026-05"), ("2025-03", "2025-06"), ("2024-09", "2024-11")):
+        for category in (None, "ALL", "3.2.1", "1.2.7"):
+            for w in (1, 3, 12):
+                got = metrics(world.nw_ta, start=start, end=end, category=category, window=w)
+                want = [
+                    r
+                    for r in everything[w]
+                    if start <= r.month <= end and (category is None or r.category == category)
+                ]
+                assert got == want, (start, end, category, w)
+                assert got, (start, end, category, w)
+    assert any(r.partial for r in everything[12]) and not all(r.partial for r in everything[12])

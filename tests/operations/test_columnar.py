@@ -261,4 +261,3 @@ def test_a_product_with_returns_cannot_be_deleted(world: Any, tmp_path: Path) ->
     product = Return.objects.get().product
     with pytest.raises(ProtectedError):
         product.delete()
-

@@ -8,7 +8,7 @@ from accord.measurements.months import parse_month
 from accord.measurements.selectors import as_dict, metrics
 from accord.parties.models import Relationship
 
-COLUMNS = ["measure", "month", "category", "severity", "numerator", "denominator", "value"]
+COLUMNS = ["measure", "month", "category", "severity", "numerator", "denominator", "value", "partial"]
 
 
 def month_arg(value: str) -> str:
@@ -63,17 +63,18 @@ class Command(BaseCommand):
                 self.stdout, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n"
             )
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({**r, "partial": "true" if r["partial"] else "false"} for r in rows)
         else:
             self.stdout.write(
                 f"{'measure':<34} {'month':<8} {'category':<9} {'numerator':>12} "
-                f"{'denominator':>12} {'value':>10}"
+                f"{'denominator':>12} {'value':>10}  partial"
             )
             for r in rows:
                 name = r["measure"] + (f" sev {r['severity']}" if r.get("severity") else "")
                 value = "–" if r["value"] is None else f"{r['value']:.4g}"
                 num = "" if r["numerator"] is None else f"{r['numerator']:g}"
                 den = "" if r["denominator"] is None else f"{r['denominator']:g}"
+                partial = "  yes" if r["partial"] else ""
                 self.stdout.write(
-                    f"{name:<34} {r['month']:<8} {r['category']:<9} {num:>12} {den:>12} {value:>10}"
+                    f"{name:<34} {r['month']:<8} {r['category']:<9} {num:>12} {den:>12} {value:>10}{partial}"
                 )
