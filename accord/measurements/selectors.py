@@ -139,13 +139,16 @@ def as_dict(row: engine.Value) -> dict[str, Any]:
     return out
 
 
-def benchmarks(*, category: str, start: str, end: str) -> dict[str, list[Any]]:
-    """Imported TL 9000 benchmarks per measure for a category (none for the pooled ALL)."""
+def benchmarks(relationship: Relationship, *, category: str, start: str, end: str) -> dict[str, list[Any]]:
+    """The supplier's imported TL 9000 benchmarks per measure for a category (none for the pooled ALL)."""
     from accord.operations.models import Benchmark
 
     out: dict[str, list[Any]] = {}
     if category == "ALL":
         return out
-    for b in Benchmark.objects.filter(category__code=category, month__range=(start, end)).order_by("month"):
+    rows = Benchmark.objects.filter(
+        supplier_id=relationship.supplier_id, category__code=category, month__range=(start, end)
+    )
+    for b in rows.order_by("month"):
         out.setdefault(b.measure, []).append(b)
     return out

@@ -1,7 +1,7 @@
 """Operational data as CSV in the import's own column format, so a download re-imports unchanged.
 
 ``rows(kind, relationship)`` reads a kind's rows (the relationship's; the supplier's catalog for
-products; the global benchmarks), in the importer's column order; ``csv_chunks`` turns them into
+products; the supplier's benchmarks), in the importer's column order; ``csv_chunks`` turns them into
 CSV a piece at a time (``accord.lib.csvsafe``: UTF-8 with BOM, formula-like texts neutralized,
 which the import reads back). Date-times are written in ISO 8601, UTC.
 """
@@ -119,7 +119,8 @@ def rows(kind: str, relationship: Relationship) -> Iterator[Sequence[Any]]:
     if kind == "products":
         query = model.objects.filter(supplier_id=relationship.supplier_id).order_by("code")
     elif kind == "benchmarks":
-        query = model.objects.order_by("category__code", "measure", "month")
+        query = model.objects.filter(supplier_id=relationship.supplier_id)
+        query = query.order_by("category__code", "measure", "month")
     else:
         query = model.objects.filter(relationship=relationship).order_by("pk")
     for values in query.values_list(*fields).iterator(chunk_size=CHUNK):

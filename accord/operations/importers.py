@@ -32,8 +32,8 @@ Decisions ([Accord]): products belong to the relationship's supplier's catalog; 
 ``tl9000_category`` is an error (categories are the handbook's, not invented by an import), and
 ``nu_basis`` sets the category's normalization basis. ``site`` names a site of the customer. A
 return's ship date comes from its row, or else from the latest shipment with the same serial shipped
-on or before the day it was received; neither is an error. Benchmarks are global (the relationship
-only says where the import came from) and need an admin of some party. Operational data is the
+on or before the day it was received; neither is an error. Benchmarks are the supplier's licensed
+data (shown on all its relationships) and need an admin of the supplier. Operational data is the
 supplier's: only its editors and admins import it.
 """
 
@@ -591,7 +591,6 @@ class BenchmarkImporter(TableImporter):
     model = Benchmark
     key = ("category_id", "measure", "month")
     noun = "benchmark"
-    supplier_only = False
     BEST, AVERAGE, WORST = 3, 4, 5
 
     def cols(self, context: ImportContext) -> list[Col]:
@@ -613,11 +612,19 @@ class BenchmarkImporter(TableImporter):
         ]
 
     def scope(self, context: ImportContext) -> dict[str, Any]:
-        return {}
+        return {"supplier_id": context.relationship.supplier_id}
 
     def denied(self, context: ImportContext) -> str | None:
-        admin = Membership.objects.filter(user=context.user, role=Role.ADMIN, is_active=True).exists()
-        return None if admin else "Only an admin of a party may import the TL 9000 benchmarks."
+        supplier = context.relationship.supplier
+        admin = Membership.objects.filter(
+            user=context.user, party=supplier, role=Role.ADMIN, is_active=True
+        ).exists()
+        if admin:
+            return None
+        return (
+            f"The TL 9000 benchmarks on these charts are the licensed data of {supplier.name}: "
+            "only its admins may import them."
+        )
 
     def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
         best, average, worst = values[self.BEST], values[self.AVERAGE], values[self.WORST]

@@ -57,7 +57,6 @@ class TableImporter(Importer):
     key: ClassVar[tuple[str, ...]] = ()  # the natural key's fields (attributes named in ``cols``)
     noun: ClassVar[str] = "row"  # "shipment", "return", … for messages
     record_kind: ClassVar[str] = ""  # counting.RECORD_KINDS name; "" = produces no facts
-    supplier_only: ClassVar[bool] = True
     versioned: ClassVar[bool] = False  # the model has a ``version`` that a change increments
 
     # --- set up per run ---------------------------------------------------------------------------
@@ -76,7 +75,7 @@ class TableImporter(Importer):
     def denied(self, context: ImportContext) -> str | None:
         """Why the importing person may not import this kind, or None."""
         access = context.access
-        if self.supplier_only and access.side != "supplier":
+        if access.side != "supplier":
             return (
                 "Operational data is the supplier's: only editors and admins of "
                 f"{context.relationship.supplier.name} may import it."

@@ -205,8 +205,12 @@ class SupportTicket(models.Model):
 
 
 class Benchmark(models.Model):
-    """TL 9000 published benchmarks, imported under licence (never invented). Global, not per relationship."""
+    """TL 9000 published benchmarks, imported under licence (never invented) by a supplier's admins.
 
+    They are the supplier's (its licence, its charts): shown on the measurements of its relationships
+    only, so no other party can change what a supplier and its customers see."""
+
+    supplier = models.ForeignKey("parties.Party", on_delete=models.CASCADE, related_name="benchmarks")
     category = models.ForeignKey(
         "parties.ProductCategory", on_delete=models.CASCADE, related_name="benchmarks"
     )
@@ -217,7 +221,9 @@ class Benchmark(models.Model):
     worst_in_class = models.FloatField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["category", "measure", "month"], name="benchmark_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "category", "measure", "month"], name="benchmark_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.category_id} {self.measure} {self.month}"

@@ -6,9 +6,12 @@ from datetime import date
 from typing import Any
 
 from accord.audit.models import AuditEvent
+from accord.measurements import selectors
 from accord.measurements.models import MonthlyFact
 from accord.operations.models import Benchmark, InstalledBase
-from accord.parties.models import Product, ProductCategory
+from accord.parties import services as parties
+from accord.parties.models import Product, ProductCategory, Role
+from tests.conftest import make_user
 from tests.operations.helpers import csv_file, do_import, facts, where
 
 PRODUCT = ["product_code", "name", "tl9000_category", "nu_basis", "description"]
@@ -104,13 +107,14 @@ def test_installed_base_rules(world: Any, tmp_path: Any) -> None:
     assert InstalledBase.objects.count() == 1
 
 
-def test_an_admin_imports_the_global_benchmarks(world: Any, tmp_path: Any) -> None:
+def test_a_supplier_admin_imports_its_benchmarks(world: Any, tmp_path: Any) -> None:
     rows = [
         ["3.2.1", "FR.ERI", "2026-01", "0.5", "2.1", "6.25"],
         ["3.2.1", "otd.oti", "2026-01", "99", "93.5", "80"],
     ]
     result = do_import(world, "benchmarks", csv_file(tmp_path, BENCH, rows))
     assert (result.created, result.errors) == (2, [])
+    assert set(Benchmark.objects.values_list("supplier", flat=True)) == {world.northwind.pk}
     fields = ("category__code", "measure", "month", "best_in_class", "industry_average", "worst_in_class")
     assert list(Benchmark.objects.order_by("measure").values_list(*fields)) == [
         ("3.2.1", "FR.ERI", "2026-01", 0.5, 2.1, 6.25),
@@ -122,11 +126,31 @@ def test_an_admin_imports_the_global_benchmarks(world: Any, tmp_path: Any) -> No
     assert MonthlyFact.objects.count() == 0
 
 
-def test_only_an_admin_imports_benchmarks(world: Any, tmp_path: Any) -> None:
+def test_only_an_admin_of_the_supplier_imports_benchmarks(world: Any, tmp_path: Any) -> None:
     rows = [["3.2.1", "FR.ERI", "2026-01", "0.5", "2.1", "6.25"]]
-    result = do_import(world, "benchmarks", csv_file(tmp_path, BENCH, rows), user=world.sam)
-    assert where(result) == [(0, "")]
+    customer_admin = make_user("admin@telco-a.example", "Tess Admin", world.telco_a, Role.ADMIN)
+    for user in (world.sam, customer_admin):
+        result = do_import(world, "benchmarks", csv_file(tmp_path, BENCH, rows), user=user)
+        assert [str(e) for e in result.errors] == [
+            "file: The TL 9000 benchmarks on these charts are the licensed data of Northwind Networks: "
+            "only its admins may import them."
+        ]
     assert Benchmark.objects.count() == 0
+
+
+def test_the_charts_show_only_the_suppliers_own_benchmarks(world: Any, tmp_path: Any) -> None:
+    rows = [["3.2.1", "FR.ERI", "2026-01", "0.5", "2.1", "6.25"]]
+    assert do_import(world, "benchmarks", csv_file(tmp_path, BENCH, rows)).created == 1
+    other = parties.create_party(actor=None, name="Photon Optics", slug="photon", country="SE")
+    category = Benchmark.objects.get().category
+    Benchmark.objects.create(
+        supplier=other, category=category, measure="FR.YRR", month="2026-01",
+        best_in_class=0, industry_average=1, worst_in_class=2,
+    )  # fmt: skip
+    shown = selectors.benchmarks(world.nw_ta, category="3.2.1", start="2026-01", end="2026-12")
+    assert {measure: [b.industry_average for b in rows] for measure, rows in shown.items()} == {
+        "FR.ERI": [2.1]
+    }
 
 
 def test_benchmark_rules(world: Any, tmp_path: Any) -> None:
