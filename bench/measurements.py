@@ -1,5 +1,9 @@
 """Measurements benchmark: the metrics API of one relationship (36 months, every measure) on a database
-holding 100,000 operational rows, then 10,000,000 rows over 40 relationships.
+holding 100,000 operational rows (that relationship's), then on the same relationship once the
+database holds 10,000,000 rows over 40 relationships: the ratio of the two is the goal (≤ 1.5, the
+cost must not grow with the volume of data). One of the 39 other relationships, with about 250,000
+rows of its own, is timed too: a relationship with more data has more facts (its histograms hold more
+distinct durations), and the time follows the facts read.
 
 The operational rows (shipments, order lines, returns, repairs, problem reports, support tickets) are
 written with raw bulk inserts (SQLite ``executemany``, PostgreSQL ``COPY``); the monthly facts are then
@@ -253,9 +257,11 @@ def metrics_api() -> list[Row]:
         inserted, refreshed = inserted + ins, refreshed + ref
     _analyze()
     total = SMALL + per_rel * others
-    big_rel = world.relationships[1] if others else small_rel  # a typical one of the 40
-    large = world.measure(big_rel)
+    # the same relationship (the same facts) on a database a hundred times larger: the cost must not
+    # grow with the data of the other relationships
+    large = world.measure(small_rel)
     ratio = large[0] / small[0]
+    typical = world.measure(world.relationships[1] if others else small_rel)  # one of the other 39
 
     def label(m: tuple[float, float, int, int, int]) -> str:
         # the time follows the facts read (their histograms grow with the data), hence both counts
@@ -266,7 +272,10 @@ def metrics_api() -> list[Row]:
             small[0] < 200),
         Row(label(large), f"{total / 1e6:.1f}M, {RELATIONSHIPS} rels", large[0], large[1], large[2],
             "median < 200 ms", large[0] < 200),
-        Row("metrics API: large / small database", "ratio", ratio, ratio, 0, "≤ 1.5", ratio <= 1.5),
+        Row("metrics API: same relationship, large / small db", "ratio", ratio, ratio, 0, "≤ 1.5",
+            ratio <= 1.5),
+        Row(label(typical) + f" ({per_rel:,} rows)", f"{total / 1e6:.1f}M, {RELATIONSHIPS} rels", typical[0],
+            typical[1], typical[2], "median < 200 ms", typical[0] < 200),
         Row(f"build: insert {inserted:,.0f} s, refresh_all {refreshed:,.0f} s", f"{total - SMALL:,} rows",
             (inserted + refreshed) * 1000, (inserted + refreshed) * 1000, 0, "informative", True),
     ]  # fmt: skip
