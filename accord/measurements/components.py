@@ -28,7 +28,7 @@ part "" and its dims as they are."""
 SEV_HIST_KEYS = frozenset({"fix_days", "support_first_response", "support_resolution"})
 INT_HIST_KEYS = frozenset({"repair_tat"})
 
-# The kinds of operational data by the fact keys they leave (``services.KIND_KEYS`` names the same).
+# The fact keys each kind of operational data leaves.
 KIND_KEYS: Mapping[str, tuple[str, ...]] = {
     "shipments": ("shipped",),
     "returns": ("returns", "returns_ntf"),

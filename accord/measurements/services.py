@@ -16,6 +16,7 @@ from django.utils import timezone
 from accord.audit import services as audit
 from accord.lib.errors import check_version
 from accord.measurements import counting
+from accord.measurements.components import KIND_KEYS
 from accord.measurements.models import MeasurementSettings, MonthlyFact
 from accord.measurements.months import month_of, month_range
 from accord.operations.models import (
@@ -28,23 +29,6 @@ from accord.operations.models import (
     SupportTicket,
 )
 from accord.parties.models import Relationship
-
-# Which fact keys each kind of operational data produces.
-KIND_KEYS: dict[str, tuple[str, ...]] = {
-    "shipments": ("shipped",),
-    "returns": ("returns", "returns_ntf"),
-    "installed-base": ("installed",),
-    "order-lines": ("otd_lines", "otd_on_time"),
-    "repairs": ("repair_tat", "repair_backlog", "repair_backlog_oldest"),
-    "problem-reports": ("npr", "fix_days", "ofr_overdue", "ofr_fixed"),
-    "support-tickets": (
-        "support_opened",
-        "support_resolved",
-        "support_backlog",
-        "support_first_response",
-        "support_resolution",
-    ),
-}
 
 
 def settings_for(relationship: Relationship) -> MeasurementSettings:
