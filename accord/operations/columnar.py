@@ -51,19 +51,26 @@ def _text(max_length: int) -> Form:
     return lambda cells: (cells, pc.less_equal(pc.utf8_length(cells), max_length))
 
 
-def _date(_arg: Any) -> Form:
+def _shaped(pattern: str, placeholder: str, kind: pa.DataType) -> Form:
+    """Cells of ``pattern``'s shape cast to ``kind``; a well-shaped cell the cast refuses (a day
+    that does not exist, 2026-02-30) raises ArrowInvalid: doubt about the whole block."""
+
     def form(cells: pa.Array) -> tuple[pa.Array, pa.Array]:
-        shaped = pc.match_substring_regex(cells, DATE)
-        # the cast refuses (ArrowInvalid: doubt) a well-shaped day that does not exist (2026-02-30)
-        return pc.cast(pc.if_else(shaped, cells, "2000-01-01"), pa.date32()), shaped
+        shaped = pc.match_substring_regex(cells, pattern)
+        return pc.cast(pc.if_else(shaped, cells, placeholder), kind), shaped
 
     return form
 
 
+def _date(_arg: Any) -> Form:
+    return _shaped(DATE, "2000-01-01", pa.date32())
+
+
 def _whole(minimum: int) -> Form:
+    shaped = _shaped(WHOLE, "0", pa.int64())
+
     def form(cells: pa.Array) -> tuple[pa.Array, pa.Array]:
-        digits = pc.match_substring_regex(cells, WHOLE)
-        numbers = pc.cast(pc.if_else(digits, cells, "0"), pa.int64())
+        numbers, digits = shaped(cells)
         inside = pc.and_(pc.greater_equal(numbers, minimum), pc.less_equal(numbers, INT_MAX))
         return numbers, pc.and_(digits, inside)
 
@@ -71,11 +78,7 @@ def _whole(minimum: int) -> Form:
 
 
 def _number(_arg: Any) -> Form:
-    def form(cells: pa.Array) -> tuple[pa.Array, pa.Array]:
-        decimal = pc.match_substring_regex(cells, DECIMAL)
-        return pc.cast(pc.if_else(decimal, cells, "0"), pa.float64()), decimal
-
-    return form
+    return _shaped(DECIMAL, "0", pa.float64())
 
 
 def _boolean(_arg: Any) -> Form:
