@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -13,7 +17,10 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,17 +31,28 @@ from accord.lib.forms import StyledForm, StyledModelForm, VersionField, add_serv
 from accord.lib.types import AuthedRequest
 from accord.measurements import definitions, services
 from accord.measurements.drilldown import drill
-from accord.measurements.engine import round_value
-from accord.measurements.models import MeasurementSettings
-from accord.measurements.months import add_months, month_of, parse_month
-from accord.measurements.selectors import benchmarks, metrics, metrics_by_window
+from accord.measurements.engine import ALL, Value, round_value
+from accord.measurements.models import MeasurementSettings, MonthlyFact
+from accord.measurements.months import add_months, month_of, month_range, month_start, parse_month
+from accord.measurements.selectors import benchmarks, metrics_by_window
 from accord.parties.access import relationship_for_user
+from accord.parties.models import ProductCategory, Relationship, Role
+from accord.parties.selectors import members_of
+
+WINDOWS = (3, 12)  # the rolling windows the page offers (the API and the command also give 1)
 
 
 class PeriodForm(StyledForm):
     category = forms.CharField(required=False)
     start = forms.CharField(label=gettext_lazy("From (YYYY-MM)"), required=False)
     end = forms.CharField(label=gettext_lazy("To (YYYY-MM)"), required=False)
+    window = forms.TypedChoiceField(
+        label=gettext_lazy("Rolling window"),
+        choices=[(w, w) for w in WINDOWS],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
 
     def clean_start(self) -> str:
         return _month(self.cleaned_data["start"])
@@ -52,26 +70,119 @@ def _month(value: str) -> str:
     return value
 
 
-def _period(request: AuthedRequest) -> tuple[PeriodForm, str, str, str]:
+@dataclass(frozen=True)
+class Period:
+    """What the page shows: months ``start`` … ``end``, one category (or ALL), a rolling window."""
+
+    form: PeriodForm
+    start: str
+    end: str
+    category: str
+    window: int
+
+    def query(self) -> str:
+        """The page's own query string: what a link away and back again must keep."""
+        return urlencode(
+            {"category": self.category, "start": self.start, "end": self.end, "window": self.window}
+        )
+
+
+def _period(request: AuthedRequest) -> Period:
     form = PeriodForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     end = data.get("end") or add_months(month_of(timezone.localdate()), -1)  # the last complete month
     start = data.get("start") or add_months(end, -11)
     if start > end:
         start, end = end, start
-    return form, start, end, data.get("category") or "ALL"
+    return Period(form, start, end, data.get("category") or ALL, data.get("window") or 12)
 
 
-def _chart(
-    family: str, series: dict[str, list[Any]], rolling: dict[str, list[Any]], bands: dict[str, list[Any]]
-) -> str:
+def _category_choices(rel: Relationship, chosen: str) -> list[tuple[str, str]]:
+    """The pooled ALL first, then every category with data in the relationship (in any month), by code,
+    each with its name: "1.2.7 Routers". Data of no category (a support ticket about no product) counts
+    in ALL only."""
+    facts = MonthlyFact.objects.filter(relationship=rel).exclude(category="")
+    codes = set(facts.order_by().values_list("category", flat=True).distinct())
+    if chosen != ALL:
+        codes.add(chosen)  # so the list shows what the page shows, even a category without data
+    names = dict(ProductCategory.objects.filter(code__in=codes).values_list("code", "name"))
+    ordered = sorted(
+        codes, key=lambda code: [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split(".")]
+    )
+    return [(ALL, _("All categories (pooled)"))] + [
+        (code, f"{code} {names[code]}" if code in names else code) for code in ordered
+    ]
+
+
+# ------------------------------------------------------------------------------------------ charts
+_TWO_WEEKS_MS = 14 * 24 * 3600 * 1000
+
+
+def _when(month: str) -> dict[str, Any]:
+    year, mon = parse_month(month)
+    return {"year": year, "month": mon, "date": 1, "utc": True}
+
+
+def _x_axis(start: str, end: str) -> dict[str, Any]:
+    """Months on the x axis: the period's first to last month on every chart, whatever its data, with a
+    tick per month (per quarter or year over long periods) labelled "May 2026"."""
+    months = month_range(start, end)
+    step = 1 if len(months) <= 24 else 3 if len(months) <= 72 else 12
+    domain: list[Any] = [_when(start), _when(end)]
+    if start == end:  # a scale of no width puts the month on the edge: centre it in two weeks each side
+        first = datetime(*parse_month(start), 1, tzinfo=UTC).timestamp() * 1000
+        domain = [first - _TWO_WEEKS_MS, first + _TWO_WEEKS_MS]
+    return {
+        "field": "month",
+        "type": "temporal",
+        "timeUnit": "utcyearmonth",
+        "title": None,
+        "scale": {"domain": domain, "padding": 14},
+        "axis": {
+            "values": [_when(m) for m in months[::step]],
+            "format": "%b %Y",
+            "labelFlush": False,
+            # what a screen reader says of the axis (Vega's own would name the padded scale's ends)
+            "description": _("Months, %(start)s to %(end)s")
+            % {"start": date_format(month_start(start), "F Y"), "end": date_format(month_start(end), "F Y")},
+        },
+    }
+
+
+def chart_spec(
+    title: str,
+    series: dict[str, list[Value]],
+    rolling: dict[str, list[Value]],
+    bands: dict[str, list[Any]],
+    *,
+    start: str,
+    end: str,
+    window: int,
+) -> dict[str, Any]:
+    """One family's chart: each measure's monthly values and rolling line (when given) over the period,
+    the benchmark band when imported; values whose window is partial are hollow points."""
+    partial = _("partial window")
+    rolling_label = _("rolling %(n)d") % {"n": window}
     points = []
-    for measure, rows in series.items():
-        points += [{"month": r.month, "value": r.value, "measure": measure, "line": "monthly"} for r in rows]
-    for measure, rows in rolling.items():
-        points += [
-            {"month": r.month, "value": r.value, "measure": measure, "line": "rolling 12"} for r in rows
-        ]
+    for line, by_measure in ((_("monthly"), series), (rolling_label, rolling)):
+        for measure, rows in by_measure.items():
+            for r in (r for r in rows if r.value is not None):
+                value = round_value(r.value, measure)
+                when = date_format(month_start(r.month), "M Y")
+                label = f"{when} · {measure} {line}: {value:.{definitions.measure(measure).decimals}f}"
+                points.append(
+                    {
+                        "month": r.month,
+                        "value": value,
+                        "measure": measure,
+                        "line": line,
+                        "window": partial if r.partial else "",
+                        "partial": r.partial,
+                        "label": f"{label} ({partial})" if r.partial else label,
+                    }
+                )
+    x = _x_axis(start, end)
+    y = {"field": "value", "type": "quantitative", "title": None}
     layers: list[dict[str, Any]] = []
     band_points = [
         {"month": b.month, "low": b.best_in_class, "high": b.worst_in_class, "measure": m}
@@ -84,33 +195,92 @@ def _chart(
                 "data": {"values": band_points},
                 "mark": {"type": "area", "opacity": 0.15, "color": "#6c757d"},
                 "encoding": {
-                    "x": {"field": "month", "type": "temporal"},
+                    "x": x,
                     "y": {"field": "low", "type": "quantitative"},
                     "y2": {"field": "high"},
+                    "detail": {"field": "measure"},
                 },
             }
         )
+    colour = {"field": "measure", "type": "nominal", "title": None}
+    # what a screen reader says of a point, and (see chart_svg) the browser shows over it
+    described = {"field": "label", "type": "nominal"}
     layers.append(
         {
-            "data": {"values": [p for p in points if p["value"] is not None]},
-            "mark": {"type": "line", "point": True},
+            "mark": {"type": "line", "strokeWidth": 1.5},
             "encoding": {
-                "x": {"field": "month", "type": "temporal", "title": None, "axis": {"format": "%b %y"}},
-                "y": {"field": "value", "type": "quantitative", "title": None},
-                "color": {"field": "measure", "type": "nominal", "title": None},
+                "x": x,
+                "y": y,
+                "color": colour,
                 "strokeDash": {"field": "line", "type": "nominal", "title": None},
             },
         }
     )
-    spec = {
+    if any(p["partial"] for p in points):  # hollow points (a white disc under a ring), in the legend
+        partial_only = [{"filter": {"field": "partial", "equal": True}}]
+        layers += [
+            {
+                "transform": partial_only,
+                "mark": {
+                    "type": "point",
+                    "filled": True,
+                    "color": "white",
+                    "size": 36,
+                    "opacity": 1,
+                    "aria": False,
+                },
+                "encoding": {"x": x, "y": y},
+            },
+            {
+                "transform": partial_only,
+                "mark": {"type": "point", "filled": False, "strokeWidth": 1.5, "size": 36, "opacity": 1},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": colour,
+                    "shape": {
+                        "field": "window",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {"domain": [partial], "range": ["circle"]},
+                        "legend": {"symbolStrokeColor": "#6c757d", "symbolStrokeWidth": 1.5},
+                    },
+                    "description": described,
+                },
+            },
+        ]
+    layers.append(  # on top, so a hollow point never hides a complete one in the same place
+        {
+            "transform": [{"filter": {"field": "partial", "equal": False}}],
+            "mark": {"type": "point", "filled": True, "size": 44, "opacity": 1},
+            "encoding": {"x": x, "y": y, "color": colour, "description": described},
+        }
+    )
+    return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": 460,
         "height": 170,
-        "title": {"text": family, "anchor": "start", "fontSize": 12},
+        "title": {"text": title, "anchor": "start", "fontSize": 12},
+        "data": {"values": points},
         "layer": layers,
-        "config": {"view": {"stroke": None}, "legend": {"orient": "bottom", "labelFontSize": 10}},
+        "config": {
+            "view": {"stroke": None},
+            "legend": {"orient": "bottom", "labelFontSize": 10},
+            "axis": {"labelFontSize": 10},
+        },
     }
-    return charts.svg(spec)
+
+
+_SYMBOL = re.compile(
+    r'<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="point"([^>]*?)/>'
+)
+
+
+def chart_svg(spec: dict[str, Any]) -> str:
+    """The chart as inline SVG, each point with a <title> (the browser's tooltip: month, measure, value,
+    whether its window is partial) made from the label vl-convert gives it for screen readers."""
+    titled = r'<path aria-label="\1" role="graphics-symbol" aria-roledescription="point"\2>'
+    return _SYMBOL.sub(titled + r"<title>\1</title></path>", charts.svg(spec))
 
 
 @require_GET
@@ -118,9 +288,10 @@ def _chart(
 def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug)
     rel = access.relationship
-    form, start, end, category = _period(request)
-    by_window = metrics_by_window(rel, start=start, end=end, category=category, windows=[1, 12])
-    monthly, rolling = by_window[1], by_window[12]
+    period = _period(request)
+    start, end, category, window = period.start, period.end, period.category, period.window
+    by_window = metrics_by_window(rel, start=start, end=end, category=category, windows=[1, window])
+    monthly, rolling = by_window[1], by_window[window]
     latest = {(r.measure, r.severity): r for r in monthly if r.month == end}
     previous = {(r.measure, r.severity): r for r in monthly if r.month == add_months(end, -1)}
     rolled = {(r.measure, r.severity): r for r in rolling if r.month == end}
@@ -165,31 +336,42 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
         d = definitions.measure(r.measure)
         if not r.severity and d.family in ("FR", "OTD", "NPR"):
             rolling_by_chart[(d.family, d.unit)][r.measure].append(r)
-    bands = benchmarks(category=category, start=start, end=end)
-    chart_svgs = [
-        _chart(
+    bands = benchmarks(rel, category=category, start=start, end=end)
+    chart_specs = [
+        chart_spec(
             f"{family} · {unit}",
             by_chart[(family, unit)],
             rolling_by_chart.get((family, unit), {}),
             {m: bands.get(m, []) for m in by_chart[(family, unit)]},
+            start=start,
+            end=end,
+            window=window,
         )
         for family, unit in sorted(by_chart, key=lambda k: (definitions.FAMILIES.index(k[0]), k[1]))
     ]
-    categories = sorted({r.category for r in metrics(rel, start=end, end=end)} | {"ALL"})
+    charted = (
+        r for c in (*by_chart.values(), *rolling_by_chart.values()) for rows in c.values() for r in rows
+    )
+    any_partial = any(row["latest_partial"] or row["rolling_partial"] for row in table) or any(
+        r.partial for r in charted
+    )
     return render(
         request,
         "measurements/page.html",
         {
             "access": access,
             "rel": rel,
-            "form": form,
+            "form": period.form,
             "start": start,
             "end": end,
             "category": category,
-            "categories": categories,
+            "window": window,
+            "windows": WINDOWS,
+            "period_query": period.query() if request.GET else "",  # for links away and back
+            "categories": _category_choices(rel, category),
             "table": table,
-            "any_partial": any(row["latest_partial"] or row["rolling_partial"] for row in table),
-            "charts": chart_svgs,
+            "any_partial": any_partial,
+            "charts": [{"spec": spec, "svg": chart_svg(spec)} for spec in chart_specs],
         },
     )
 
@@ -225,6 +407,7 @@ def records(request: AuthedRequest, slug: str) -> HttpResponse:
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    back = _period(request)  # the page the records were opened from: its category, period and window
     return render(
         request,
         "measurements/records.html",
@@ -236,6 +419,10 @@ def records(request: AuthedRequest, slug: str) -> HttpResponse:
             "measure": definitions.measure(measure),
             "month": month,
             "category": category,
+            "category_name": ProductCategory.objects.filter(code=category)
+            .values_list("name", flat=True)
+            .first(),
+            "back_query": back.query(),
             "part": part,
             "cells": [[_cell(obj, attr) for _h, attr in result.columns] for obj in page.object_list],
             "query": query.urlencode(),
@@ -264,6 +451,8 @@ class SettingsForm(StyledModelForm):
 @login_required
 def settings_page(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug, admin=request.method == "POST")
+    # the measurements page it was opened from, to go back to: its category, period and window
+    back = reverse("measurements:page", args=[slug]) + (f"?{_period(request).query()}" if request.GET else "")
     current = services.settings_for(access.relationship)
     form = SettingsForm(request.POST or None, instance=current, initial={"version": current.version})
     if request.method == "POST" and form.is_valid():
@@ -279,7 +468,26 @@ def settings_page(request: AuthedRequest, slug: str) -> HttpResponse:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Settings saved; the measurements were recomputed."))
-            return redirect("measurements:page", slug=slug)
+            return redirect(back)
+    if not access.is_admin:  # they read what was agreed; an admin of either side changes it
+        for field in form.fields.values():
+            field.disabled, field.required = True, False
+    rel = access.relationship
     return render(
-        request, "measurements/settings.html", {"access": access, "rel": access.relationship, "form": form}
+        request,
+        "measurements/settings.html",
+        {
+            "access": access,
+            "rel": rel,
+            "form": form,
+            "back": back,
+            "admins": get_text_list(
+                [
+                    f"{m.user.full_name} ({party.name})"
+                    for party in (rel.supplier, rel.customer)
+                    for m in members_of(party).filter(role=Role.ADMIN)
+                ],
+                _("or"),
+            ),
+        },
     )
