@@ -1,4 +1,4 @@
-"""How the operational imports read one cell: ``Col`` and the cell parsers.
+"""How the operational imports read one cell: ``Col``, the cell parsers, and the columns the kinds share.
 
 A parser takes the cell's text (already stripped) and returns its value, or raises
 ``ValueError(reason)`` with the reason a person reads next to the row and column. Most parsers are
@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.db import models
+
 from accord.lib.csvsafe import DANGEROUS_STARTS
+from accord.lib.importing import ImportContext
 from accord.lib.tabular import parse_bool
 from accord.lib.tabular import parse_date as _parse_date
+from accord.parties.models import Product, Site
 
 INT_MAX = 2_147_483_647
 DATE_CACHE_MAX = 100_000
@@ -166,3 +170,62 @@ def lookup(mapping: dict[str, Any], reason: str) -> Parser:
         return found
 
     return Parser("lookup", parse, mapping)
+
+
+# --- the columns the kinds share ----------------------------------------------------------------------
+
+
+def max_length(model: type[models.Model], name: str) -> int:
+    return int(model._meta.get_field(name).max_length or 100)  # type: ignore[union-attr]
+
+
+def _products(context: ImportContext) -> dict[str, int]:
+    rel = context.relationship
+    return dict(Product.objects.filter(supplier_id=rel.supplier_id).values_list("code", "pk"))
+
+
+def product_col(context: ImportContext, *, required: bool = True) -> Col:
+    supplier = context.relationship.supplier.name
+    return Col(
+        "product_code",
+        "product_id",
+        lookup(_products(context), f"There is no product {{value!r}} in the catalog of {supplier}."),
+        required=required,
+    )
+
+
+def site_col(context: ImportContext, *, required: bool) -> Col:
+    rel = context.relationship
+    sites = dict(Site.objects.filter(party_id=rel.customer_id).values_list("name", "pk"))
+    return Col(
+        "site",
+        "site_id",
+        lookup(sites, f"{rel.customer.name} has no site named {{value!r}}."),
+        required=required,
+    )
+
+
+def id_col(name: str, model: type[models.Model], field: str | None = None) -> Col:
+    return Col(name, field or name, text(max_length(model, field or name)), required=True)
+
+
+def date_col(name: str, *, required: bool = False) -> Col:
+    return Col(name, name, parse_date, required=required)
+
+
+def text_col(name: str, model: type[models.Model], field: str | None = None) -> Col:
+    return Col(name, field or name, text(max_length(model, field or name)), default="")
+
+
+def not_before(
+    values: list[Any],
+    later: int,
+    earlier: int,
+    bad: Any,
+    row: dict[str, str],
+    cols: tuple[str, str],
+    what: str,
+) -> None:
+    """``values[later]`` must not be before ``values[earlier]`` (either missing: nothing to check)."""
+    if values[later] is not None and values[earlier] is not None and values[later] < values[earlier]:
+        bad(cols[0], row.get(cols[0], ""), f"{what} ({row.get(cols[1], '').strip()}).")

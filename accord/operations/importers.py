@@ -43,20 +43,24 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
-
 from accord.lib.importing import ImportContext, ImportResult, RowError, register_importer
 from accord.measurements.months import parse_month
 from accord.operations.cells import (
     Col,
     boolean,
     choice,
+    date_col,
+    id_col,
     lookup,
+    max_length,
+    not_before,
     number,
-    parse_date,
     parse_datetime,
     positive_int,
+    product_col,
+    site_col,
     text,
+    text_col,
 )
 from accord.operations.importers_base import LOOKUP_CHUNK, Record, TableImporter
 from accord.operations.models import (
@@ -69,7 +73,7 @@ from accord.operations.models import (
     Shipment,
     SupportTicket,
 )
-from accord.parties.models import Membership, NormalizationBasis, Product, ProductCategory, Role, Site
+from accord.parties.models import Membership, NormalizationBasis, Product, ProductCategory, Role
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -77,62 +81,6 @@ if TYPE_CHECKING:
     from accord.operations.columnar import Columns
 
 SEVERITIES = {"1": 1, "2": 2, "3": 3, "critical": 1, "major": 2, "minor": 3}
-
-
-def _max(model: type[models.Model], name: str) -> int:
-    return int(model._meta.get_field(name).max_length or 100)  # type: ignore[union-attr]
-
-
-def _products(context: ImportContext) -> dict[str, int]:
-    rel = context.relationship
-    return dict(Product.objects.filter(supplier_id=rel.supplier_id).values_list("code", "pk"))
-
-
-def product_col(context: ImportContext, *, required: bool = True) -> Col:
-    supplier = context.relationship.supplier.name
-    return Col(
-        "product_code",
-        "product_id",
-        lookup(_products(context), f"There is no product {{value!r}} in the catalog of {supplier}."),
-        required=required,
-    )
-
-
-def site_col(context: ImportContext, *, required: bool) -> Col:
-    rel = context.relationship
-    sites = dict(Site.objects.filter(party_id=rel.customer_id).values_list("name", "pk"))
-    return Col(
-        "site",
-        "site_id",
-        lookup(sites, f"{rel.customer.name} has no site named {{value!r}}."),
-        required=required,
-    )
-
-
-def id_col(name: str, model: type[models.Model], field: str | None = None) -> Col:
-    return Col(name, field or name, text(_max(model, field or name)), required=True)
-
-
-def date_col(name: str, *, required: bool = False) -> Col:
-    return Col(name, name, parse_date, required=required)
-
-
-def text_col(name: str, model: type[models.Model], field: str | None = None) -> Col:
-    return Col(name, field or name, text(_max(model, field or name)), default="")
-
-
-def not_before(
-    values: list[Any],
-    later: int,
-    earlier: int,
-    bad: Any,
-    row: dict[str, str],
-    cols: tuple[str, str],
-    what: str,
-) -> None:
-    """``values[later]`` must not be before ``values[earlier]`` (either missing: nothing to check)."""
-    if values[later] is not None and values[earlier] is not None and values[later] < values[earlier]:
-        bad(cols[0], row.get(cols[0], ""), f"{what} ({row.get(cols[1], '').strip()}).")
 
 
 # --- the supplier's catalog and the customers' installed base ------------------------------------
@@ -153,7 +101,7 @@ class ProductImporter(TableImporter):
         categories = dict(ProductCategory.objects.values_list("code", "pk"))
         return [
             id_col("product_code", Product, "code"),
-            Col("name", "name", text(_max(Product, "name")), required=True),
+            Col("name", "name", text(max_length(Product, "name")), required=True),
             Col(
                 "tl9000_category",
                 "category_id",
