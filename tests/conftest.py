@@ -8,11 +8,10 @@ Fay: facilitator of the Northwind–Telco A relationship.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-import os
 
 import pytest
 from django.test import Client
