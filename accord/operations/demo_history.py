@@ -15,6 +15,7 @@ from accord.lib.demo import DemoContext, step
 from accord.measurements.models import MeasurementSettings
 from accord.measurements.months import add_months, month_end, month_of, month_range, month_start
 from accord.measurements.services import refresh_all
+from accord.operations.demo_imports import monthly_imports
 from accord.operations.models import (
     InstalledBase,
     OrderLine,
@@ -221,28 +222,25 @@ class _Builder:
         self.cohorts: dict[tuple[str, str], int] = {}
         self.shipped: dict[tuple[str, str], list[tuple[str, date]]] = {}
 
-    def build(self) -> dict[str, int]:
+    def build(self) -> dict[str, list[Any]]:
+        """Insert the history; last month's shipments and returns are held back and returned, for the
+        demo to import as monthly files through the real pipeline."""
         lines, shipments = self.deliveries()
         returns, repairs = self.returns()
-        reports = self.problem_reports()
-        tickets = self.tickets()
-        installed = self.installed()
+        since = month_start(self.last)
+        held = {
+            "shipments": [s for s in shipments if s.ship_date >= since],
+            "returns": [r for r in returns if r.received_date >= since],
+        }
         batch = 2000
         OrderLine.objects.bulk_create(lines, batch_size=batch)
-        Shipment.objects.bulk_create(shipments, batch_size=batch)
-        Return.objects.bulk_create(returns, batch_size=batch)
+        Shipment.objects.bulk_create([s for s in shipments if s.ship_date < since], batch_size=batch)
+        Return.objects.bulk_create([r for r in returns if r.received_date < since], batch_size=batch)
         Repair.objects.bulk_create(repairs, batch_size=batch)
-        ProblemReport.objects.bulk_create(reports, batch_size=batch)
-        SupportTicket.objects.bulk_create(tickets, batch_size=batch)
-        InstalledBase.objects.bulk_create(installed, batch_size=batch)
-        return {
-            "order lines": len(lines),
-            "shipments": len(shipments),
-            "returns": len(returns),
-            "repairs": len(repairs),
-            "problem reports": len(reports),
-            "support tickets": len(tickets),
-        }
+        ProblemReport.objects.bulk_create(self.problem_reports(), batch_size=batch)
+        SupportTicket.objects.bulk_create(self.tickets(), batch_size=batch)
+        InstalledBase.objects.bulk_create(self.installed(), batch_size=batch)
+        return held
 
     # -- order lines and the shipments that deliver them ----------------------------------------------
     def deliveries(self) -> tuple[list[OrderLine], list[Shipment]]:
@@ -593,5 +591,6 @@ def operational_data(ctx: DemoContext) -> None:
         },
     )
     for plan in PLANS:
-        _Builder(ctx, plan).build()
+        held = _Builder(ctx, plan).build()
         refresh_all(ctx.relationships[plan.slug], today=ctx.today)
+        monthly_imports(ctx, ctx.relationships[plan.slug], held)

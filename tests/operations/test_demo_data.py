@@ -13,14 +13,18 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from accord.lib.demo import DemoContext, generate
 from accord.measurements.engine import Value
 from accord.measurements.models import MeasurementSettings, MonthlyFact
-from accord.measurements.months import add_months, month_of, month_range
+from accord.measurements.months import add_months, month_of, month_range, month_start
 from accord.measurements.selectors import metrics
+from accord.measurements.services import refresh_all
 from accord.operations.models import (
+    BatchStatus,
     Benchmark,
+    ImportBatch,
     OrderLine,
     ProblemReport,
     Repair,
@@ -109,6 +113,37 @@ def test_returns_trace_back_to_shipments(demo: DemoContext) -> None:
     assert returns.filter(no_trouble_found=True).exists()
     reasons = set(Return.objects.exclude(excluded_reason="").values_list("excluded_reason", flat=True))
     assert "stock rotation" in reasons
+
+
+def test_last_month_arrived_through_the_import_pipeline(demo: DemoContext) -> None:
+    """The Data page has a history: last month's files, a rejected first returns file, its fix."""
+    month = add_months(month_of(demo.today), -1)
+    rel = demo.relationships[TELCO_A]
+    batches = list(ImportBatch.objects.filter(relationship=rel).order_by("created_at"))
+    assert [(b.kind, b.status, b.file_name) for b in batches] == [
+        ("shipments", BatchStatus.SUCCEEDED, f"shipments-{month}.csv"),
+        ("returns", BatchStatus.REJECTED, f"returns-{month}.csv"),
+        ("returns", BatchStatus.SUCCEEDED, f"returns-{month}.csv"),
+    ]
+    assert {b.uploaded_by for b in batches} == {demo.people["sam"]}
+    assert all(b.created_at < timezone.now() and b.finished_at for b in batches)
+    shipped = Shipment.objects.filter(relationship=rel, ship_date__gte=month_start(month)).count()
+    assert batches[0].created == shipped > 0
+    assert batches[1].error_count == 2
+    columns = {column for _row, column, _value, _reason in batches[1].errors}
+    assert columns == {"product_code", "received_date"}
+    assert (
+        batches[2].created
+        == Return.objects.filter(relationship=rel, received_date__gte=month_start(month)).count()
+    )
+
+
+def test_the_imported_month_keeps_the_facts_a_full_recount_gives(demo: DemoContext) -> None:
+    for slug, rel in demo.relationships.items():
+        facts = MonthlyFact.objects.filter(relationship=rel)
+        before = sorted(facts.values_list("category", "month", "key", "dim", "value"))
+        refresh_all(rel, today=demo.today)
+        assert sorted(facts.values_list("category", "month", "key", "dim", "value")) == before, slug
 
 
 def test_telco_a_has_its_agreed_settings(demo: DemoContext) -> None:
