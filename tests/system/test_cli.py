@@ -124,3 +124,30 @@ def test_load_demo_builds_the_world_and_prints_sign_ins(db: Any, monkeypatch: An
     assert Product.objects.values("category").distinct().count() == 4
     with pytest.raises(CommandError, match="already has data"):
         run("load_demo")
+
+
+def test_demo_links_point_to_the_port_it_serves(db: Any, monkeypatch: Any) -> None:
+    """``accord demo --port N`` serves on N, and the links in its e-mails say N too."""
+    from django.conf import settings
+
+    from accord.system.management.commands import demo
+
+    served: list[tuple[str, str]] = []
+
+    def fake_call_command(name: str, *args: Any, **kwargs: Any) -> None:
+        if name == "runserver":
+            served.append((args[0], settings.ACCORD_BASE_URL))
+
+    monkeypatch.delenv("ACCORD_BASE_URL", raising=False)
+    monkeypatch.setattr(settings, "ACCORD_BASE_URL", settings.ACCORD_BASE_URL)
+    monkeypatch.setattr(demo, "call_command", fake_call_command)
+    monkeypatch.setattr(demo, "generate", lambda **kwargs: None)
+    monkeypatch.setenv("ACCORD_DEMO_PASSWORD", "demo-password-for-tests")
+    out = run("demo", "--port", "8123", "--no-worker")
+    assert served == [("127.0.0.1:8123", "http://127.0.0.1:8123")]
+    assert "http://127.0.0.1:8123/" in out
+    # a base URL set by the operator wins
+    monkeypatch.setenv("ACCORD_BASE_URL", "https://accord.example.org")
+    monkeypatch.setattr(settings, "ACCORD_BASE_URL", "https://accord.example.org")
+    run("demo", "--port", "8124", "--no-worker")
+    assert served[-1] == ("127.0.0.1:8124", "https://accord.example.org")

@@ -3,6 +3,7 @@ import subprocess
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Do not start a background worker.")
 
     def handle(self, *args: Any, port: int, no_worker: bool, **options: Any) -> None:
+        if "ACCORD_BASE_URL" not in os.environ:  # links in e-mails point to the port served
+            os.environ["ACCORD_BASE_URL"] = settings.ACCORD_BASE_URL = f"http://127.0.0.1:{port}"
         call_command("migrate", interactive=False, verbosity=0)
         password = demo_password()
         if not Party.objects.exists():
