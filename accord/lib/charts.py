@@ -1,34 +1,86 @@
-"""Charts: Vega-Lite specs rendered to inline SVG (vl-convert: no browser, no Node at run time)."""
+"""Charts: Vega-Lite specs rendered to inline SVG (vl-convert: no browser, no Node at run time).
+
+Every chart rendered by ``svg`` gets, whatever its spec:
+
+- legends that show their labels whole (Vega-Lite cuts them at 160 pixels: "REPAIR.BACKLOG_OLDEST_D…"),
+  as a key under the plot: each legend a column, legends side by side, so that long labels make the key
+  taller rather than the chart wider than its plot (``CONFIG``; a spec's own ``config`` overrides it);
+- a tooltip on each data mark (a point, a bar, …): the mark's ``<title>``, which the browser shows on
+  hover, is the text screen readers read for it, i.e. the ``description`` encoding when the spec gives one
+  (Vega-Lite's "field: value; …" otherwise). Marks drawn as one shape for a whole series (a line, an
+  area) get none: no one value is theirs.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any
+
+# What every chart's config starts from; a spec's own config overrides it key by key.
+CONFIG: dict[str, dict[str, Any]] = {
+    "legend": {"labelLimit": 0, "orient": "bottom", "direction": "vertical"},
+}
+
+# Vega draws each datum of a mark as a self-closing element, described for screen readers when aria is on.
+_MARK = re.compile(r"<(path|line|image)(\s[^>]*?)\s*/>")
+_LABEL = re.compile(r'\saria-label="([^"]*)"')
+_ROLE = re.compile(r'\saria-roledescription="([^"]*)"')
+_WHOLE_SERIES = frozenset({"line mark", "area mark", "trail mark"})
+
+
+def _titled(match: re.Match[str]) -> str:
+    tag, attrs = match.group(1), match.group(2)
+    label, role = _LABEL.search(attrs), _ROLE.search(attrs)
+    if not label or 'role="graphics-symbol"' not in attrs or (role and role.group(1) in _WHOLE_SERIES):
+        return match.group(0)
+    # the label is already escaped for an attribute, and so for text too
+    return f"<{tag}{attrs}><title>{label.group(1)}</title></{tag}>"
+
+
+def with_tooltips(svg_text: str) -> str:
+    """The SVG with a ``<title>`` (the browser's tooltip) in each data mark: its screen reader label."""
+    return _MARK.sub(_titled, svg_text)
 
 
 @lru_cache(maxsize=256)
 def _render(spec_json: str) -> str:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(spec_json)
+    return with_tooltips(vl_convert.vegalite_to_svg(spec_json))
+
+
+def with_defaults(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with ``CONFIG`` under its own config."""
+    own = spec.get("config", {})
+    config = {**own, **{key: {**default, **own.get(key, {})} for key, default in CONFIG.items()}}
+    return {**spec, "config": config}
 
 
 def svg(spec: dict[str, Any]) -> str:
-    """The chart as an SVG document string; identical specs are rendered once per process."""
-    return _render(json.dumps(spec, sort_keys=True, default=str))
+    """The chart as an SVG document string, with whole legend labels and a tooltip on each data mark;
+    identical specs are rendered once per process."""
+    return _render(json.dumps(with_defaults(spec), sort_keys=True, default=str))
 
 
 def sparkline(
     points: list[tuple[str, float]], *, title: str, y_title: str, width: int = 320, height: int = 90
 ) -> dict[str, Any]:
-    """A small line chart of (label, value) points, e.g. open items at each week's end."""
+    """A small line chart of (label, value) points, e.g. open items at each week's end; each point's
+    tooltip reads "05 Jan · open: 3"."""
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": width,
         "height": height,
         "title": {"text": title, "fontSize": 11, "anchor": "start"},
         "data": {"values": [{"x": x, "y": y} for x, y in points]},
+        "transform": [
+            {
+                "calculate": f"timeFormat(datum.x, '%d %b') + ' · ' + {json.dumps(y_title)} + ': ' + datum.y",
+                "as": "label",
+            }
+        ],
         "mark": {"type": "line", "point": True, "color": "#0d6efd"},
         "encoding": {
             "x": {
@@ -43,6 +95,7 @@ def sparkline(
                 "title": y_title,
                 "axis": {"labelFontSize": 9, "titleFontSize": 9},
             },
+            "description": {"field": "label", "type": "nominal"},
         },
         "config": {"view": {"stroke": None}},
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -203,7 +202,7 @@ def chart_spec(
             }
         )
     colour = {"field": "measure", "type": "nominal", "title": None}
-    # what a screen reader says of a point, and (see chart_svg) the browser shows over it
+    # what a screen reader says of a point, and (charts.svg) the browser shows over it
     described = {"field": "label", "type": "nominal"}
     layers.append(
         {
@@ -265,22 +264,10 @@ def chart_spec(
         "layer": layers,
         "config": {
             "view": {"stroke": None},
-            "legend": {"orient": "bottom", "labelFontSize": 10},
+            "legend": {"labelFontSize": 10},  # under the plot, labels whole (charts.CONFIG)
             "axis": {"labelFontSize": 10},
         },
     }
-
-
-_SYMBOL = re.compile(
-    r'<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="point"([^>]*?)/>'
-)
-
-
-def chart_svg(spec: dict[str, Any]) -> str:
-    """The chart as inline SVG, each point with a <title> (the browser's tooltip: month, measure, value,
-    whether its window is partial) made from the label vl-convert gives it for screen readers."""
-    titled = r'<path aria-label="\1" role="graphics-symbol" aria-roledescription="point"\2>'
-    return _SYMBOL.sub(titled + r"<title>\1</title></path>", charts.svg(spec))
 
 
 @require_GET
@@ -371,7 +358,7 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
             "categories": _category_choices(rel, category),
             "table": table,
             "any_partial": any_partial,
-            "charts": [{"spec": spec, "svg": chart_svg(spec)} for spec in chart_specs],
+            "charts": [{"spec": spec, "svg": charts.svg(spec)} for spec in chart_specs],
         },
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from accord.lib import charts
 from accord.measurements import services
 from accord.measurements.models import MonthlyFact
 from accord.measurements.selectors import metrics
@@ -212,6 +213,22 @@ def test_partial_values_are_hollow_points_named_in_the_legend(data: Any, as_user
     assert "partial window" not in texts(repair)
     assert all(p.get("fill") for p in points(repair))
     assert 'id="partial-legend"' in response.content.decode()
+
+
+def test_the_legend_names_every_measure_whole_under_a_chart_no_wider_than_its_plot(
+    data: Any, as_user: Any
+) -> None:
+    response = as_user(data.carol).get(f"{PAGE}?start=2025-11&end=2026-10")
+    for c in response.context["charts"]:
+        svg, title = svg_of(c), c["spec"]["title"]["text"]
+        measures = {p["measure"] for p in c["spec"]["data"]["values"]}
+        assert measures <= set(texts(svg)), title
+        assert not [t for t in texts(svg) if t.endswith("…")], title
+        # the key under the plot, however long its labels, makes the chart no wider than it is without
+        keyless = c["spec"] | {"config": c["spec"]["config"] | {"legend": {"disable": True}}}
+        assert svg.get("width") == ET.fromstring(charts.svg(keyless)).get("width"), title
+    repair = texts(svg_of(chart(response, "REPAIR · days")))
+    assert "REPAIR.BACKLOG_OLDEST_DAYS" in repair  # cut to "REPAIR.BACKLOG_OLDEST_D…" by Vega-Lite's default
 
 
 def test_the_rolling_window_is_chosen_on_the_page(data: Any, as_user: Any) -> None:
