@@ -228,7 +228,7 @@ class _Builder:
         lines, shipments = self.deliveries()
         returns, repairs = self.returns()
         since = month_start(self.last)
-        held = {
+        held: dict[str, list[Any]] = {
             "shipments": [s for s in shipments if s.ship_date >= since],
             "returns": [r for r in returns if r.received_date >= since],
         }
