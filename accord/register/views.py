@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,6 +251,7 @@ def item_quick(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
     """Edit one field of a register row in place (htmx): owner, due date or a workflow action.
 
     Answers the re-rendered row; a stale version or a refused change shows its reason in the row.
+    The register's status counts come along as an out-of-band swap.
     """
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
     form = QuickEditForm(request.POST, relationship=access.relationship)
@@ -279,8 +281,8 @@ def item_quick(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
         item = ActionItem.objects.select_related("relationship", "owner", "task_force", "requested_by").get(
             pk=item.pk
         )
-    return render(
-        request,
+    today = timezone.localdate()
+    row = render_to_string(
         "register/_row.html",
         {
             "item": item,
@@ -288,7 +290,15 @@ def item_quick(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
             "access": access,
             "rel": access.relationship,
             "people": list(relationship_people(access.relationship)),
-            "today": timezone.localdate(),
+            "today": today,
             "row_error": error,
         },
+        request,
     )
+    # The status count badges follow the edit, swapped out of band (what this viewer may see).
+    counts = render_to_string(
+        "register/_status_counts.html",
+        {"counts": selectors.status_counts(access, today), "oob": True},
+        request,
+    )
+    return HttpResponse(row + counts)

@@ -189,3 +189,30 @@ def test_the_customer_never_sees_the_suppliers_private_item(browser_page: Any, w
     assert response is not None
     assert response.status == 404
     expect(page.locator("body")).not_to_contain_text("margin impact")
+
+
+def test_starting_an_item_in_its_row_updates_the_status_counts_without_a_reload(
+    browser_page: Any, world: Any
+) -> None:
+    page = browser_page
+    sign_in(page, world.sam)
+    page.goto(REGISTER)
+    counts = page.get_by_test_id("status-counts")
+    in_progress = counts.get_by_role("link", name=re.compile(r"^In progress \d+$"))
+    opened = counts.get_by_role("link", name=re.compile(r"^Open \d+$"))
+    before_in_progress = int(in_progress.inner_text().split()[-1])
+    before_open = int(opened.inner_text().split()[-1])
+    page.evaluate("window.notReloaded = true")
+
+    row = row_of(page, "TLA-0001")
+    expect(row).to_contain_text("Open")
+    with page.expect_response(lambda r: r.url.endswith("/items/1/quick/")) as quick:
+        row.get_by_role("button", name="Start").click()
+    assert quick.value.ok
+    expect(row).to_contain_text("In progress")
+
+    expect(in_progress).to_have_text(f"In progress {before_in_progress + 1}")
+    expect(opened).to_have_text(f"Open {before_open - 1}")
+    expect(counts).to_have_count(1)  # swapped in place, not added next to the old badges
+    expect(page.locator("main template")).to_have_count(0)  # htmx dropped the oob wrapper
+    assert page.evaluate("window.notReloaded") is True

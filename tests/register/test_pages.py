@@ -1,5 +1,6 @@
 """Register pages: list with filters, item page, quick edits, forms, task forces, my items."""
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -193,6 +194,73 @@ def test_quick_done_takes_the_note_from_the_htmx_prompt(world: Any, as_user: Any
         headers={"HX-Prompt": "Batch replaced"},
     )
     assert ActionItem.objects.get(pk=world.item.pk).resolution == "Batch replaced"
+
+
+def oob_counts(body: str) -> dict[str, int]:
+    """The status counts a quick-edit response swaps out of band, by badge label."""
+    match = re.search(
+        r'<template><div id="status-counts"[^>]*hx-swap-oob="true"[^>]*>(.*?)</div></template>', body, re.S
+    )
+    assert match, "no out-of-band status counts in the response"
+    return {label: int(n) for label, n in re.findall(r">([^<>]+?) (\d+)</a>", match.group(1))}
+
+
+def test_quick_edits_swap_the_status_counts_out_of_band(world: Any, as_user: Any) -> None:
+    page = as_user(world.sam).get("/r/northwind-telco-a/items/").content.decode()
+    badges = re.search(r'<div id="status-counts"[^>]*>', page)  # in place on the page itself
+    assert badges and "hx-swap-oob" not in badges.group(0)
+    # Sam (supplier) also sees his side's private TLA-0002, which is open.
+    body = (
+        as_user(world.sam)
+        .post("/r/northwind-telco-a/items/1/quick/", {"version": 1, "action": "start"})
+        .content.decode()
+    )
+    assert body.lstrip().startswith('<tr id="item-1"')  # the row first: it is the swap's target
+    assert oob_counts(body) == {
+        "Open": 1,
+        "In progress": 1,
+        "Overdue": 0,
+        "Done, to verify": 0,
+        "Verified": 0,
+        "Cancelled": 0,
+    }
+    # Carol (customer) starts an item of her side: her counts leave out the supplier's private item.
+    mine = services.create_item(
+        access=access_from(world.carol, world.nw_ta),
+        title="Send alarm logs",
+        owner_side="customer",
+        owner=world.carol,
+        due_date=timezone.localdate() - timedelta(days=1),
+    )
+    body = (
+        as_user(world.carol)
+        .post(f"/r/northwind-telco-a/items/{mine.number}/quick/", {"version": 1, "action": "start"})
+        .content.decode()
+    )
+    assert oob_counts(body) == {
+        "Open": 0,
+        "In progress": 2,
+        "Overdue": 1,
+        "Done, to verify": 0,
+        "Verified": 0,
+        "Cancelled": 0,
+    }
+    assert "margin impact" not in body
+    # Sam, on the same register, still counts his private item.
+    body = (
+        as_user(world.sam)
+        .post("/r/northwind-telco-a/items/1/quick/", {"version": 2, "due_date": "2030-06-30"})
+        .content.decode()
+    )
+    assert oob_counts(body)["Open"] == 1 and oob_counts(body)["In progress"] == 2
+    # A refused change still answers the row and the (unchanged) counts.
+    stale = (
+        as_user(world.carol)
+        .post("/r/northwind-telco-a/items/1/quick/", {"version": 1, "due_date": "2030-07-31"})
+        .content.decode()
+    )
+    assert "Someone changed this item meanwhile" in stale
+    assert oob_counts(stale)["Open"] == 0 and oob_counts(stale)["In progress"] == 2
 
 
 def test_my_items_spans_relationships(world: Any, as_user: Any) -> None:
