@@ -8,7 +8,7 @@ Shipments and returns, the kinds that come by the million, have no database fore
 on their relationship and product (``db_constraint=False``): checking them row by row took half of
 a large import on PostgreSQL. Nor has their product an index: only deleting a product (rare, and
 refused while rows use it) looks rows up by product alone, while keeping the index up cost about a
-quarter of a large import's time on PostgreSQL. Their integrity holds all the same: the import is
+tenth of a large import's time on PostgreSQL. Their integrity holds all the same: the import is
 their only writer and looks every product up in the supplier's catalog; deleting a product they use
 is refused by Django (``PROTECT``, see ``tests/operations/test_columnar.py``); a relationship is
 never deleted (its audit trail protects it), and if it were, Django would delete them with it

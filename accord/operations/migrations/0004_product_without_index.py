@@ -1,5 +1,5 @@
 """Shipments and returns keep no index on product alone: only product deletion (refused while rows
-use it) looks them up by product, and the index cost a quarter of a large import on PostgreSQL."""
+use it) looks them up by product, and the index cost a tenth of a large import on PostgreSQL."""
 
 
 import django.db.models.deletion
