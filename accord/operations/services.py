@@ -1,7 +1,9 @@
 """Import batches: one upload of one file of operational data, from upload to outcome.
 
 ``start_batch`` keeps the file (``MEDIA_ROOT/imports/<batch id>/``, with its SHA-256, for a retry)
-and runs a small file at once; a larger one is queued for the worker. ``run_batch`` runs the import
+and runs a small file at once; a larger one is queued for the worker. ``accord import`` records the
+same batch (``create_batch``) and runs it in its own process (``execute_batch``), so imports from the
+page, the API and the command all appear in the relationship's import history. ``run_batch`` runs the import
 (``accord.lib.importing.run_import``: every row validated, then all rows written in one transaction,
 or nothing) and records its outcome: ``succeeded``, ``rejected`` (bad rows: the first errors and
 their count are kept) or ``failed`` (the import itself broke). While it runs it reports progress
@@ -30,7 +32,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from accord.lib.importing import RowError, get_importer, run_import
+from accord.lib.importing import ImportResult, RowError, get_importer, run_import
 from accord.lib.tabular import MB, TabularError, check_upload_size
 from accord.operations.models import BatchStatus, ImportBatch
 from accord.parties.access import RelationshipAccess, relationship_for_user
@@ -81,6 +83,33 @@ def start_batch(
     Raises ``PermissionDenied`` unless the person may import, ``UnknownImportKind`` for an unknown
     kind. A file over the size limit gives a rejected batch (nothing kept).
     """
+    batch, size = create_batch(
+        access=access,
+        kind=kind,
+        upload_path=upload_path,
+        file_name=file_name,
+        dry_run=dry_run,
+        ignore_extra=ignore_extra,
+    )
+    if batch.status != BatchStatus.QUEUED:
+        return batch
+    return _launch(batch, size)
+
+
+def create_batch(
+    *,
+    access: RelationshipAccess,
+    kind: str,
+    upload_path: str | os.PathLike[str],
+    file_name: str,
+    dry_run: bool = False,
+    ignore_extra: bool = False,
+) -> tuple[ImportBatch, int]:
+    """The queued batch of a kept file, and the file's size; a rejected batch when it is too large.
+
+    ``start_batch`` then runs it or queues it; ``accord import`` runs it in its own process
+    (``execute_batch``), whatever its size.
+    """
     check_may_import(access)
     get_importer(kind)
     size = os.path.getsize(upload_path)
@@ -97,11 +126,11 @@ def start_batch(
         check_upload_size(size)
     except TabularError as exc:
         _finish(batch, BatchStatus.REJECTED, errors=[RowError(0, "", "", exc.message)])
-        return batch
+        return batch, size
     batch.sha256, batch.stored_file = _store(batch.pk, upload_path, file_name)
     batch.rows_total = _estimate_rows(upload_path, file_name)
     batch.save(update_fields=["sha256", "stored_file", "rows_total"])
-    return _launch(batch, size)
+    return batch, size
 
 
 def _launch(batch: ImportBatch, size: int) -> ImportBatch:
@@ -199,13 +228,19 @@ class _Progress:
 
 def run_batch(batch_id: int) -> ImportBatch:
     """Run a queued batch (once: a batch not queued is returned as it is) and record the outcome."""
+    return execute_batch(batch_id)[0]
+
+
+def execute_batch(batch_id: int) -> tuple[ImportBatch, ImportResult | None]:
+    """``run_batch``, also giving the import's result (every error, where the batch keeps the first
+    ``MAX_STORED_ERRORS``); None when the batch was not queued or the import broke."""
     now = timezone.now()
     claimed = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
         status=BatchStatus.RUNNING, started_at=now, heartbeat_at=now, finished_at=None
     )
     batch = ImportBatch.objects.select_related("relationship", "uploaded_by").get(pk=batch_id)
     if not claimed:
-        return batch
+        return batch, None
     progress = _Progress(batch.pk)
     try:
         access = _access_of(batch)
@@ -224,7 +259,7 @@ def run_batch(batch_id: int) -> ImportBatch:
         batch.refresh_from_db(fields=["rows_validated"])
         batch.rows_written = 0  # the import's transaction was rolled back
         _finish(batch, BatchStatus.FAILED, message=_failure_text(exc))
-        return batch
+        return batch, None
     finally:
         progress.close()
     batch.rows_total = batch.rows_validated = result.rows
@@ -234,7 +269,7 @@ def run_batch(batch_id: int) -> ImportBatch:
     else:
         batch.rows_written = 0 if result.dry_run else result.created + result.updated
         _finish(batch, BatchStatus.SUCCEEDED)
-    return batch
+    return batch, result
 
 
 def _access_of(batch: ImportBatch) -> RelationshipAccess:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accord.lib.importing import importer_kinds
-from accord.operations.models import Return, Shipment
+from accord.operations import services as batch_services
+from accord.operations.models import BatchStatus, ImportBatch, Return, Shipment
 from tests.operations.helpers import SLUG, csv_file, do_import, where
 
 SHIP = ["shipment_id", "product_code", "ship_date", "quantity", "serial", "site", "order_id"]
@@ -126,3 +128,58 @@ def test_the_command_imports_a_good_file(world: Any, tmp_path: Any) -> None:
     out = io.StringIO()
     call_command("import", "shipments", str(path), relationship=SLUG, stdout=out)
     assert out.getvalue().strip() == "created 1, updated 0, unchanged 0"
+
+
+def test_the_command_records_its_import_in_the_history(world: Any, tmp_path: Any) -> None:
+    """`accord import` keeps the file and its batch like an upload on the Data page."""
+    path = csv_file(tmp_path, SHIP, [["S-1", "NW-OTX-100", "2026-01-05", "3", "", "", ""]], "march.csv")
+    call_command("import", "shipments", str(path), relationship=SLUG, stdout=io.StringIO())
+    batch = ImportBatch.objects.get()
+    assert (batch.kind, batch.file_name, batch.status, batch.created) == (
+        "shipments",
+        "march.csv",
+        BatchStatus.SUCCEEDED,
+        1,
+    )
+    assert batch.uploaded_by == world.ada and batch.relationship == world.nw_ta
+    assert batch.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_command_prints_every_error_though_the_batch_keeps_the_first(
+    world: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(batch_services, "MAX_STORED_ERRORS", 2)
+    rows = [[f"S-{n}", "NW-NOPE", "2026-01-05", "3", "", "", ""] for n in range(1, 4)]
+    path = csv_file(tmp_path, SHIP, rows)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import", "shipments", str(path), relationship=SLUG, stdout=out, stderr=io.StringIO())
+    assert exit_info.value.code == 2
+    assert [line.split(":")[0] for line in out.getvalue().splitlines()] == [
+        "row 2, column product_code",
+        "row 3, column product_code",
+        "row 4, column product_code",
+    ]
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.error_count, len(batch.errors)) == (BatchStatus.REJECTED, 3, 2)
+    assert Shipment.objects.count() == 0
+
+
+def test_the_command_refuses_a_customer_as_the_importer(world: Any, tmp_path: Any) -> None:
+    path = csv_file(tmp_path, SHIP, [["S-1", "NW-OTX-100", "2026-01-05", "3", "", "", ""]])
+    with pytest.raises(CommandError, match="may not import"):
+        call_command("import", "shipments", str(path), relationship=SLUG, as_email=world.carol.email)
+    assert not ImportBatch.objects.exists() and not Shipment.objects.exists()
+
+
+def test_the_command_reports_a_file_over_the_size_limit(world: Any, tmp_path: Any, settings: Any) -> None:
+    settings.ACCORD_IMPORT_MAX_MB = 0.0001  # about 100 bytes
+    rows = [[f"S-{n}", "NW-OTX-100", "2026-01-05", "3", "", "", ""] for n in range(1, 20)]
+    path = csv_file(tmp_path, SHIP, rows)
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import", "shipments", str(path), relationship=SLUG, stdout=out, stderr=io.StringIO())
+    assert exit_info.value.code == 2
+    assert out.getvalue().startswith("file: ")
+    assert ImportBatch.objects.get().status == BatchStatus.REJECTED
+    assert not Shipment.objects.exists()

@@ -2,7 +2,10 @@
 
 Exit codes: 0 imported (or a clean dry run); 2 the file is invalid — one line per error
 (``row N, column C: reason``) on standard output, nothing written; 1 the command itself cannot run
-(unknown kind, relationship, person or file).
+(unknown kind, relationship, person or file, or a person who may not import).
+
+Operational data goes through the import batches of ``accord.operations.services`` like an upload
+on the Data page (kept file, SHA-256, the import history), run here whatever the file's size.
 """
 
 from __future__ import annotations
@@ -15,7 +18,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from accord.accounts.models import User
-from accord.lib.importing import UnknownImportKind, get_importer, importer_kinds, run_import
+from accord.lib.importing import (
+    ImportResult,
+    RowError,
+    UnknownImportKind,
+    get_importer,
+    importer_kinds,
+    run_import,
+)
+from accord.operations import services as batches
+from accord.operations.exports import KINDS as BATCH_KINDS
+from accord.operations.models import BatchStatus
 from accord.parties.access import relationship_for_user
 from accord.parties.models import Membership, Relationship, Role
 
@@ -44,8 +57,8 @@ class Command(BaseCommand):
             "--as",
             dest="as_email",
             metavar="EMAIL",
-            help="the importing person, an editor or admin of either side "
-            "(default: the first admin of the relationship's supplier)",
+            help="the importing person: an editor or admin of the supplier for operational data, "
+            "of either side for action items (default: the first admin of the relationship's supplier)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -73,14 +86,17 @@ class Command(BaseCommand):
         except PermissionDenied as exc:
             raise CommandError(f"{user.email} may not import: {exc}") from exc
 
-        result = run_import(
-            kind=kind,
-            path_or_file=path,
-            filename=path.name,
-            relationship_access=access,
-            dry_run=options["dry_run"],
-            ignore_extra=options["ignore_extra"],
-        )
+        if kind in BATCH_KINDS:
+            result = self._batch(access, kind, path, options)
+        else:
+            result = run_import(
+                kind=kind,
+                path_or_file=path,
+                filename=path.name,
+                relationship_access=access,
+                dry_run=options["dry_run"],
+                ignore_extra=options["ignore_extra"],
+            )
         if result.errors:
             for error in result.errors:
                 self.stdout.write(str(error))
@@ -89,6 +105,30 @@ class Command(BaseCommand):
             raise SystemExit(INVALID_INPUT)
         prefix = "dry run, nothing written: " if result.dry_run else ""
         self.stdout.write(prefix + result.summary())
+
+    @staticmethod
+    def _batch(access: Any, kind: str, path: Path, options: dict[str, Any]) -> ImportResult:
+        """Import operational data as an import batch, in this process."""
+        try:
+            batch, _size = batches.create_batch(
+                access=access,
+                kind=kind,
+                upload_path=path,
+                file_name=path.name,
+                dry_run=options["dry_run"],
+                ignore_extra=options["ignore_extra"],
+            )
+        except PermissionDenied as exc:
+            raise CommandError(f"{access.user.email} may not import: {exc}") from exc
+        result = None
+        if batch.status == BatchStatus.QUEUED:
+            batch, result = batches.execute_batch(batch.pk)
+        if batch.status == BatchStatus.FAILED or (result is None and batch.status != BatchStatus.REJECTED):
+            raise CommandError(f"The import failed: {batch.message or batch.get_status_display()}")
+        if result is None:  # rejected before reading: the file as a whole (too large)
+            errors = [RowError(row, column, value, reason) for row, column, value, reason in batch.errors]
+            return ImportResult(errors=errors, dry_run=batch.dry_run)
+        return result
 
     @staticmethod
     def _importer(relationship: Relationship, email: str | None) -> User:
