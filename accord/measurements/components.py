@@ -41,6 +41,7 @@ KIND_KEYS: Mapping[str, tuple[str, ...]] = {
         "support_resolved",
         "support_backlog",
         "support_first_response",
+        "support_first_within",
         "support_resolution",
     ),
 }
@@ -236,12 +237,10 @@ class Shipped:
 Slot = dict[tuple[str, str], Hist]  # (key, part) -> dims, of one category and month
 
 
-def _within(hist: Hist | None, limit: float, strict: bool) -> tuple[float, float]:
-    """(observations below ``limit``, or at it unless ``strict``; all observations)."""
+def _within(hist: Hist | None, limit: float) -> tuple[float, float]:
+    """(observations at most ``limit``; all observations)."""
     if not hist:
         return 0.0, 0.0
-    if strict:
-        return sum(v for x, v in hist.items() if x < limit), sum(hist.values())
     return sum(v for x, v in hist.items() if x <= limit), sum(hist.values())
 
 
@@ -287,7 +286,7 @@ def repair(cat: Category, p: int, slot: Slot, s: Settings) -> None:
     oldest = slot.get(("repair_backlog_oldest", ""), _EMPTY).get("", 0)
     cat.count(("REPAIR.BACKLOG_OLDEST_DAYS", ""), p, oldest, backlog > 0, PIT)
     if s.repair_sla_days is not None:
-        cat.ratio(("REPAIR.WITHIN_SLA", ""), p, *_within(tat, s.repair_sla_days, strict=False))
+        cat.ratio(("REPAIR.WITHIN_SLA", ""), p, *_within(tat, s.repair_sla_days))
 
 
 def frt_ofr(cat: Category, p: int, slot: Slot, s: Settings) -> None:
@@ -296,7 +295,7 @@ def frt_ofr(cat: Category, p: int, slot: Slot, s: Settings) -> None:
         threshold = s.frt_thresholds.get(sev)
         if threshold is not None:
             fixes = slot.get(("fix_days", str(sev)))
-            cat.ratio((f"FRT.{sev}", ""), p, *_within(fixes, threshold, strict=False))
+            cat.ratio((f"FRT.{sev}", ""), p, *_within(fixes, threshold))
         cat.ratio((f"OFR.{sev}", ""), p, fixed.get(str(sev), 0), overdue.get(str(sev), 0))
 
 
@@ -330,12 +329,15 @@ def support(cat: Category, p: int, slot: Slot, s: Settings) -> None:
         for sev, hist in zip(severities, hists, strict=True):
             cat.dist((name, sev), p, hist)
         cat.dist((name, ""), p, merge(hists))
+    # Within target is counted exactly from the records (``support_first_within``); the total is the
+    # tickets answered, from the first-response histogram.
+    within_target = slot.get(("support_first_within", ""), _EMPTY)
     within = total = 0.0
     targeted = False
     for sev, hist in zip(severities, firsts, strict=True):
         target = s.support_response_targets_h.get(int(sev)) if sev.lstrip("-").isdigit() else None
         if target is not None:
-            yes, all_ = _within(hist, target, strict=True)
+            yes, all_ = within_target.get(sev, 0), sum(hist.values()) if hist else 0.0
             cat.ratio(("SUPPORT.FIRST_RESPONSE_WITHIN_SLA", sev), p, yes, all_)
             within, total, targeted = within + yes, total + all_, True
     if targeted:

@@ -32,6 +32,8 @@ support_opened           sev             tickets opened in M
 support_resolved         sev             tickets resolved in M
 support_backlog          sev             tickets open at the end of M
 support_first_response   "SEV:HOURS"     tickets opened in M with a first response, by floor hours to it
+support_first_within     sev             of those, answered within the severity's target (exactly: the
+                                         time to the first response is at most the target's hours)
 support_resolution       "SEV:HOURS"     tickets resolved in M, by floor hours from opening
 =======================  ==============  ====================================================================
 
@@ -113,6 +115,7 @@ FACT_KEYS: dict[str, str] = {
     "support_resolved": "severity",
     "support_backlog": "severity",
     "support_first_response": "SEV:HOURS",
+    "support_first_within": "severity",
     "support_resolution": "SEV:HOURS",
 }
 
@@ -356,10 +359,13 @@ def count_problem_reports(
     return _canonical(facts)
 
 
-def count_tickets(recs: Iterable[TicketRec], months: Collection[str]) -> Facts:
+def count_tickets(
+    recs: Iterable[TicketRec], months: Collection[str], *, targets_h: Mapping[int, float] | None = None
+) -> Facts:
     """``support_*`` by severity: opened, resolved, backlog at month end, first-response and resolution
-    hour histograms."""
+    hour histograms, and first responses within the severity's target (``targets_h``: hours)."""
     ends = {m: next_month_start_utc(m) for m in set(months)}
+    limits = {sev: timedelta(hours=hours) for sev, hours in (targets_h or {}).items()}
     facts: Facts = {}
     for r in recs:
         sev = str(r.severity)
@@ -371,6 +377,9 @@ def count_tickets(recs: Iterable[TicketRec], months: Collection[str]) -> Facts:
             if r.first_response_at is not None:
                 hours = _floor_hours(opened, r.first_response_at)
                 _add(facts, r.category, om, "support_first_response", f"{sev}:{hours}", 1)
+                limit = limits.get(r.severity)
+                if limit is not None and _utc(r.first_response_at) - opened <= limit:
+                    _add(facts, r.category, om, "support_first_within", sev, 1)
         if resolved is not None:
             rm = month_of(resolved)
             if rm in ends:

@@ -153,6 +153,12 @@ def count(
     return count_records(relationship, kind, records(relationship, kind, months), months, today)
 
 
+def response_targets(s: MeasurementSettings) -> dict[int, float]:
+    """The agreed first-response target in hours per severity (1 critical, 2 major, 3 minor) that has one."""
+    targets = {1: s.support_response_critical_h, 2: s.support_response_major_h, 3: s.support_response_minor_h}
+    return {sev: hours for sev, hours in targets.items() if hours is not None}
+
+
 def count_records(
     relationship: Relationship, kind: str, recs: list[Any], months: set[str], today: date | None = None
 ) -> counting.Facts:
@@ -173,7 +179,7 @@ def count_records(
         return counting.count_repairs(recs, months)
     if kind == "problem-reports":
         return counting.count_problem_reports(recs, months, thresholds=thresholds(s), today=today)
-    return counting.count_tickets(recs, months)
+    return counting.count_tickets(recs, months, targets_h=response_targets(s))
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -255,6 +255,27 @@ def test_tickets_opened_resolved_backlog_and_hours() -> None:
         ("a", "2010-02", "support_resolved", "2"): 1,
         ("a", "2010-02", "support_resolution", "2:72"): 1,
         ("a", "2010-02", "support_backlog", "3"): 1,
+    }
+
+
+def test_first_responses_within_the_target_are_counted_exactly() -> None:
+    """At most the target's hours, to the second: a fractional target is no whole hour, and a
+    response exactly at the target is within it."""
+    opened = at(2010, 1, 5, 8, 0)
+    recs = [
+        TicketRec("a", 1, opened, opened + timedelta(minutes=29)),  # within 0.5 h
+        TicketRec("a", 1, opened, opened + timedelta(minutes=45)),  # not within 0.5 h (floor hours: 0)
+        TicketRec("a", 2, opened, opened + timedelta(hours=4)),  # exactly the 4 h target
+        TicketRec("a", 2, opened, opened + timedelta(hours=4, seconds=1)),
+        TicketRec("a", 3, opened, opened + timedelta(minutes=1)),  # no target for minor tickets
+        TicketRec("a", 2, opened),  # never answered
+    ]
+    facts = count_tickets(recs, {"2010-01"}, targets_h={1: 0.5, 2: 4})
+    within = {k[3]: v for k, v in facts.items() if k[2] == "support_first_within"}
+    assert within == {"1": 1, "2": 1}
+    assert count_tickets(recs, {"2010-01"}).keys() == facts.keys() - {
+        ("a", "2010-01", "support_first_within", "1"),
+        ("a", "2010-01", "support_first_within", "2"),
     }
 
 
