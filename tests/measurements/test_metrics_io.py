@@ -207,9 +207,39 @@ def test_the_daily_job_recounts_what_depends_on_today(data: Any) -> None:
     Repair.objects.create(
         relationship=data.nw_ta, repair_id="P3", product=data.product, received_date=date(2026, 5, 28)
     )
-    assert "recounted 2 months" in recount_current_months(datetime(2026, 6, 2, 3, tzinfo=UTC))
+    assert (
+        recount_current_months(datetime(2026, 6, 2, 3, tzinfo=UTC))
+        == "recounted 2 relationships (4 months in all)"
+    )
     backlog = MonthlyFact.objects.get(relationship=data.nw_ta, key="repair_backlog", month="2026-05")
     assert backlog.value == 1
+
+
+def test_the_daily_job_reaches_back_as_far_as_the_late_tolerance(data: Any) -> None:
+    """With 45 days' tolerance, a line due on 20 April still undelivered counts late from 5 June on:
+    the job of 6 June recounts April."""
+    from datetime import UTC, datetime
+
+    from accord.measurements.jobs import recount_current_months
+    from accord.operations.models import OrderLine
+
+    services.update_settings(actor=data.ada, relationship=data.nw_ta, version=1, otd_days_late=45)
+    OrderLine.objects.create(
+        relationship=data.nw_ta,
+        order_id="PO-LATE",
+        line="1",
+        product=data.product,
+        quantity=2,
+        requested_date=date(2026, 4, 20),
+    )
+    late = MonthlyFact.objects.filter(relationship=data.nw_ta, key="otd_lines", dim="crd", month="2026-04")
+    before = sum(late.values_list("value", flat=True))
+    # March to June for Telco A (45 days back from 6 June is April, and the month before), two for Telco B
+    assert (
+        recount_current_months(datetime(2026, 6, 6, 3, tzinfo=UTC))
+        == "recounted 2 relationships (6 months in all)"
+    )
+    assert sum(late.values_list("value", flat=True)) == before + 1
 
 
 def test_partial_windows_in_the_api_the_command_and_the_page(data: Any, as_user: Any) -> None:
