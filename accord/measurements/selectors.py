@@ -16,12 +16,15 @@ from accord.measurements.definitions import FRT_DEFAULT_THRESHOLDS
 from accord.measurements.models import MeasurementSettings, MonthlyFact
 from accord.measurements.months import add_months, month_range
 from accord.measurements.services import settings_for
-from accord.parties.models import ProductCategory, Relationship
+from accord.parties.models import ProductCategory, Relationship, category_basis
 
 
 def engine_settings(s: MeasurementSettings) -> engine.Settings:
     targets = {1: s.support_response_critical_h, 2: s.support_response_major_h, 3: s.support_response_minor_h}
-    nu_basis = dict(ProductCategory.objects.values_list("code", "normalization_basis"))
+    # The relationship's supplier's own basis of each category, else the category's default: one query,
+    # reaching the supplier through the relationship (``s.relationship`` need not be loaded).
+    categories = ProductCategory.objects.annotate(basis=category_basis(relationship_id=s.relationship_id))
+    nu_basis = dict(categories.values_list("code", "basis"))
     return engine.Settings(
         frt_thresholds={**FRT_DEFAULT_THRESHOLDS, 2: s.frt_major_days, 3: s.frt_minor_days},
         otd_days_early=s.otd_days_early,

@@ -24,7 +24,8 @@ from accord.operations.models import (
     Shipment,
     SupportTicket,
 )
-from accord.parties.models import Product, Relationship
+from accord.parties.access import RelationshipAccess
+from accord.parties.models import Product, Relationship, Side, product_basis
 
 CHUNK = 2000
 
@@ -32,7 +33,7 @@ CHUNK = 2000
 SOURCES: dict[str, tuple[Any, tuple[str, ...]]] = {
     "products": (
         Product,
-        ("code", "name", "category__code", "category__normalization_basis", "description"),
+        ("code", "name", "category__code", "basis", "description"),  # basis: see rows()
     ),
     "installed-base": (
         InstalledBase,
@@ -106,6 +107,15 @@ SOURCES: dict[str, tuple[Any, tuple[str, ...]]] = {
     ),
 }
 KINDS = tuple(SOURCES)
+SUPPLIER_ONLY = frozenset({"benchmarks"})  # licensed to the supplier: its charts show them, not the table
+
+
+def kinds_for(access: RelationshipAccess) -> tuple[str, ...]:
+    """The kinds the viewer may download: every kind for the supplier's people, else all but the
+    supplier's licensed benchmark table."""
+    if access.side == Side.SUPPLIER:
+        return KINDS
+    return tuple(kind for kind in KINDS if kind not in SUPPLIER_ONLY)
 
 
 def header(kind: str) -> list[str]:
@@ -117,7 +127,9 @@ def rows(kind: str, relationship: Relationship) -> Iterator[Sequence[Any]]:
     """``kind``'s rows for ``relationship``, streamed from the database in chunks."""
     model, fields = SOURCES[kind]
     if kind == "products":
-        query = model.objects.filter(supplier_id=relationship.supplier_id).order_by("code")
+        # nu_basis: the supplier's own basis of the category, else the category's default
+        query = model.objects.filter(supplier_id=relationship.supplier_id).annotate(basis=product_basis())
+        query = query.order_by("code")
     elif kind == "benchmarks":
         query = model.objects.filter(supplier_id=relationship.supplier_id)
         query = query.order_by("category__code", "measure", "month")

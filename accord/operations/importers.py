@@ -30,11 +30,12 @@ true/false, yes/no, 1/0; severity 1–3 or critical/major/minor; months ``YYYY-M
 
 Decisions ([Accord]): products belong to the relationship's supplier's catalog; an unknown
 ``tl9000_category`` is an error (categories are the handbook's, not invented by an import), and
-``nu_basis`` sets the category's normalization basis. ``site`` names a site of the customer. A
-return's ship date comes from its row, or else from the latest shipment with the same serial shipped
-on or before the day it was received; neither is an error. Benchmarks are the supplier's licensed
-data (shown on all its relationships) and need an admin of the supplier. Operational data is the
-supplier's: only its editors and admins import it.
+``nu_basis`` sets the supplier's own normalization basis of the category, on all its relationships
+(other suppliers keep theirs; a category the supplier never set uses the category's default).
+``site`` names a site of the customer. A return's ship date comes from its row, or else from the
+latest shipment with the same serial shipped on or before the day it was received; neither is an
+error. Benchmarks are the supplier's licensed data (shown on all its relationships) and need an admin
+of the supplier. Operational data is the supplier's: only its editors and admins import it.
 """
 
 from __future__ import annotations
@@ -73,7 +74,15 @@ from accord.operations.models import (
     Shipment,
     SupportTicket,
 )
-from accord.parties.models import Membership, NormalizationBasis, Product, ProductCategory, Role
+from accord.parties.models import (
+    Membership,
+    NormalizationBasis,
+    Product,
+    ProductCategory,
+    Role,
+    SupplierCategoryBasis,
+    category_basis,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -113,7 +122,7 @@ class ProductImporter(TableImporter):
         ]
 
     def cols_for_apply(self, context: ImportContext) -> list[Col]:
-        return self.cols(context)[:-1]  # nu_basis is the category's, not the product's
+        return self.cols(context)[:-1]  # nu_basis is the supplier's for the category, not the product's
 
     def scope(self, context: ImportContext) -> dict[str, Any]:
         return {"supplier_id": context.relationship.supplier_id}
@@ -140,18 +149,26 @@ class ProductImporter(TableImporter):
         before = dict(Product.objects.filter(supplier_id=supplier_id).values_list("code", "category_id"))
         bases = {rec[3]: rec[5] for rec in records if rec[5] is not None}
         result = super().apply([rec[:5] for rec in records], context)
-        for category in ProductCategory.objects.filter(pk__in=bases).order_by("pk"):
-            if category.normalization_basis != bases[category.pk]:
-                old = category.normalization_basis
-                category.normalization_basis = bases[category.pk]
-                category.save(update_fields=["normalization_basis"])
-                audit.record(
-                    actor=context.user,
-                    verb="product_category.updated",
-                    obj=category,
-                    relationship=context.relationship,
-                    changes={"normalization_basis": [old, category.normalization_basis]},
-                )
+        # The supplier's own basis (SupplierCategoryBasis), never the global default: other suppliers'
+        # relationships in the category keep theirs. The engine applies the basis when it reads the
+        # facts (both S counts are stored), so a change needs no recount.
+        in_force = ProductCategory.objects.filter(pk__in=bases).annotate(
+            basis=category_basis(supplier_id=supplier_id)
+        )
+        for category_id, old in sorted(in_force.values_list("pk", "basis")):
+            new = bases[category_id]
+            if old == new:
+                continue
+            row, _created = SupplierCategoryBasis.objects.update_or_create(
+                supplier_id=supplier_id, category_id=category_id, defaults={"normalization_basis": new}
+            )
+            audit.record(
+                actor=context.user,
+                verb="supplier_category_basis.updated",
+                obj=row,
+                relationship=context.relationship,
+                changes={"normalization_basis": [old, new]},
+            )
         moved = any(rec[1] in before and before[rec[1]] != rec[3] for rec in records)
         if moved and not context.dry_run:
             from accord.measurements import services as measurements

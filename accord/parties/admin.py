@@ -9,6 +9,7 @@ from accord.parties.models import (
     ProductCategory,
     Relationship,
     Site,
+    SupplierCategoryBasis,
 )
 
 
@@ -28,6 +29,11 @@ admin.site.register(Membership, list_display=["user", "party", "role", "is_activ
 admin.site.register(Guest, list_display=["user", "relationship", "role", "is_active"])
 admin.site.register(Site, list_display=["name", "party", "kind", "country"])
 admin.site.register(ProductCategory, list_display=["code", "name", "normalization_basis"])
+admin.site.register(
+    SupplierCategoryBasis,
+    list_display=["supplier", "category", "normalization_basis"],
+    list_filter=["normalization_basis"],
+)
 admin.site.register(Product, list_display=["code", "name", "supplier", "category"])
 admin.site.register(
     Invitation, list_display=["email", "party", "guest_of", "role", "created_at", "accepted_at"]

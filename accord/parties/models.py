@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -191,7 +192,10 @@ class NormalizationBasis(models.TextChoices):
 
 
 class ProductCategory(models.Model):
-    """A TL 9000 product category (global: the handbook's classification)."""
+    """A TL 9000 product category (global: the handbook's classification).
+
+    ``normalization_basis`` is the default: a supplier that sets its own (``SupplierCategoryBasis``,
+    by a products import's ``nu_basis``) counts NPR's S its way on all its relationships."""
 
     code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("e.g. 3.2.1"))
     name = models.CharField(_("name"), max_length=200)
@@ -209,6 +213,54 @@ class ProductCategory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class SupplierCategoryBasis(models.Model):
+    """How a supplier counts NPR's normalization units in a category, on all its relationships.
+
+    Set by the supplier's products imports (``nu_basis``); a category without a row of the supplier's
+    uses the category's default (``ProductCategory.normalization_basis``)."""
+
+    supplier = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="category_bases")
+    category = models.ForeignKey(ProductCategory, on_delete=models.CASCADE, related_name="supplier_bases")
+    normalization_basis = models.CharField(
+        _("normalization basis"), max_length=20, choices=NormalizationBasis
+    )
+
+    class Meta:
+        ordering = ["supplier__name", "category__code"]
+        verbose_name = _("supplier's normalization basis")
+        verbose_name_plural = _("suppliers' normalization bases")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "category"], name="supplier_category_basis_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} · {self.category.code}: {self.normalization_basis}"
+
+
+def category_basis(*, supplier_id: int | None = None, relationship_id: int | None = None) -> Coalesce:
+    """For a query of categories, the normalization basis that the supplier set for each category
+    (``SupplierCategoryBasis``), else the category's default: annotate with it, e.g.
+    ``ProductCategory.objects.annotate(basis=category_basis(supplier_id=…))``. The supplier is given,
+    or a relationship's (reached in the same query, without reading the relationship first)."""
+    own = SupplierCategoryBasis.objects.filter(category_id=OuterRef("pk"))
+    if relationship_id is not None:
+        own = own.filter(supplier__as_supplier=relationship_id)
+    else:
+        own = own.filter(supplier_id=supplier_id)
+    return Coalesce(Subquery(own.order_by().values("normalization_basis")[:1]), F("normalization_basis"))
+
+
+def product_basis() -> Coalesce:
+    """For a query of products, their supplier's normalization basis of their category, else the
+    category's default (what a products download writes as ``nu_basis``)."""
+    own = SupplierCategoryBasis.objects.filter(
+        supplier_id=OuterRef("supplier_id"), category_id=OuterRef("category_id")
+    )
+    return Coalesce(
+        Subquery(own.order_by().values("normalization_basis")[:1]), F("category__normalization_basis")
+    )
 
 
 class Product(models.Model):

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from accord.audit.models import AuditEvent
 from accord.measurements import selectors
-from accord.measurements.models import MonthlyFact
-from accord.operations.models import Benchmark, InstalledBase
+from accord.measurements import services as measurements
+from accord.measurements.models import MeasurementSettings, MonthlyFact
+from accord.operations import exports
+from accord.operations.models import Benchmark, InstalledBase, ProblemReport, Shipment
 from accord.parties import services as parties
-from accord.parties.models import Product, ProductCategory, Role
+from accord.parties.models import Product, ProductCategory, Role, SupplierCategoryBasis
 from tests.conftest import make_user
 from tests.operations.helpers import csv_file, do_import, facts, where
 
@@ -42,11 +49,122 @@ def test_it_adds_and_updates_products_of_the_suppliers_catalog(
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
-def test_nu_basis_sets_the_categorys_normalization_basis(world: Any, tmp_path: Any) -> None:
+def other_supplier(world: Any) -> Any:
+    """Photon Optics, a second supplier of Telco A, with a product in Northwind's category 3.2.1; each of
+    the two relationships: 100 units shipped and 7 installed in June 2026, 1 critical report."""
+    photon = parties.create_party(actor=None, name="Photon Optics", slug="photon", country="SE")
+    ph_ta = parties.create_relationship(
+        actor=None, supplier=photon, customer=world.telco_a, slug="photon-telco-a", item_prefix="PTA"
+    )
+    ph_product = parties.create_product(
+        actor=None, supplier=photon, code="PH-OTX", name="Photon OTX", category=world.category
+    )
+    InstalledBase.objects.create(
+        relationship=ph_ta,
+        site=world.ta_site,
+        product=ph_product,
+        quantity=7,
+        in_service_date=date(2026, 6, 1),
+    )  # Northwind's 7 units are the world's
+    for rel, product in ((world.nw_ta, world.product), (ph_ta, ph_product)):
+        Shipment.objects.create(
+            relationship=rel, shipment_id="S-1", product=product, ship_date=date(2026, 6, 5), quantity=100
+        )
+        ProblemReport.objects.create(
+            relationship=rel, report_id="PR-1", received_date=date(2026, 6, 10), severity=1, product=product
+        )
+        measurements.refresh_all(rel, today=date(2026, 6, 30))
+    return ph_ta
+
+
+def npr_denominator(rel: Any) -> float | None:
+    """NPR.1's S in category 3.2.1, June 2026."""
+    values = selectors.metrics(rel, start="2026-06", end="2026-06", category="3.2.1", measures=["NPR.1"])
+    (value,) = [v for v in values if v.category == "3.2.1"]
+    return value.denominator
+
+
+def basis(rel: Any) -> str:
+    return selectors.engine_settings(measurements.settings_for(rel)).basis("3.2.1")
+
+
+def test_nu_basis_sets_the_suppliers_own_basis_not_other_suppliers(world: Any, tmp_path: Any) -> None:
+    ph_ta = other_supplier(world)
+    assert (npr_denominator(world.nw_ta), npr_denominator(ph_ta)) == (100.0, 100.0)  # the default: shipped
+
     rows = [["NW-OTX-100", "OTX-100", "3.2.1", "installed", ""]]
-    do_import(world, "products", csv_file(tmp_path, PRODUCT, rows))
-    assert ProductCategory.objects.get(code="3.2.1").normalization_basis == "installed"
-    assert AuditEvent.objects.filter(verb="product_category.updated").count() == 1
+    result = do_import(world, "products", csv_file(tmp_path, PRODUCT, rows))
+    assert (result.updated, result.errors) == (0, [])
+
+    assert (basis(world.nw_ta), basis(world.nw_tb), basis(ph_ta)) == ("installed", "installed", "shipped_12m")
+    assert npr_denominator(world.nw_ta) == 7.0  # Northwind's: installed units
+    assert npr_denominator(ph_ta) == 100.0  # Photon's: unchanged
+    assert ProductCategory.objects.get(code="3.2.1").normalization_basis == "shipped_12m"  # the default
+    assert list(
+        SupplierCategoryBasis.objects.values_list("supplier", "category__code", "normalization_basis")
+    ) == [(world.northwind.pk, "3.2.1", "installed")]
+    (event,) = AuditEvent.objects.filter(verb="supplier_category_basis.updated")
+    assert (event.actor, event.relationship, event.changes) == (
+        world.ada,
+        world.nw_ta,
+        {"normalization_basis": ["shipped_12m", "installed"]},
+    )
+    assert event.object_label == "Northwind Networks · 3.2.1: installed"
+
+    # the download says Northwind's basis and re-imports unchanged; Photon's says the default
+    download = exports.as_csv("products", world.nw_ta).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(download)))[1] == ["NW-OTX-100", "OTX-100", "3.2.1", "installed", ""]
+    assert list(csv.reader(io.StringIO(exports.as_csv("products", ph_ta).decode("utf-8-sig"))))[1][3] == (
+        "shipped_12m"
+    )
+    path = tmp_path / "download.csv"
+    path.write_text(download, encoding="utf-8")
+    again = do_import(world, "products", path)
+    assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 1, [])
+    assert AuditEvent.objects.filter(verb="supplier_category_basis.updated").count() == 1
+
+    # and back: Northwind's own row changes, the default stays
+    rows[0][3] = "shipped_12m"
+    do_import(world, "products", csv_file(tmp_path, PRODUCT, rows, "back.csv"))
+    assert (npr_denominator(world.nw_ta), npr_denominator(ph_ta)) == (100.0, 100.0)
+    assert SupplierCategoryBasis.objects.get().normalization_basis == "shipped_12m"
+    assert AuditEvent.objects.filter(verb="supplier_category_basis.updated").count() == 2
+
+
+def test_a_dry_run_sets_no_basis(world: Any, tmp_path: Any) -> None:
+    rows = [["NW-OTX-100", "OTX-100", "3.2.1", "installed", ""]]
+    do_import(world, "products", csv_file(tmp_path, PRODUCT, rows), dry_run=True)
+    assert SupplierCategoryBasis.objects.count() == 0
+    assert basis(world.nw_ta) == "shipped_12m"
+
+
+def test_a_supplier_without_its_own_basis_follows_the_categorys_default(world: Any) -> None:
+    SupplierCategoryBasis.objects.create(
+        supplier=world.northwind, category=world.category, normalization_basis="installed"
+    )
+    other = ProductCategory.objects.create(
+        code="3.3.1", name="Microwave radio", normalization_basis="installed"
+    )
+    measurements.settings_for(world.nw_ta)
+    settings = MeasurementSettings.objects.get(pk=world.nw_ta.pk)  # its relationship not loaded
+    with CaptureQueriesContext(connection) as queries:
+        nu = selectors.engine_settings(settings).nu_basis
+    assert len(queries) == 1  # the drill-down reads it too: one query, however many categories
+    assert nu == {"3.2.1": "installed", "3.3.1": "installed"}
+    world.category.normalization_basis = "installed"
+    world.category.save()
+    other.normalization_basis = "shipped_12m"
+    other.save()
+    SupplierCategoryBasis.objects.update(normalization_basis="shipped_12m")
+    assert selectors.engine_settings(settings).nu_basis == {"3.2.1": "shipped_12m", "3.3.1": "shipped_12m"}
+    photon = parties.create_party(actor=None, name="Photon Optics", slug="photon", country="SE")
+    ph_ta = parties.create_relationship(
+        actor=None, supplier=photon, customer=world.telco_a, slug="photon-telco-a", item_prefix="PTA"
+    )
+    assert selectors.engine_settings(measurements.settings_for(ph_ta)).nu_basis == {
+        "3.2.1": "installed",
+        "3.3.1": "shipped_12m",
+    }
 
 
 def test_product_rules(world: Any, tmp_path: Any) -> None:
