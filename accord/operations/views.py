@@ -77,7 +77,7 @@ def _page(
         "rel": access.relationship,
         "form": form,
         "page": page,
-        "downloads": [(kind, KIND_LABELS[kind]) for kind in exports.KINDS],
+        "downloads": [(kind, KIND_LABELS[kind]) for kind in exports.kinds_for(access)],
         "max_mb": max_upload_bytes() // MB,
     }
     return render(request, "operations/data.html", context, status=status)
@@ -185,7 +185,7 @@ def batch_retry(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 def download(request: AuthedRequest, slug: str, kind: str) -> StreamingHttpResponse:
     """``kind`` as CSV in the import's format, streamed (large tables never sit in memory)."""
     access = relationship_for_user(request.user, slug=slug)
-    if kind not in exports.KINDS:
+    if kind not in exports.kinds_for(access):
         raise Http404(_("Not found."))
     chunks = exports.csv_chunks(exports.header(kind), exports.rows(kind, access.relationship))
     response = StreamingHttpResponse(chunks, content_type=CSV)

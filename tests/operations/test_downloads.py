@@ -91,7 +91,7 @@ def body(response: Any) -> bytes:
 
 @pytest.mark.parametrize("kind", list(FILES))
 def test_a_download_reimports_unchanged(loaded: Any, as_user: Any, tmp_path: Path, kind: str) -> None:
-    response = as_user(loaded.vic).get(f"{DATA}{kind}.csv")
+    response = as_user(loaded.val).get(f"{DATA}{kind}.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith(f'attachment; filename="northwind-telco-a-{kind}-')
@@ -137,6 +137,18 @@ def test_downloads_show_only_this_relationships_rows(world: Any, as_user: Any, t
     )
     content = body(as_user(world.carol).get(f"{DATA}shipments.csv"))
     assert b"TB-SECRET" not in content
+
+
+def test_customers_download_their_data_but_not_the_suppliers_licensed_benchmarks(
+    loaded: Any, as_user: Any
+) -> None:
+    customer = as_user(loaded.vic)
+    assert customer.get(f"{DATA}benchmarks.csv").status_code == 404
+    assert customer.get(f"{DATA}returns.csv").status_code == 200
+    page = customer.get("/r/northwind-telco-a/data/").content.decode()
+    assert f"{DATA}returns.csv" in page and f"{DATA}benchmarks.csv" not in page
+    supplier_page = as_user(loaded.val).get("/r/northwind-telco-a/data/").content.decode()
+    assert f"{DATA}benchmarks.csv" in supplier_page
 
 
 def test_an_unknown_kind_is_not_found(world: Any, as_user: Any) -> None:
