@@ -110,6 +110,10 @@ class ProductOut(Schema):
     is_active: bool
     version: int
 
+    @staticmethod
+    def resolve_category(product: Any) -> dict[str, str]:
+        return selectors.category_of(product)
+
 
 class ProductIn(Schema):
     code: str = Field(min_length=1, max_length=60)
@@ -318,7 +322,6 @@ def patch_product(request: AuthedRequest, rel_id: int, product_id: int, payload:
 
 @serializer("parties.product")
 def _product_current(product: Any) -> dict[str, Any]:
-    c = product.category
     return {
         "id": product.pk,
         "code": product.code,
@@ -326,7 +329,7 @@ def _product_current(product: Any) -> dict[str, Any]:
         "description": product.description,
         "is_active": product.is_active,
         "version": product.version,
-        "category": {"code": c.code, "name": c.name, "normalization_basis": c.normalization_basis},
+        "category": selectors.category_of(product),
     }
 
 

@@ -15,7 +15,17 @@ from accord.audit.models import AuditEvent
 from accord.lib import summary
 from accord.operations.models import InstalledBase
 from accord.parties.access import PartyAccess, RelationshipAccess, access_from, visible_relationships
-from accord.parties.models import Guest, Invitation, Membership, Party, Product, Relationship, Site
+from accord.parties.models import (
+    Guest,
+    Invitation,
+    Membership,
+    Party,
+    Product,
+    Relationship,
+    Site,
+    SupplierCategoryBasis,
+    product_basis,
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,19 @@ def installed_base_in(relationship: Relationship) -> QuerySet[InstalledBase]:
 
 
 def products_of(party: Party) -> QuerySet[Product]:
-    return Product.objects.filter(supplier=party).select_related("category")
+    """The supplier's catalog, each product with ``basis``: the supplier's NPR normalization basis of
+    its category (its own, else the category's default)."""
+    return Product.objects.filter(supplier=party).select_related("category").annotate(basis=product_basis())
+
+
+def category_of(product: Product) -> dict[str, str]:
+    """A product's category as the API shows it, with the supplier's normalization basis."""
+    c = product.category
+    basis = getattr(product, "basis", None)
+    if basis is None:
+        own = SupplierCategoryBasis.objects.filter(supplier_id=product.supplier_id, category_id=c.pk)
+        basis = own.values_list("normalization_basis", flat=True).first() or c.normalization_basis
+    return {"code": c.code, "name": c.name, "normalization_basis": basis}
 
 
 def relationships_of(party: Party, viewer: PartyAccess) -> QuerySet[Relationship]:

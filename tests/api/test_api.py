@@ -2,6 +2,7 @@ import json
 from typing import Any
 
 from accord.api.main import api
+from accord.parties.models import SupplierCategoryBasis
 
 
 def patch(client: Any, url: str, data: dict[str, Any]) -> Any:
@@ -34,6 +35,20 @@ def test_sites_products_and_installed_base(world: Any, as_user: Any) -> None:
     assert {s["name"] for s in sites} == {"Stuttgart HQ", "Munich core"}
     products = client.get(f"/api/v1/relationships/{world.nw_ta.pk}/products").json()
     assert products[0]["code"] == "NW-OTX-100" and products[0]["category"]["code"] == "3.2.1"
+    assert products[0]["category"]["normalization_basis"] == "shipped_12m"  # the category's default
+    # Northwind counts this category by installed units: its products say so, the default stays
+    SupplierCategoryBasis.objects.create(
+        supplier=world.northwind, category=world.product.category, normalization_basis="installed"
+    )
+    products = client.get(f"/api/v1/relationships/{world.nw_ta.pk}/products").json()
+    assert products[0]["category"]["normalization_basis"] == "installed"
+    changed = patch(
+        as_user(world.ada),
+        f"/api/v1/relationships/{world.nw_ta.pk}/products/{world.product.pk}",
+        {"name": "OTX-100 transponder", "version": world.product.version},
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["category"]["normalization_basis"] == "installed"
     installed = client.get(f"/api/v1/relationships/{world.nw_ta.pk}/installed-base").json()
     assert installed == [
         {
