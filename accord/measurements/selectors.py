@@ -94,7 +94,8 @@ def metrics_by_window(
             relationship, start=add_months(start, -(max(windows) - 1)), end=end, category=own
         )
         categories = sorted({c for c, _m, _k, _p in table})
-        labels = {category} if category else None
+        # Data of no category (a support ticket about no product) counts in ALL only: no row of its own.
+        labels = {category} if category else {*categories, engine.ALL} - {""}
         return {
             window: engine.compute_table(
                 table,
@@ -124,14 +125,19 @@ def _no_collections() -> Iterator[None]:
             gc.enable()
 
 
+def _number(x: float | None) -> float | int | None:
+    """A count as a whole number (153, not 153.0): facts are stored as floats."""
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
 def as_dict(row: engine.Value) -> dict[str, Any]:
     """The API's and the command's row (written out by hand: ``dataclasses.asdict`` is slow)."""
     out: dict[str, Any] = {
         "measure": row.measure,
         "month": row.month,
         "category": row.category,
-        "numerator": row.numerator,
-        "denominator": row.denominator,
+        "numerator": _number(row.numerator),
+        "denominator": _number(row.denominator),
         "value": row.value,
         "partial": row.partial,
     }

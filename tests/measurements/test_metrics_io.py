@@ -142,10 +142,28 @@ def test_the_api_answers_the_same_rows(data: Any, as_user: Any) -> None:
     body = as_user(data.carol).get(url).json()
     row = next(r for r in body["rows"] if r["measure"] == "FR.ERI")
     assert (row["numerator"], row["denominator"]) == (3, 4000) and body["from"] == "2026-05"
+    assert isinstance(row["numerator"], int) and isinstance(row["denominator"], int)  # 3, not 3.0
     assert all(r["category"] == "3.2.1" for r in body["rows"])
     bad = as_user(data.carol).get(f"/api/v1/relationships/{data.nw_ta.pk}/metrics?from=May")
     assert bad.status_code == 400
     assert as_user(data.mallory).get(url).status_code == 404
+
+
+def test_a_ticket_about_no_product_counts_in_all_only(data: Any, as_user: Any) -> None:
+    from datetime import UTC, datetime
+
+    from accord.operations.models import SupportTicket
+
+    SupportTicket.objects.create(
+        relationship=data.nw_ta, ticket_id="T-NONE", severity=2, opened_at=datetime(2026, 5, 4, 9, tzinfo=UTC)
+    )
+    services.refresh(data.nw_ta, kind="support-tickets", months={"2026-05"})
+    url = f"/api/v1/relationships/{data.nw_ta.pk}/metrics?from=2026-05&to=2026-05"
+    rows = as_user(data.carol).get(url).json()["rows"]
+    opened = {
+        r["category"]: r["value"] for r in rows if r["measure"] == "SUPPORT.OPENED" and "severity" not in r
+    }
+    assert opened == {"ALL": 1}  # no row of category ""
 
 
 def test_the_page_shows_values_charts_and_links_to_the_records(data: Any, as_user: Any) -> None:
