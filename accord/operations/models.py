@@ -260,6 +260,9 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    runner = models.CharField(
+        max_length=300, blank=True, help_text=_("host:pid of the process running it (to tell a dead one).")
+    )
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=BatchStatus, default=BatchStatus.QUEUED)
     dry_run = models.BooleanField(default=False)

@@ -8,8 +8,8 @@ page, the API and the command all appear in the relationship's import history. `
 or nothing) and records its outcome: ``succeeded``, ``rejected`` (bad rows: the first errors and
 their count are kept) or ``failed`` (the import itself broke). While it runs it reports progress
 (rows validated, rows written) and a heartbeat; ``fail_stalled_batches`` (a periodic job) marks a
-running batch whose heartbeat stopped as failed: its worker was killed, and since the import is one
-transaction nothing of it stayed. ``retry_batch`` runs a failed batch again from the kept file.
+running batch failed when its process (on this host) is gone, or (elsewhere) its heartbeat stopped:
+its worker was killed, and since the import is one transaction nothing of it stayed. ``retry_batch`` runs a failed batch again from the kept file.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import socket
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -45,6 +45,7 @@ STALE_AFTER = timedelta(minutes=10)
 MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 10_000
 READ_CHUNK = 1024 * 1024
+HOST = socket.gethostname()
 
 
 class BatchNotRetryable(Exception):
@@ -236,7 +237,11 @@ def execute_batch(batch_id: int) -> tuple[ImportBatch, ImportResult | None]:
     ``MAX_STORED_ERRORS``); None when the batch was not queued or the import broke."""
     now = timezone.now()
     claimed = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING, started_at=now, heartbeat_at=now, finished_at=None
+        status=BatchStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=None,
+        runner=f"{HOST}:{os.getpid()}",
     )
     batch = ImportBatch.objects.select_related("relationship", "uploaded_by").get(pk=batch_id)
     if not claimed:
@@ -358,13 +363,24 @@ def retry_batch(batch_id: int) -> ImportBatch:
 
 
 def fail_stalled_batches(*, now: datetime | None = None) -> int:
-    """Mark running batches whose heartbeat is older than ``STALE_AFTER`` failed; how many."""
+    """Mark running batches that stopped failed; how many.
+
+    A batch run by a process on this host is alive while that process is (SQLite records no
+    heartbeat while the import writes, which may take minutes), and dead as soon as it is gone. A
+    batch run elsewhere is dead when its heartbeat is older than ``STALE_AFTER``.
+    """
     now = now or timezone.now()
     cutoff = now - STALE_AFTER
-    stalled = ImportBatch.objects.filter(status=BatchStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    )
-    return stalled.update(
+    running = ImportBatch.objects.filter(status=BatchStatus.RUNNING)
+    dead = []
+    for pk, runner, heartbeat, started in running.values_list("pk", "runner", "heartbeat_at", "started_at"):
+        here = _process_here(runner)
+        if here is None:
+            if (heartbeat or started or now) < cutoff:
+                dead.append(pk)
+        elif not here:
+            dead.append(pk)
+    return ImportBatch.objects.filter(pk__in=dead, status=BatchStatus.RUNNING).update(
         status=BatchStatus.FAILED,
         finished_at=now,
         message=_(
@@ -372,3 +388,17 @@ def fail_stalled_batches(*, now: datetime | None = None) -> int:
             "retry it."
         ),
     )
+
+
+def _process_here(runner: str) -> bool | None:
+    """Whether the process ``runner`` (host:pid) is alive, when it is on this host; None elsewhere."""
+    host, _sep, pid = runner.rpartition(":")
+    if host != HOST or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True

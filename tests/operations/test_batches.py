@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -167,6 +170,45 @@ def test_a_batch_whose_worker_was_killed_is_marked_failed_and_can_be_retried(
     assert retried.status == BatchStatus.QUEUED
     assert services.run_batch(batch.pk).status == BatchStatus.SUCCEEDED
     assert Shipment.objects.count() == 2
+
+
+def test_a_batch_run_on_this_host_is_alive_while_its_process_is(
+    world: Any, tmp_path: Path, queued: None
+) -> None:
+    """SQLite records no heartbeat while an import writes: a live runner here is never failed; a dead one
+    is failed at once, without waiting for its heartbeat to grow stale."""
+    now = timezone.now()
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    busy = start(world, csv_file(tmp_path, SHIP, GOOD, "busy.csv"))
+    killed = start(world, csv_file(tmp_path, SHIP, GOOD, "killed.csv"))
+    elsewhere = start(world, csv_file(tmp_path, SHIP, GOOD, "elsewhere.csv"))
+    running = ImportBatch.objects.filter(pk__in=[busy.pk, killed.pk, elsewhere.pk])
+    running.update(status=BatchStatus.RUNNING, started_at=now - timedelta(minutes=30))
+    ImportBatch.objects.filter(pk=busy.pk).update(
+        runner=f"{services.HOST}:{os.getpid()}", heartbeat_at=now - timedelta(minutes=20)
+    )
+    ImportBatch.objects.filter(pk=killed.pk).update(
+        runner=f"{services.HOST}:{finished.pid}", heartbeat_at=now - timedelta(seconds=5)
+    )
+    ImportBatch.objects.filter(pk=elsewhere.pk).update(
+        runner="another-host:1", heartbeat_at=now - timedelta(minutes=2)
+    )
+    assert services.fail_stalled_batches(now=now) == 1
+    statuses = dict(running.values_list("pk", "status"))
+    assert statuses == {
+        busy.pk: BatchStatus.RUNNING,
+        killed.pk: BatchStatus.FAILED,
+        elsewhere.pk: BatchStatus.RUNNING,  # its heartbeat is recent
+    }
+    assert services.fail_stalled_batches(now=now + timedelta(minutes=9)) == 1  # elsewhere: stale now
+    assert ImportBatch.objects.get(pk=busy.pk).status == BatchStatus.RUNNING
+
+
+def test_a_run_records_its_process(world: Any, tmp_path: Path) -> None:
+    batch = start(world, csv_file(tmp_path, SHIP, GOOD))
+    assert batch.status == BatchStatus.SUCCEEDED
+    assert batch.runner == f"{services.HOST}:{os.getpid()}"
 
 
 def test_the_stalled_import_job_runs_every_minute(world: Any) -> None:
