@@ -9,7 +9,8 @@ or nothing) and records its outcome: ``succeeded``, ``rejected`` (bad rows: the 
 their count are kept) or ``failed`` (the import itself broke). While it runs it reports progress
 (rows validated, rows written) and a heartbeat; ``fail_stalled_batches`` (a periodic job) marks a
 running batch failed when its process (on this host) is gone, or (elsewhere) its heartbeat stopped:
-its worker was killed, and since the import is one transaction nothing of it stayed. ``retry_batch`` runs a failed batch again from the kept file.
+its worker was killed, and since the import is one transaction nothing of it stayed.
+``retry_batch`` runs a failed batch again from the kept file.
 """
 
 from __future__ import annotations
