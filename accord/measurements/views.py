@@ -29,11 +29,18 @@ from accord.lib.errors import Conflict
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField, add_service_error
 from accord.lib.types import AuthedRequest
 from accord.measurements import definitions, services
-from accord.measurements.drilldown import drill
+from accord.measurements.drilldown import AT_MONTH_END, MAX_MONTHS, drill, normalization_units, total
 from accord.measurements.engine import ALL, Value, round_value
 from accord.measurements.models import MeasurementSettings, MonthlyFact
-from accord.measurements.months import add_months, month_of, month_range, month_start, parse_month
-from accord.measurements.selectors import benchmarks, metrics_by_window
+from accord.measurements.months import (
+    add_months,
+    month_of,
+    month_range,
+    month_start,
+    months_between,
+    parse_month,
+)
+from accord.measurements.selectors import benchmarks, engine_settings, metrics_by_window
 from accord.parties.access import relationship_for_user
 from accord.parties.models import ProductCategory, Relationship, Role
 from accord.parties.selectors import members_of
@@ -111,6 +118,25 @@ def _category_choices(rel: Relationship, chosen: str) -> list[tuple[str, str]]:
     return [(ALL, _("All categories (pooled)"))] + [
         (code, f"{code} {names[code]}" if code in names else code) for code in ordered
     ]
+
+
+def _links(slug: str, row: Value | None, period: Period, *, rolling: bool = False) -> dict[str, str]:
+    """The records behind a row's numerator and denominator (those it has), keeping the page's own
+    query for the way back. A rolling value's records are those of every month of its window (a
+    point-in-time value's: its last month's)."""
+    if row is None:
+        return {}
+    query = {"measure": row.measure, "month": row.month, "category": row.category}
+    back = {"start": period.start, "end": period.end, "window": period.window}
+    extra = {"severity": row.severity} if row.severity else {}
+    if rolling and period.window > 1 and row.measure not in AT_MONTH_END:
+        extra["first"] = add_months(row.month, -(period.window - 1))
+    base = reverse("measurements:records", args=[slug])
+    return {
+        part: f"{base}?{urlencode({**query, 'part': part, **extra, **back})}"
+        for part, number in (("numerator", row.numerator), ("denominator", row.denominator))
+        if number is not None
+    }
 
 
 # ------------------------------------------------------------------------------------------ charts
@@ -283,6 +309,10 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
     previous = {(r.measure, r.severity): r for r in monthly if r.month == add_months(end, -1)}
     rolled = {(r.measure, r.severity): r for r in rolling if r.month == end}
     table = []
+    choices = _category_choices(rel, category)
+    codes = [code for code, _label in choices if code != ALL] if category == ALL else [category]
+    npr = any(code.startswith("NPR.") for code, _sev in (*latest, *rolled))
+    units = normalization_units(engine_settings(services.settings_for(rel)), codes) if npr else []
     for code in definitions.MEASURES:
         d = definitions.measure(code)
         keys = sorted({k for k in (*latest, *rolled) if k[0] == code}, key=lambda k: k[1])
@@ -310,6 +340,8 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
                     "rolling_value": round_value(rolled[key].value, code) if key in rolled else None,
                     "latest_partial": bool(now and now.partial),
                     "rolling_partial": key in rolled and rolled[key].partial,
+                    "latest_links": _links(rel.slug, now, period),
+                    "rolling_links": _links(rel.slug, rolled.get(key), period, rolling=True),
                 }
             )
     # One chart per family and unit, so no chart mixes days with percentages.
@@ -319,9 +351,9 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
         d = definitions.measure(r.measure)
         if not r.severity:
             by_chart[(d.family, d.unit)][r.measure].append(r)
-    for r in rolling:
-        d = definitions.measure(r.measure)
-        if not r.severity and d.family in ("FR", "OTD", "NPR"):
+    for r in rolling:  # pooled ratios and distributions; a count's rolling value is a window's total
+        d = definitions.measure(r.measure)  # (flows) or its last month's (backlogs): not on the chart
+        if not r.severity and d.kind != "count":
             rolling_by_chart[(d.family, d.unit)][r.measure].append(r)
     bands = benchmarks(rel, category=category, start=start, end=end)
     chart_specs = [
@@ -355,8 +387,9 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
             "window": window,
             "windows": WINDOWS,
             "period_query": period.query() if request.GET else "",  # for links away and back
-            "categories": _category_choices(rel, category),
+            "categories": choices,
             "table": table,
+            "units": units,  # NPR's normalization units: (name, what is counted, categories)
             "any_partial": any_partial,
             "charts": [{"spec": spec, "svg": charts.svg(spec)} for spec in chart_specs],
         },
@@ -366,15 +399,21 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def records(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The records behind a number: of one month, or of each month ``first`` … ``month`` (a rolling
+    value's window)."""
     access = relationship_for_user(request.user, slug=slug)
     measure, month = request.GET.get("measure", ""), request.GET.get("month", "")
     category, part = request.GET.get("category", "ALL"), request.GET.get("part", "denominator")
+    first = request.GET.get("first") or None
     try:
         definitions.measure(measure)
         parse_month(month)
+        if first is not None and not 0 <= months_between(first, month) < MAX_MONTHS:  # parses first
+            raise ValueError(first)
     except (KeyError, ValueError):
         raise Http404 from None
-    if part not in ("numerator", "denominator"):
+    severity = request.GET.get("severity", "")
+    if part not in ("numerator", "denominator") or severity not in ("", "1", "2", "3"):
         raise Http404
     result = drill(
         access.relationship,
@@ -384,7 +423,8 @@ def records(request: AuthedRequest, slug: str) -> HttpResponse:
         part=part,
         settings=services.settings_for(access.relationship),
         today=timezone.localdate(),
-        severity=request.GET.get("severity", ""),
+        severity=severity,
+        first=first,
     )
     rows = result.rows
     if isinstance(rows, QuerySet):  # a stable order, so pages neither repeat nor skip records
@@ -395,6 +435,7 @@ def records(request: AuthedRequest, slug: str) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     back = _period(request)  # the page the records were opened from: its category, period and window
+    d = definitions.measure(measure)
     return render(
         request,
         "measurements/records.html",
@@ -403,8 +444,10 @@ def records(request: AuthedRequest, slug: str) -> HttpResponse:
             "rel": access.relationship,
             "drill": result,
             "page": page,
-            "measure": definitions.measure(measure),
+            "measure": d,
             "month": month,
+            "months": result.months,
+            "severity": severity if d.per_severity else "",
             "category": category,
             "category_name": ProductCategory.objects.filter(code=category)
             .values_list("name", flat=True)
@@ -413,6 +456,9 @@ def records(request: AuthedRequest, slug: str) -> HttpResponse:
             "part": part,
             "cells": [[_cell(obj, attr) for _h, attr in result.columns] for obj in page.object_list],
             "query": query.urlencode(),
+            # the number the records give, when it sums a column (units, days) rather than counts them
+            "total": total(result) if result.quantity else None,
+            "total_of": next((h for h, attr in result.columns if attr == result.quantity), ""),
         },
     )
 

@@ -3,6 +3,7 @@ filter and the agreed settings (read only but for admins)."""
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from accord.lib import charts
-from accord.measurements import services
+from accord.measurements import definitions, services
 from accord.measurements.models import MonthlyFact
 from accord.measurements.selectors import metrics
 from accord.operations.models import Repair, Return, Shipment, SupportTicket
@@ -157,7 +158,8 @@ def test_every_chart_spans_the_chosen_period_with_one_label_per_month(data: Any,
     assert {c["spec"]["title"]["text"] for c in charts} >= {"FR · % per year", "REPAIR · days"}
     # REPAIR has data in April and May only; its axis still runs over the whole period.
     repair = chart(response, "REPAIR · days")
-    assert {p["month"] for p in repair["spec"]["data"]["values"]} == {"2026-04", "2026-05"}
+    monthly = [p for p in repair["spec"]["data"]["values"] if p["line"] == "monthly"]
+    assert {p["month"] for p in monthly} == {"2026-04", "2026-05"}
     first = {"year": 2025, "month": 11, "date": 1, "utc": True}
     last = {"year": 2026, "month": 10, "date": 1, "utc": True}
     for c in charts:
@@ -208,10 +210,13 @@ def test_partial_values_are_hollow_points_named_in_the_legend(data: Any, as_user
         title = point.find("{http://www.w3.org/2000/svg}title")
         assert title is not None and title.text == label  # the browser's tooltip
     assert "partial window" in texts(svg)  # the legend
-    # Repair turnaround needs only its own month: nothing partial, no such legend.
-    repair = svg_of(chart(response, "REPAIR · days"))
-    assert "partial window" not in texts(repair)
-    assert all(p.get("fill") for p in points(repair))
+    # Repair turnaround needs only its own month: its monthly values are never partial; its rolling
+    # ones are while their 12 months reach before the first repair (February 2025).
+    repair_spec = chart(response, "REPAIR · days")["spec"]["data"]["values"]
+    assert not any(p["partial"] for p in repair_spec if p["line"] == "monthly")
+    assert {p["month"] for p in repair_spec if p["partial"]} == {"2025-11", "2025-12"}
+    repair = points(svg_of(chart(response, "REPAIR · days")))
+    assert all(p.get("fill") for p in repair if " monthly: " in (p.get("aria-label") or ""))
     assert 'id="partial-legend"' in response.content.decode()
 
 
@@ -242,6 +247,16 @@ def test_the_rolling_window_is_chosen_on_the_page(data: Any, as_user: Any) -> No
     assert row["rolling"] == rolled["FR.ERI"]
     lines = {p["line"] for p in chart(response, "FR · % per year")["spec"]["data"]["values"]}
     assert lines == {"monthly", "rolling 3"}
+    # Every pooled ratio and distribution has its rolling line; a count's rolling value is a window's
+    # total (tickets opened) or its last month's (backlogs), so it has none.
+    drawn = {
+        (p["measure"], p["line"]) for c in response.context["charts"] for p in c["spec"]["data"]["values"]
+    }
+    monthly = {m for m, line in drawn if line == "monthly"}
+    assert {m for m, line in drawn if line == "rolling 3"} == {
+        m for m in monthly if definitions.measure(m).kind != "count"
+    }
+    assert {"REPAIR.TAT_MEDIAN", "FR.ERI", "NPR.1"} <= monthly and "REPAIR.BACKLOG" in monthly
     options = elements(body, "option")
     assert [(a["value"], "selected" in a) for a, _t in options if a["value"] in ("3", "12")] == [
         ("3", True),
@@ -251,6 +266,61 @@ def test_the_rolling_window_is_chosen_on_the_page(data: Any, as_user: Any) -> No
     assert as_user(data.carol).get(f"{PAGE}?start=2026-01&end=2026-05").context["window"] == 12
     refused = as_user(data.carol).get(f"{PAGE}?start=2026-01&end=2026-05&window=5")
     assert refused.context["window"] == 12 and "Select a valid choice" in refused.content.decode()
+
+
+# --- the records behind the numbers ------------------------------------------------------------------
+
+
+def test_rolling_values_link_to_the_records_of_every_month_of_their_window(data: Any, as_user: Any) -> None:
+    carol = as_user(data.carol)
+    response = carol.get(f"{PAGE}?category=3.2.1&start=2026-01&end=2026-05&window=3")
+    rows = {r["def"].code: r for r in response.context["table"] if not r["severity"]}
+    eri = rows["FR.ERI"]
+    assert "first=" not in eri["latest_links"]["denominator"]  # May's own records
+    link = eri["rolling_links"]["denominator"]
+    assert "month=2026-05" in link and "first=2026-03" in link and "window=3" in link
+    assert link in response.content.decode().replace("&amp;", "&")
+    # ERI's populations of March, April and May: units shipped in Jan–Feb, Jan–Mar and Jan–Apr
+    records = carol.get(link)
+    assert records.context["total"] == eri["rolling"].denominator == 9000
+    months = [cells[0] for cells in records.context["cells"]]
+    assert months == ["2026-03"] * 2 + ["2026-04"] * 3 + ["2026-05"] * 4
+    body = records.content.decode()
+    assert "FR.ERI · 2026-03 … 2026-05 · 3.2.1 Optical transport" in body
+    assert "Total quantity: 9000" in body
+    # A backlog's rolling value is its last month's: it links to that month's records
+    assert "first=" not in rows["REPAIR.BACKLOG"]["rolling_links"]["numerator"]
+    # A median lists what it is computed from, and says so
+    median = carol.get(rows["REPAIR.TAT_MEDIAN"]["rolling_links"]["denominator"])
+    assert [cells[0] for cells in median.context["cells"]] == ["2026-05", "2026-05"]
+    assert "The value is the median of these repairs' turnaround days" in html.unescape(
+        median.content.decode()
+    )
+
+
+def normalization_units_shown(page: str) -> list[str]:
+    found = re.findall(r'data-testid="normalization-unit">(.*?)</div>', page, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", text).split()) for text in found]
+
+
+def test_npr_names_its_normalization_units(data: Any, as_user: Any) -> None:
+    ProductCategory.objects.filter(code="3.2.1").update(normalization_unit="shelves shipped")
+    ProductCategory.objects.filter(code="1.2.7").update(
+        normalization_basis="installed", normalization_unit="routers in service"
+    )
+    carol = as_user(data.carol)
+    body = carol.get(f"{PAGE}?category=3.2.1&start=2026-01&end=2026-05").content.decode()
+    units = normalization_units_shown(body)
+    assert units == ["NU: shelves shipped"] * 3  # NPR.1, NPR.2, NPR.3
+    assert '5000</a> <span class="text-body-secondary">shelves shipped</span>' in body
+    note = next(t for a, t in elements(body, "p") if a.get("data-testid") == "normalization-units")
+    assert "3.2.1: shelves shipped (units shipped in the 12 months ending with M)" in " ".join(note.split())
+    # All categories: each category's unit, on its own basis
+    body = carol.get(f"{PAGE}?start=2026-01&end=2026-05").content.decode()
+    units = normalization_units_shown(body)
+    assert set(units) == {"NU: routers in service (1.2.7) + shelves shipped (3.2.1)"}
+    note = next(t for a, t in elements(body, "p") if a.get("data-testid") == "normalization-units")
+    assert "1.2.7: routers in service (installed units at end of M)" in " ".join(note.split())
 
 
 # --- the way back from the records -------------------------------------------------------------------
