@@ -114,6 +114,10 @@ def test_a_dry_run_upload_writes_nothing(world: Any, as_user: Any) -> None:
     page = client.get(response["Location"]).content.decode()
     assert "Nothing was written." in page
     assert Shipment.objects.count() == 0
+    # the history says it was a check, not an import (customers read it too)
+    history = as_user(world.carol).get(DATA).content.decode()
+    assert "Checked, nothing written" in history and "would be 1 new" in history
+    assert ">Imported<" not in history
 
 
 def test_an_upload_without_a_file_or_of_another_type_is_refused(world: Any, as_user: Any) -> None:
