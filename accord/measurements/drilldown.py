@@ -289,12 +289,17 @@ def _otd(ask: _Ask, measure: str, month: str, part: str) -> Drill:
         return any(k == key and d == dim and v for (_c, _m, k, d), v in facts.items())
 
     if part == "numerator":
-        title = f"Order lines {what} for M, delivered complete on time"
+        early, late = ask.settings.otd_days_early, ask.settings.otd_days_late
+        title = (
+            f"Order lines {what} for M, delivered complete on time "
+            f"(agreed: up to {early} days early, {late} days late; earlier only if accepted)"
+        )
     else:
         title = f"Order lines {what} for M whose outcome is known (delivered, or late already)"
     return Drill(title, LINE_COLS, [line for line in lines if counted(line)])
 
 
+_SEVERITY_NAMES = {1: "critical", 2: "major", 3: "minor"}
 _STATISTIC = {"MEAN": "mean", "MEDIAN": "median", "P90": "90th percentile (nearest rank)"}
 
 
@@ -341,7 +346,7 @@ def _reports(ask: _Ask, measure: str, month: str, part: str) -> Drill:
     family, sev = measure.split(".")
     severity = int(sev)
     reports = ask.of(ProblemReport).filter(severity=severity, customer_originated=True, duplicate_of="")
-    counted = "customer-originated, non-duplicate"
+    counted = f"{_SEVERITY_NAMES[severity]}, customer-originated, non-duplicate"
     if family == "NPR":
         if part == "numerator":
             received = reports.filter(received_date__range=_days(month, 0, 0)).order_by("received_date", "pk")

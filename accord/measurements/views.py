@@ -60,6 +60,12 @@ class PeriodForm(StyledForm):
         empty_value=None,
     )
 
+    def clean_category(self) -> str:
+        code = self.cleaned_data["category"].strip()
+        if code and code != ALL and not ProductCategory.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("There is no TL 9000 product category %(code)s.") % {"code": code})
+        return code
+
     def clean_start(self) -> str:
         return _month(self.cleaned_data["start"])
 
@@ -137,6 +143,9 @@ def _links(slug: str, row: Value | None, period: Period, *, rolling: bool = Fals
         for part, number in (("numerator", row.numerator), ("denominator", row.denominator))
         if number is not None
     }
+
+
+RECORDS_ONLY = frozenset({"REPAIR.BACKLOG_OLDEST_DAYS"})  # its numerator is days, its records repairs
 
 
 # ------------------------------------------------------------------------------------------ charts
@@ -342,6 +351,8 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
                     "rolling_partial": key in rolled and rolled[key].partial,
                     "latest_links": _links(rel.slug, now, period),
                     "rolling_links": _links(rel.slug, rolled.get(key), period, rolling=True),
+                    # a value that is neither a count nor made of counted records: link to "the records"
+                    "records_only": code in RECORDS_ONLY,
                 }
             )
     # One chart per family and unit, so no chart mixes days with percentages.

@@ -432,3 +432,33 @@ def test_ada_changes_the_settings_and_returns_to_the_period_she_came_from(data: 
     response = ada.post(link, {**values, "otd_days_late": 0, "repair_sla_days": 14})
     assert response.status_code == 302 and response["Location"] == back
     assert services.settings_for(data.nw_ta).repair_sla_days == 14
+
+
+def test_the_oldest_open_repair_links_to_the_records_not_by_its_days(data: Any, as_user: Any) -> None:
+    """Its number is days; the records behind it are the open repairs: the link says "records"."""
+    Repair.objects.create(
+        relationship=data.nw_ta, repair_id="P9", product=data.product, received_date=date(2026, 5, 20)
+    )
+    services.refresh(data.nw_ta, kind="repairs", months={"2026-05"})
+    body = as_user(data.carol).get(PAGE + "?start=2026-01&end=2026-05").content.decode()
+    row = body[body.index(">REPAIR.BACKLOG_OLDEST_DAYS<") :].split("</tr>")[0]
+    links = re.findall(r'<a href="([^"]+)">(?:<span[^>]*>[^<]*</span>)?([^<]+)</a>', row)
+    assert [text for _href, text in links] == ["records", "records"]  # latest and rolling
+    records = as_user(data.carol).get(html.unescape(links[0][0])).content.decode()
+    assert "<td>P9</td>" in records
+
+
+def test_records_captions_name_the_tolerance_and_the_severity(data: Any, as_user: Any) -> None:
+    services.update_settings(actor=data.ada, relationship=data.nw_ta, version=1, otd_days_late=2)
+    base = PAGE + "records/?month=2026-05&category=ALL&part=numerator&measure="
+    otd = as_user(data.carol).get(base + "OTD.OTI").content.decode()
+    assert "agreed: up to 0 days early, 2 days late; earlier only if accepted" in otd
+    for measure, severity in (("NPR.2", "major"), ("FRT.3", "minor"), ("OFR.2", "major")):
+        page = as_user(data.carol).get(base + measure).content.decode()
+        assert f"({severity}, customer-originated, non-duplicate)" in page, measure
+
+
+def test_an_unknown_category_is_refused_with_a_message(data: Any, as_user: Any) -> None:
+    body = as_user(data.carol).get(PAGE + "?category=9.9.9").content.decode()
+    assert "There is no TL 9000 product category 9.9.9." in body
+    assert 'value="9.9.9"' not in body  # not offered as a choice; the page shows ALL
