@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -475,8 +475,14 @@ def records(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 def _cell(obj: Any, attr: str) -> Any:
+    """A record's value for a column; dates as ISO, times to the second in the viewer's time zone
+    (response times are judged to the second)."""
     for part in attr.split("."):
         obj = getattr(obj, part, None) if obj is not None else None
+    if isinstance(obj, datetime):
+        return (timezone.localtime(obj) if timezone.is_aware(obj) else obj).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(obj, date):
+        return obj.isoformat()
     return obj
 
 

@@ -462,3 +462,22 @@ def test_an_unknown_category_is_refused_with_a_message(data: Any, as_user: Any) 
     body = as_user(data.carol).get(PAGE + "?category=9.9.9").content.decode()
     assert "There is no TL 9000 product category 9.9.9." in body
     assert 'value="9.9.9"' not in body  # not offered as a choice; the page shows ALL
+
+
+def test_records_show_iso_dates_and_times_to_the_second_in_the_viewers_zone(data: Any, as_user: Any) -> None:
+    SupportTicket.objects.create(
+        relationship=data.nw_ta,
+        ticket_id="T-7",
+        severity=1,
+        product=data.product,
+        opened_at=datetime(2026, 5, 6, 7, 0, 0, tzinfo=UTC),
+        first_response_at=datetime(2026, 5, 6, 7, 20, 15, tzinfo=UTC),
+    )
+    services.refresh(data.nw_ta, kind="support-tickets", months={"2026-05"})
+    data.carol.time_zone = "Europe/Berlin"
+    data.carol.save(update_fields=["time_zone"])
+    url = PAGE + "records/?measure=SUPPORT.OPENED&month=2026-05&category=ALL&part=numerator"
+    body = as_user(data.carol).get(url).content.decode()
+    assert "<td>2026-05-06 09:00:00</td>" in body and "<td>2026-05-06 09:20:15</td>" in body
+    shipments = as_user(data.carol).get(PAGE + "records/?measure=FR.ERI&month=2026-05&part=denominator")
+    assert "<td>2026-01-05</td>" in shipments.content.decode()
