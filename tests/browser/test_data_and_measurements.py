@@ -22,7 +22,7 @@ from accord.operations import services as operations
 from accord.operations.models import BatchStatus, ImportBatch, Return, Shipment
 from accord.parties.access import relationship_for_user
 from accord.parties.models import ProductCategory
-from tests.conftest import PASSWORD
+from tests.browser.helpers import sign_in
 from tests.operations.helpers import csv_file, do_import
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,14 +53,6 @@ def media(tmp_path: Path, settings: Any) -> Path:
     """Uploaded files are kept in the storage: here, not in the checkout's ``var``."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def sign_in(page: Any, user: Any) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("relationships")).to_be_visible()
 
 
 def open_tab(page: Any, name: str) -> None:

@@ -18,21 +18,13 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REGISTER = "/r/northwind-telco-a/items/"
 TITLE = "Provide alarm logs for the Munich outage"
 DUE = date(2030, 6, 30)
-
-
-def sign_in(page: Any, user: Any) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_test_id("relationships")).to_be_visible()
 
 
 def row_of(page: Any, reference: str) -> Any:
