@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
-from accord.api.errors import responses
+from accord.lib.api import responses
 from accord.lib.types import AuthedRequest
 from accord.parties.models import Guest, Membership
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -14,7 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accord.accounts.services import user_for_token
-from accord.api.errors import body
+from accord.lib.api import body, serialize_current
 from accord.lib.errors import Conflict
 
 
@@ -95,7 +98,6 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(Conflict)
 def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
-    from accord.api.serialize import serialize_current
 
     return api.create_response(
         request, {**body(exc.message), "current": serialize_current(exc.current)}, status=409
@@ -103,17 +105,14 @@ def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from accord.accounts.api import router as accounts_router
-    from accord.measurements.api import router as measurements_router
-    from accord.operations.api import router as operations_router
-    from accord.parties.api import router as parties_router
-    from accord.register.api import router as register_router
-
-    api.add_router("", accounts_router)
-    api.add_router("", parties_router)
-    api.add_router("", register_router)
-    api.add_router("", measurements_router)
-    api.add_router("", operations_router)
+    """Add the ``router`` of every Accord app's ``api`` module, in ``INSTALLED_APPS`` order: an app
+    joins the API from its own folder, and no app imports this package."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("accord.") or not module_has_submodule(config.module, "api"):
+            continue
+        router = getattr(import_module(f"{config.name}.api"), "router", None)
+        if router is not None:
+            api.add_router("", router)
 
 
 _register_routers()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from accord.api.errors import responses
+from accord.lib.api import responses
 from accord.lib.importing import UnknownImportKind, importer_kinds
 from accord.lib.types import AuthedRequest
 from accord.operations import services

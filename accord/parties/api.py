@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from accord.api.errors import responses
-from accord.api.serialize import serializer
+from accord.lib.api import responses, serializer
 from accord.lib.types import AuthedRequest
 from accord.parties import selectors, services
 from accord.parties.access import relationship_for_user
