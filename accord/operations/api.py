@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from accord.lib.api import responses
 from accord.lib.importing import UnknownImportKind, importer_kinds
 from accord.lib.types import AuthedRequest
-from accord.operations import services
+from accord.operations import selectors, services
 from accord.operations.models import ImportBatch
 from accord.parties.access import relationship_for_user
 
@@ -124,3 +124,35 @@ def get_import(request: AuthedRequest, rel_id: int, batch_id: int) -> dict[str, 
     if batch is None:
         raise Http404
     return _batch(batch, errors=True)
+
+
+class InstalledOut(Schema):
+    id: int
+    site_id: int
+    site: str
+    product_code: str
+    quantity: int
+    in_service_date: date
+    serial: str
+
+
+@router.get(
+    "/relationships/{rel_id}/installed-base",
+    response=responses({200: list[InstalledOut]}),
+    summary="Units in service at the customer's sites",
+    tags=["relationships"],
+)
+def installed_base(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
+    rel = relationship_for_user(request.user, pk=rel_id).relationship
+    return [
+        {
+            "id": row.pk,
+            "site_id": row.site_id,
+            "site": row.site.name,
+            "product_code": row.product.code,
+            "quantity": row.quantity,
+            "in_service_date": row.in_service_date,
+            "serial": row.serial,
+        }
+        for row in selectors.installed_base_in(rel)
+    ]

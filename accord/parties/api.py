@@ -1,8 +1,7 @@
-"""API operations for relationships, their people, sites, products and installed base."""
+"""API operations for who am I, relationships, their people, sites and products."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,14 @@ from accord.lib.api import responses, serializer
 from accord.lib.types import AuthedRequest
 from accord.parties import selectors, services
 from accord.parties.access import relationship_for_user
-from accord.parties.models import ProductCategory, Relationship, RelationshipStatus, SiteKind
+from accord.parties.models import (
+    Guest,
+    Membership,
+    ProductCategory,
+    Relationship,
+    RelationshipStatus,
+    SiteKind,
+)
 
 router = Router(tags=["relationships"])
 
@@ -129,14 +135,19 @@ class ProductPatch(Schema):
     is_active: bool | None = None
 
 
-class InstalledOut(Schema):
+class MembershipOut(Schema):
+    party: PartyOut
+    role: str
+
+
+class MeOut(Schema):
     id: int
-    site_id: int
-    site: str
-    product_code: str
-    quantity: int
-    in_service_date: date
-    serial: str
+    email: str
+    full_name: str
+    job_title: str
+    time_zone: str
+    memberships: list[MembershipOut]
+    facilitator_of: list[int]
 
 
 def _relationship(rel: Relationship, access: Any) -> dict[str, Any]:
@@ -162,6 +173,23 @@ def _relationship_current(rel: Relationship) -> dict[str, Any]:
     out["supplier"] = {"id": rel.supplier.pk, "slug": rel.supplier.slug, "name": rel.supplier.name}
     out["customer"] = {"id": rel.customer.pk, "slug": rel.customer.slug, "name": rel.customer.name}
     return out
+
+
+@router.get("/me", response=responses({200: MeOut}), summary="Who am I", tags=["me"])
+def me(request: AuthedRequest) -> dict[str, object]:
+    user = request.user
+    memberships = Membership.objects.filter(user=user, is_active=True).select_related("party")
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "job_title": user.job_title,
+        "time_zone": user.time_zone,
+        "memberships": [{"party": m.party, "role": m.role} for m in memberships],
+        "facilitator_of": list(
+            Guest.objects.filter(user=user, is_active=True).values_list("relationship_id", flat=True)
+        ),
+    }
 
 
 @router.get(
@@ -330,24 +358,3 @@ def _product_current(product: Any) -> dict[str, Any]:
         "version": product.version,
         "category": selectors.category_of(product),
     }
-
-
-@router.get(
-    "/relationships/{rel_id}/installed-base",
-    response=responses({200: list[InstalledOut]}),
-    summary="Units in service at the customer's sites",
-)
-def installed_base(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
-    rel = relationship_for_user(request.user, pk=rel_id).relationship
-    return [
-        {
-            "id": row.pk,
-            "site_id": row.site_id,
-            "site": row.site.name,
-            "product_code": row.product.code,
-            "quantity": row.quantity,
-            "in_service_date": row.in_service_date,
-            "serial": row.serial,
-        }
-        for row in selectors.installed_base_in(rel)
-    ]

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.urls import reverse
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accord.audit.models import AuditEvent
 from accord.lib import summary
-from accord.operations.models import InstalledBase
 from accord.parties.access import PartyAccess, RelationshipAccess, access_from, visible_relationships
 from accord.parties.models import (
     Guest,
@@ -46,38 +42,6 @@ def home_rows(user: Any) -> list[HomeRow]:
     return [HomeRow(a, a.other_party, facts.get(a.relationship.pk, [])) for a in accesses]
 
 
-@summary.provider
-def _people_and_sites(accesses: Sequence[RelationshipAccess]) -> dict[int, list[summary.Fact]]:
-    party_ids = {a.relationship.supplier_id for a in accesses} | {
-        a.relationship.customer_id for a in accesses
-    }
-    members = dict(
-        Membership.objects.filter(party_id__in=party_ids, is_active=True, user__is_active=True)
-        .values("party_id")
-        .annotate(n=Count("id"))
-        .values_list("party_id", "n")
-    )
-    units = dict(
-        InstalledBase.objects.filter(relationship__in=[a.relationship for a in accesses])
-        .values("relationship_id")
-        .annotate(n=Sum("quantity"))
-        .values_list("relationship_id", "n")
-    )
-    out: dict[int, list[summary.Fact]] = {}
-    for a in accesses:
-        rel = a.relationship
-        url = reverse("parties:relationship", args=[rel.slug])
-        people = members.get(rel.supplier_id, 0) + members.get(rel.customer_id, 0)
-        facts = [summary.Fact(ngettext("%(n)d person", "%(n)d people", people) % {"n": people}, people, url)]
-        if not a.is_guest and units.get(rel.pk):
-            n = units[rel.pk]
-            facts.append(
-                summary.Fact(ngettext("%(n)d unit installed", "%(n)d units installed", n) % {"n": n}, n, url)
-            )
-        out[rel.pk] = facts
-    return out
-
-
 def members_of(party: Party, *, include_inactive: bool = False) -> QuerySet[Membership]:
     qs = Membership.objects.filter(party=party).select_related("user").order_by("user__full_name")
     return qs if include_inactive else qs.filter(is_active=True, user__is_active=True)
@@ -97,10 +61,6 @@ def sites_in(relationship: Relationship) -> QuerySet[Site]:
     return Site.objects.filter(
         party_id__in=[relationship.supplier_id, relationship.customer_id]
     ).select_related("party")
-
-
-def installed_base_in(relationship: Relationship) -> QuerySet[InstalledBase]:
-    return InstalledBase.objects.filter(relationship=relationship).select_related("site", "product__category")
 
 
 def products_of(party: Party) -> QuerySet[Product]:

@@ -71,7 +71,7 @@ def _relationship_page(
     if not access.is_guest:
         context |= {
             "sites": selectors.sites_in(rel),
-            "installed": selectors.installed_base_in(rel),
+            "site_sections": overview.sections_for(access, "sites"),
             "guest_form": guest_form or (GuestInviteForm() if access.is_admin else None),
         }
     return render(request, "parties/relationship.html", context, status=400 if guest_form else 200)

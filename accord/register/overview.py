@@ -9,13 +9,20 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accord.lib import charts, overview, summary
+from accord.lib import charts, nav, overview, summary
 from accord.register import selectors
 from accord.register.models import OPEN_STATUSES, ActionItem
 
+ITEM_PAGES = ("register:create", "register:item", "register:edit", "register:import")
+nav.tab(20, "register:list", gettext_lazy("Action items"), *ITEM_PAGES)
+nav.tab(
+    30, "register:task_forces", gettext_lazy("Task forces"), "register:task_force", "register:task_force_edit"
+)
 
-@summary.provider
+
+@summary.provider(10)
 def register_facts(accesses: Sequence[Any]) -> dict[int, list[summary.Fact]]:
     """Open and overdue items per relationship, each side counting what it may see (one query)."""
     today = timezone.localdate()

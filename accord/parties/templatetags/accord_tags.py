@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from accord.lib.nav import RELATIONSHIP_TABS
+from accord.lib.nav import relationship_tabs as registered_tabs
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def relationship_tabs(context: dict[str, Any], rel: Any, access: Any) -> dict[st
     match = context["request"].resolver_match
     current = f"{match.namespace}:{match.url_name}" if match else ""
     tabs = []
-    for tab in RELATIONSHIP_TABS:
+    for tab in registered_tabs():
         if access.is_guest and not tab.for_guests:
             continue
         tabs.append(
