@@ -7,10 +7,11 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from accord.accounts import services
+from accord.accounts import preferences, services
+from accord.lib import notify
 from accord.lib.forms import Renderer, StyledForm, style
 from accord.lib.mail import queue_email
-from accord.parties.forms import TIME_ZONE_CHOICES
+from accord.lib.timezones import TIME_ZONE_CHOICES
 
 
 def _client_ip(request: Any) -> str | None:
@@ -153,28 +154,22 @@ class TokenForm(StyledForm):
 
 
 class NotificationForm(StyledForm):
-    """One checkbox per kind of action-item e-mail; checked means the e-mail is sent."""
+    """One checkbox per kind of e-mail (``accord.lib.notify``); checked means the e-mail is sent."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from accord.register.models import NotificationKind
-
         super().__init__(*args, **kwargs)
-        for kind in NotificationKind:
+        for kind in notify.kinds():
             self.fields[kind.value] = forms.BooleanField(label=kind.label, required=False, initial=True)
         style(self)
 
     @classmethod
     def for_user(cls, user: Any, data: Any = None) -> NotificationForm:
-        from accord.register.preferences import opt_outs
-
-        off = opt_outs(user)
+        off = preferences.opt_outs(user)
         return cls(data, initial={kind: kind not in off for kind in cls.kinds()})
 
     @staticmethod
     def kinds() -> list[str]:
-        from accord.register.models import NotificationKind
-
-        return list(NotificationKind.values)
+        return [kind.value for kind in notify.kinds()]
 
     def kinds_off(self) -> set[str]:
         """The kinds left unchecked (call after ``is_valid``)."""

@@ -117,3 +117,17 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} {self.at:%Y-%m-%d %H:%M}"
+
+
+class NotificationOptOut(models.Model):
+    """A kind of e-mail someone turned off (all kinds are on by default; ``accord.lib.notify`` lists
+    the kinds that the apps send)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_opt_outs")
+    kind = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_optout_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"

@@ -25,7 +25,6 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password_reset_complete",
     ),
-    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("profile/", views.profile, name="profile"),
     path("profile/notifications/", views.notifications, name="notifications"),
     path("profile/tokens/", views.token_create, name="token_create"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,12 +14,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accord.accounts import forms, services
+from accord.accounts import forms, preferences, services
 from accord.accounts.models import ApiToken
 from accord.lib.forms import add_service_error
 from accord.lib.types import AuthedRequest
-from accord.parties import services as party_services
-from accord.register import preferences
 
 NEW_TOKEN_KEY = "accord.new_api_token"
 FORM_METHODS = ["get", "post", "head", "options"]
@@ -58,44 +55,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         messages.success(self.request, _("Your password was changed."))
         return super().form_valid(form)
-
-
-@require_http_methods(["GET", "POST"])
-def invitation(request: AuthedRequest, token: str) -> HttpResponse:
-    """Accept an invitation: a new person chooses a password; a signed-in one just joins."""
-    found = party_services.invitation_from_token(token)
-    if found is None:
-        return render(request, "accounts/invitation_invalid.html", status=404)
-    target = found.party.name if found.party else str(found.guest_of)
-    signed_in = request.user.is_authenticated
-    if signed_in and request.user.email.lower() != found.email.lower():
-        return render(request, "accounts/invitation_other_user.html", {"invitation": found}, status=403)
-    form = (
-        None
-        if signed_in
-        else forms.AcceptInvitationForm(
-            request.POST or None, email=found.email, initial={"full_name": found.full_name}
-        )
-    )
-    if request.method == "POST" and (form is None or form.is_valid()):
-        try:
-            user = party_services.accept_invitation(
-                invitation=found,
-                user=request.user if signed_in else None,
-                full_name=form.cleaned_data["full_name"] if form else "",
-                password=form.cleaned_data["password1"] if form else "",
-            )
-        except ValidationError as exc:
-            if form is None:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                add_service_error(form, exc)
-        else:
-            if not signed_in:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome to %(target)s.") % {"target": target})
-            return redirect("parties:home")
-    return render(request, "accounts/invitation.html", {"invitation": found, "target": target, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField
+from accord.lib.timezones import TIME_ZONE_CHOICES
 from accord.parties.models import (
-    TIME_ZONES,
     Membership,
     Product,
     ProductCategory,
@@ -14,8 +14,6 @@ from accord.parties.models import (
     Side,
     Site,
 )
-
-TIME_ZONE_CHOICES = [(tz, tz) for tz in TIME_ZONES]
 
 
 class RelationshipSettingsForm(StyledModelForm):

@@ -18,8 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-TIME_ZONES = sorted(zoneinfo.available_timezones())
-
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():

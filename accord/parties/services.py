@@ -237,7 +237,7 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    return absolute_url(reverse("accounts:invitation", args=[invitation_token(invitation)]))
+    return absolute_url(reverse("parties:invitation", args=[invitation_token(invitation)]))
 
 
 def invitation_from_token(token: str) -> Invitation | None:

@@ -6,6 +6,7 @@ app_name = "parties"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/invitation/<str:token>/", views.invitation, name="invitation"),
     path("r/<slug:slug>/", views.relationship_detail, name="relationship"),
     path("r/<slug:slug>/settings/", views.relationship_settings, name="relationship_settings"),
     path(

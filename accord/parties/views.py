@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.accounts.forms import AcceptInvitationForm
 from accord.lib import overview
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
@@ -347,3 +349,41 @@ def product_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _record_form_page(
         request, form=form, party=viewer.party, title=str(product), back=viewer.party.slug
     )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: AuthedRequest, token: str) -> HttpResponse:
+    """Accept an invitation: a new person chooses a password; a signed-in one just joins."""
+    found = services.invitation_from_token(token)
+    if found is None:
+        return render(request, "parties/invitation_invalid.html", status=404)
+    target = found.party.name if found.party else str(found.guest_of)
+    signed_in = request.user.is_authenticated
+    if signed_in and request.user.email.lower() != found.email.lower():
+        return render(request, "parties/invitation_other_user.html", {"invitation": found}, status=403)
+    form = (
+        None
+        if signed_in
+        else AcceptInvitationForm(
+            request.POST or None, email=found.email, initial={"full_name": found.full_name}
+        )
+    )
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user = services.accept_invitation(
+                invitation=found,
+                user=request.user if signed_in else None,
+                full_name=form.cleaned_data["full_name"] if form else "",
+                password=form.cleaned_data["password1"] if form else "",
+            )
+        except ValidationError as exc:
+            if form is None:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                add_service_error(form, exc)
+        else:
+            if not signed_in:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to %(target)s.") % {"target": target})
+            return redirect("parties:home")
+    return render(request, "parties/invitation.html", {"invitation": found, "target": target, "form": form})

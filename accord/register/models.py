@@ -263,21 +263,6 @@ class NotificationKind(models.TextChoices):
     VERIFY = "verify", _("An item is done and waits for my verification")
 
 
-class NotificationOptOut(models.Model):
-    """A kind of e-mail someone turned off (all kinds are on by default)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs"
-    )
-    kind = models.CharField(max_length=20, choices=NotificationKind)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="optout_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.kind}"
-
-
 class DigestSent(models.Model):
     """The daily digest went to this person on this day (so `accord tick` sends it once a day)."""
 

@@ -11,15 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accord.lib import charts, nav, overview, summary
+from accord.lib import charts, nav, notify, overview, summary
 from accord.register import selectors
-from accord.register.models import OPEN_STATUSES, ActionItem
+from accord.register.models import OPEN_STATUSES, ActionItem, NotificationKind
 
 ITEM_PAGES = ("register:create", "register:item", "register:edit", "register:import")
 nav.tab(20, "register:list", gettext_lazy("Action items"), *ITEM_PAGES)
 nav.tab(
     30, "register:task_forces", gettext_lazy("Task forces"), "register:task_force", "register:task_force_edit"
 )
+
+for _order, _kind in enumerate(NotificationKind):
+    notify.kind(10 + _order, _kind.value, _kind.label)
 
 
 @summary.provider(10)

@@ -23,7 +23,7 @@ PAGES: dict[str, Case] = {
     "accounts:password_reset_complete": Case(
         "GET", lambda w: "/accounts/password/reset/done/", everyone(200, anonymous=200)
     ),
-    "accounts:invitation": Case(
+    "parties:invitation": Case(
         "GET", lambda w: "/accounts/invitation/forged-token/", everyone(404, anonymous=404)
     ),
     "accounts:profile": Case("GET", lambda w: "/accounts/profile/", everyone(200)),

@@ -19,10 +19,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from accord.accounts import preferences
+from accord.accounts.models import NotificationOptOut
 from accord.audit.models import AuditEvent
 from accord.parties.access import access_from
-from accord.register import preferences, services
-from accord.register.models import ActionItem, DigestSent, NotificationOptOut, OwnerSide, Visibility
+from accord.register import services
+from accord.register.models import ActionItem, DigestSent, OwnerSide, Visibility
 
 
 @pytest.fixture

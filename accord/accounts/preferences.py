@@ -1,4 +1,4 @@
-"""Which kinds of action-item e-mail a person has turned off (every kind is on by default)."""
+"""Which kinds of e-mail a person has turned off (every kind is on by default)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accord.accounts.models import User
+from accord.accounts.models import NotificationOptOut, User
 from accord.audit import services as audit
-from accord.register.models import NotificationKind, NotificationOptOut
+from accord.lib import notify
+
+
+def wants(user: User | None, kind: str) -> bool:
+    """Whether ``user`` (active) gets e-mail of ``kind``."""
+    return bool(user and user.is_active and not user.notification_opt_outs.filter(kind=kind).exists())
 
 
 def opt_outs(user: User) -> set[str]:
@@ -19,7 +24,7 @@ def opt_outs(user: User) -> set[str]:
 @transaction.atomic
 def set_opt_outs(*, user: User, kinds_off: set[str]) -> None:
     """Turn off exactly ``kinds_off`` for ``user`` (the others on); audited when something changed."""
-    unknown = set(kinds_off) - set(NotificationKind.values)
+    unknown = set(kinds_off) - {k.value for k in notify.kinds()}
     if unknown:
         raise ValidationError(
             {"kinds_off": _("Unknown kinds of e-mail: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))}}
