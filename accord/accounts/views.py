@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accord.accounts import forms, preferences, services
 from accord.accounts.models import ApiToken
+from accord.accounts.types import AuthedRequest
 from accord.lib.forms import add_service_error
-from accord.lib.types import AuthedRequest
 
 NEW_TOKEN_KEY = "accord.new_api_token"
 FORM_METHODS = ["get", "post", "head", "options"]

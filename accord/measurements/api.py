@@ -11,8 +11,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field, field_validator
 from pydantic_core import to_json
 
+from accord.accounts.types import AuthedRequest
 from accord.lib.api import responses, serializer
-from accord.lib.types import AuthedRequest
 from accord.measurements import services
 from accord.measurements.months import add_months, month_of, parse_month
 from accord.measurements.selectors import as_dict, metrics

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accord.accounts.types import AuthedRequest
 from accord.lib import charts
 from accord.lib.errors import Conflict
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField, add_service_error
-from accord.lib.types import AuthedRequest
 from accord.measurements import definitions, services
 from accord.measurements.drilldown import AT_MONTH_END, MAX_MONTHS, drill, normalization_units, total
 from accord.measurements.engine import ALL, Value, round_value

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
+from accord.accounts.types import AuthedRequest
 from accord.lib.api import responses
 from accord.lib.importing import UnknownImportKind, importer_kinds
-from accord.lib.types import AuthedRequest
 from accord.operations import selectors, services
 from accord.operations.models import ImportBatch
 from accord.parties.access import relationship_for_user

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accord.accounts.types import AuthedRequest
 from accord.lib.importing import RowError, errors_as_csv
 from accord.lib.tabular import MB, max_upload_bytes
-from accord.lib.types import AuthedRequest
 from accord.operations import exports, services
 from accord.operations.forms import KIND_LABELS, UploadForm
 from accord.operations.models import BatchStatus, ImportBatch

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
+from accord.accounts.types import AuthedRequest
 from accord.lib.api import responses, serializer
-from accord.lib.types import AuthedRequest
 from accord.parties import selectors, services
 from accord.parties.access import relationship_for_user
 from accord.parties.models import (

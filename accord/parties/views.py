@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.accounts.forms import AcceptInvitationForm
+from accord.accounts.types import AuthedRequest
 from accord.lib import overview
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
-from accord.lib.types import AuthedRequest
 from accord.parties import selectors, services
 from accord.parties.access import (
     RelationshipAccess,

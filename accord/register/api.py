@@ -14,8 +14,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from accord.accounts.models import User
+from accord.accounts.types import AuthedRequest
 from accord.lib.api import responses, serializer
-from accord.lib.types import AuthedRequest
 from accord.parties.access import action_item_for_user, relationship_for_user, task_force_for_user
 from accord.register import selectors, services
 from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce, Visibility

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accord.accounts.types import AuthedRequest
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
-from accord.lib.types import AuthedRequest
 from accord.parties.access import RelationshipAccess, action_item_for_user, relationship_for_user
 from accord.register import selectors, services
 from accord.register.forms import (

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accord.accounts.types import AuthedRequest
 from accord.lib.csvsafe import write_csv
-from accord.lib.types import AuthedRequest
 from accord.parties.access import relationship_for_user
 from accord.register import exports, selectors
 from accord.register.forms import FilterForm, ImportForm

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accord.accounts.types import AuthedRequest
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
-from accord.lib.types import AuthedRequest
 from accord.parties.access import relationship_for_user, task_force_for_user
 from accord.register import selectors, services
 from accord.register.forms import TaskForceForm
