@@ -4,22 +4,18 @@ copy the register's opt-outs there, then drop the register's table."""
 from django.db import migrations
 
 
+def _copy(apps, source, target):
+    source, target = apps.get_model(*source), apps.get_model(*target)
+    rows = source.objects.values_list("user_id", "kind")
+    target.objects.bulk_create([target(user_id=u, kind=k) for u, k in rows], ignore_conflicts=True)
+
+
 def copy_to_accounts(apps, schema_editor):
-    old = apps.get_model("register", "NotificationOptOut")
-    new = apps.get_model("accounts", "NotificationOptOut")
-    new.objects.bulk_create(
-        [new(user_id=user_id, kind=kind) for user_id, kind in old.objects.values_list("user_id", "kind")],
-        ignore_conflicts=True,
-    )
+    _copy(apps, ("register", "NotificationOptOut"), ("accounts", "NotificationOptOut"))
 
 
 def copy_back(apps, schema_editor):
-    old = apps.get_model("register", "NotificationOptOut")
-    new = apps.get_model("accounts", "NotificationOptOut")
-    old.objects.bulk_create(
-        [old(user_id=user_id, kind=kind) for user_id, kind in new.objects.values_list("user_id", "kind")],
-        ignore_conflicts=True,
-    )
+    _copy(apps, ("accounts", "NotificationOptOut"), ("register", "NotificationOptOut"))
 
 
 class Migration(migrations.Migration):
