@@ -7,23 +7,25 @@ order, and ``accord.accounts.preferences`` keeps who turned which off.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING
 
 from accord.lib.capabilities import discover
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 @dataclass(frozen=True)
 class Kind:
     order: int
     value: str
-    label: str | Promise
+    label: str | _StrPromise
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def kind(order: int, value: str, label: str | Promise) -> None:
+def kind(order: int, value: str, label: str | _StrPromise) -> None:
     _KINDS[value] = Kind(order, value, label)
 
 
