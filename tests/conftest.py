@@ -160,6 +160,7 @@ def as_user() -> Any:
 
 def pytest_configure(config: Any) -> None:
     from django.conf import settings
+    from django.core.signals import setting_changed
 
     # Hashing real passwords dominates the suite's time; the hasher is not what the tests test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -171,3 +172,6 @@ def pytest_configure(config: Any) -> None:
     settings.WHITENOISE_AUTOREFRESH = True
     # Background tasks run at once, inside the test; tests/system runs the real database queue.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Tasks defined at import (accord.lib.mail) met the configured backend already: reset it, as
+    # override_settings would.
+    setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
