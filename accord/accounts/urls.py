@@ -4,6 +4,7 @@ from django.urls import path
 from accord.accounts import views
 
 app_name = "accounts"
+URL_PREFIX = "accounts/"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
