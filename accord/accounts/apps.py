@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accord.accounts"
     label = "accounts"
+    layer = 2  # architecture.md: imports only apps of a lower layer (tests/test_layers.py)
