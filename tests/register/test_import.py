@@ -110,8 +110,14 @@ def test_it_imports_a_csv_register(world: Any, task_force: Any, tmp_path: Path) 
     for item in items.values():
         assert (item.source_kind, item.source_label) == ("import", "Imported from register.csv")
         assert item.requested_by == world.ada and item.visibility == "shared" and item.version == 1
+    for item in (first, second):  # open statuses: created, nothing more
         assert list(item.updates.values_list("kind", flat=True)) == ["created"]
-    assert AuditEvent.objects.count() == events + 1 and ActionUpdate.objects.count() == updates + 3
+    # done, a final status nobody set in Accord: the timeline says who imported it, from which file
+    assert list(third.updates.values_list("kind", flat=True)) == ["created", "status"]
+    status = third.updates.get(kind="status")
+    assert (status.actor, status.from_status, status.to_status) == (world.ada, "open", "done")
+    assert status.body == "Status set to done by import of register.csv by Ada Quinn."
+    assert AuditEvent.objects.count() == events + 1 and ActionUpdate.objects.count() == updates + 4
     event = AuditEvent.objects.filter(verb="action_items.imported").get()
     assert event.changes == {"created": [None, 3], "updated": [None, 0]}
     assert (event.actor, event.relationship) == (world.ada, world.nw_ta)
@@ -256,7 +262,15 @@ def test_reimporting_a_moved_due_date_updates_the_item(world: Any, task_force: A
     assert change.changes == {"due_date": ["2026-03-31", "2026-05-15"]} and change.actor == world.ada
     closed = ActionItem.objects.get(external_id="R-2")
     assert closed.status == "verified" and closed.closed_at is not None and closed.due_moves == 0
-    assert closed.updates.get(kind="change").changes == {"status": ["in_progress", "verified"]}
+    assert not closed.updates.filter(kind="change").exists()  # the status change is its own entry
+    verified = closed.updates.get(kind="status")
+    assert (verified.actor, verified.from_status, verified.to_status) == (
+        world.ada,
+        "in_progress",
+        "verified",
+    )
+    assert verified.body == "Status set to verified by import of second.csv by Ada Quinn."
+    assert verified.changes == {"import": [None, "second.csv"]}
     event = AuditEvent.objects.filter(verb="action_items.imported").first()
     assert event is not None and event.changes == {"created": [None, 0], "updated": [None, 2]}
 
