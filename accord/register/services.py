@@ -420,7 +420,7 @@ def _check_people(relationship: Relationship, *, lead: User | None, members: Ite
         if refused:
             errors[field] = [
                 _("Only editors and admins of either side take part in a task force, not %(people)s.")
-                % {"people": ", ".join(str(p) for p in refused)}
+                % {"people": ", ".join(sorted(str(p) for p in refused))}
             ]
     if errors:
         raise ValidationError(errors)
