@@ -444,3 +444,35 @@ def test_the_command_fails_with_exit_1_when_it_cannot_run(
     with pytest.raises(CommandError, match=message):  # CommandError: exit code 1 from the command line
         call_command("import", *args, stdout=io.StringIO())
     assert not imported().exists()
+
+
+def test_an_imported_final_status_names_who_imported_it_and_from_which_file(
+    world: Any, tmp_path: Path, as_user: Any
+) -> None:
+    rows = [
+        ["Closed elsewhere", "", "supplier", "", "", "", "verified", "", "V-1"],
+        ["Dropped elsewhere", "", "customer", "", "", "", "cancelled", "", "V-2"],
+        ["Still going", "", "supplier", "", "", "", "in progress", "", "V-3"],
+    ]
+    result = do_import(world, csv_file(tmp_path, rows, name="register.xlsx.csv"), user=world.sam)
+    assert result.errors == [] and result.created == 3
+    verified, cancelled, going = (ActionItem.objects.get(external_id=f"V-{n}") for n in (1, 2, 3))
+    assert verified.done_at is not None and verified.closed_at is not None
+    assert cancelled.done_at is None and cancelled.closed_at is not None
+    assert going.done_at is None and going.closed_at is None
+    assert list(going.updates.values_list("kind", flat=True)) == ["created"]
+    for item, word in ((verified, "verified"), (cancelled, "cancelled")):
+        entry = item.updates.get(kind="status")
+        assert (entry.actor, entry.from_status, entry.to_status) == (world.sam, "open", word)
+        assert entry.body == f"Status set to {word} by import of register.xlsx.csv by Sam Patel."
+    page = as_user(world.carol).get(f"/r/{SLUG}/items/{verified.number}/").content.decode()
+    assert "Status set to verified by import of register.xlsx.csv by Sam Patel." in page
+    timeline = (
+        as_user(world.vic)
+        .get(f"/api/v1/relationships/{world.nw_ta.pk}/action-items/{verified.number}/comments")
+        .json()
+    )
+    assert [(u["kind"], u["to_status"]) for u in timeline] == [("created", ""), ("status", "verified")]
+    # re-importing the same file changes nothing and records nothing more
+    again = do_import(world, csv_file(tmp_path, rows, name="register.xlsx.csv"), user=world.sam)
+    assert again.unchanged == 3 and verified.updates.count() == 2
