@@ -257,3 +257,21 @@ def test_relating_from_the_other_side_keeps_links_it_cannot_see(world: Any) -> N
 def test_a_viewer_cannot_own_an_item(world: Any) -> None:
     with pytest.raises(ValidationError, match="not an editor or admin"):
         services.create_item(access=acc(world, "carol"), title="X", owner_side="customer", owner=world.vic)
+
+
+def test_forms_api_and_pages_offer_the_workflow_table(world: Any, as_user: Any) -> None:
+    from accord.api.main import api
+    from accord.register import workflow
+    from accord.register.forms import TransitionForm
+
+    names = list(workflow.ACTION_NAMES)
+    assert names == ["start", "done", "verify", "reject", "cancel", "reopen"]
+    assert [value for value, _label in TransitionForm().fields["action"].choices] == names
+    schema = api.get_openapi_schema()["components"]["schemas"]["TransitionIn"]["properties"]["action"]
+    assert schema["enum"] == names
+    # Sam may start, finish or cancel TLA-0001: the page offers exactly those, with the table's words
+    body = as_user(world.sam).get("/r/northwind-telco-a/items/1/").content.decode()
+    for action in workflow.WORKFLOW:
+        offered = f'name="action" value="{action.name}"' in body
+        assert offered == (action.name in ("start", "done", "cancel")), action.name
+    assert "Start work" in body and "Resolution: what was done?" in body and "Why cancel it?" in body
