@@ -13,8 +13,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from accord.audit import services as audit
-from accord.lib.errors import check_version
+from accord.audit.versioned import versioned_update
 from accord.measurements import counting
 from accord.measurements.components import KIND_KEYS
 from accord.measurements.models import MeasurementSettings, MonthlyFact
@@ -251,27 +250,18 @@ SETTINGS_FIELDS = [
 def update_settings(
     *, actor: Any, relationship: Relationship, version: int, **values: Any
 ) -> MeasurementSettings:
-    current = MeasurementSettings.objects.select_for_update().get(pk=settings_for(relationship).pk)
-    check_version(current, version)
-    before = audit.snapshot(current, SETTINGS_FIELDS)
-    for name, value in values.items():
-        if name not in SETTINGS_FIELDS:
-            raise ValueError(f"{name} cannot be changed here")
-        setattr(current, name, value)
-    current.full_clean()
-    changes = audit.changes_between(before, audit.snapshot(current, SETTINGS_FIELDS))
-    if changes:
-        current.version += 1
-        current.save()
-        audit.record(
-            actor=actor,
-            verb="measurement_settings.updated",
-            obj=current,
-            relationship=relationship,
-            changes=changes,
-        )
+    updated = versioned_update(
+        settings_for(relationship),
+        version=version,
+        fields=SETTINGS_FIELDS,
+        values=values,
+        actor=actor,
+        verb="measurement_settings.updated",
+        relationship=relationship,
+    )
+    if updated.changes:
         refresh_all(relationship)
-    return current
+    return updated.obj
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accord.accounts.models import User
 from accord.audit import services as audit
-from accord.lib.errors import check_version
+from accord.audit.versioned import versioned_update
 from accord.lib.mail import absolute_url, queue_email
 from accord.parties.models import (
     Guest,
@@ -112,26 +112,15 @@ RELATIONSHIP_FIELDS = ["status", "time_zone", "item_prefix", "description"]
 def update_relationship(
     *, actor: User, relationship: Relationship, version: int, **values: Any
 ) -> Relationship:
-    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
-    check_version(relationship, version)
-    before = audit.snapshot(relationship, RELATIONSHIP_FIELDS)
-    for name, value in values.items():
-        if name not in RELATIONSHIP_FIELDS:
-            raise ValueError(f"{name} cannot be changed here")
-        setattr(relationship, name, value)
-    _clean(relationship)
-    changes = audit.changes_between(before, audit.snapshot(relationship, RELATIONSHIP_FIELDS))
-    if changes:
-        relationship.version += 1
-        relationship.save()
-        audit.record(
-            actor=actor,
-            verb="relationship.updated",
-            obj=relationship,
-            relationship=relationship,
-            changes=changes,
-        )
-    return relationship
+    return versioned_update(
+        relationship,
+        version=version,
+        fields=RELATIONSHIP_FIELDS,
+        values=values,
+        actor=actor,
+        verb="relationship.updated",
+        relationship=relationship,
+    ).obj
 
 
 @transaction.atomic
@@ -396,20 +385,9 @@ def _save_new(obj: Any, *, actor: User | None, party: Party, verb: str, fields: 
 def _save_changes(
     obj: Any, *, actor: User, party: Party, verb: str, fields: list[str], version: int, values: dict[str, Any]
 ) -> Any:
-    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    check_version(obj, version)
-    before = audit.snapshot(obj, fields)
-    for name, value in values.items():
-        if name not in fields:
-            raise ValueError(f"{name} cannot be changed here")
-        setattr(obj, name, value)
-    _clean(obj)
-    changes = audit.changes_between(before, audit.snapshot(obj, fields))
-    if changes:
-        obj.version += 1
-        obj.save()
-        audit.record(actor=actor, verb=verb, obj=obj, party=party, changes=changes)
-    return obj
+    return versioned_update(
+        obj, version=version, fields=fields, values=values, actor=actor, verb=verb, party=party
+    ).obj
 
 
 @transaction.atomic

@@ -16,8 +16,9 @@ from pydantic import Field
 from accord.accounts.models import User
 from accord.accounts.types import AuthedRequest
 from accord.lib.api import responses, serializer
-from accord.parties.access import action_item_for_user, relationship_for_user, task_force_for_user
-from accord.register import selectors, services
+from accord.parties.access import RelationshipAccess, relationship_for_user
+from accord.register import selectors, services, workflow
+from accord.register.access import action_item_for_user, shared_view, task_force_for_user
 from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce, Visibility
 
 router = Router(tags=["action items"])
@@ -99,10 +100,18 @@ class ItemPatch(Schema):
     )
 
 
+NOTE_ACTIONS = [a.name for a in workflow.WORKFLOW if a.needs_note]
+
+
 class TransitionIn(Schema):
-    action: Literal["start", "done", "verify", "reject", "cancel", "reopen"]
+    action: Literal[workflow.ACTION_NAMES]  # type: ignore[valid-type]  # the names, from the workflow's table
     version: int
-    note: str = Field(default="", description="Required for done (resolution), reject, cancel and reopen.")
+    note: str = Field(
+        default="",
+        description="Required for "
+        + ", ".join(f"{n} (resolution)" if n == "done" else n for n in NOTE_ACTIONS[:-1])
+        + f" and {NOTE_ACTIONS[-1]}.",
+    )
 
 
 class CommentIn(Schema):
@@ -160,19 +169,19 @@ class TaskForcePatch(Schema):
     status: Literal["active", "closed"] | None = None
 
 
-def _party(access: Any) -> int | None:
-    return access.party.pk if access.party else None
-
-
 def _person(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "full_name": user.full_name, "email": user.email}
 
 
-def _visible(item: ActionItem, party_id: int | None) -> bool:
-    return item.visibility == Visibility.SHARED or item.private_party_id == party_id
+def _related_numbers(item: ActionItem, access: RelationshipAccess) -> list[int]:
+    """The numbers of the item's related items that the viewer may see (prefetched by lists)."""
+    related = getattr(item, "visible_related", None)
+    if related is None:
+        related = item.related.visible_to(access)
+    return sorted(r.number for r in related)
 
 
-def _item(item: ActionItem, actions: list[str] | None = None, party_id: int | None = None) -> dict[str, Any]:
+def _item(item: ActionItem, access: RelationshipAccess, *, actions: bool = True) -> dict[str, Any]:
     return {
         "number": item.number,
         "reference": item.reference,
@@ -190,21 +199,22 @@ def _item(item: ActionItem, actions: list[str] | None = None, party_id: int | No
         "source": {"kind": item.source_kind, "label": item.source_label, "url": item.source_url},
         "external_id": item.external_id,
         "due_moves": item.due_moves,
-        "related": sorted(r.number for r in item.related.all() if _visible(r, party_id)),
+        "related": _related_numbers(item, access),
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         "version": item.version,
-        "allowed_actions": actions or [],
+        "allowed_actions": services.allowed_actions(access, item) if actions else [],
     }
 
 
 @serializer("register.actionitem")
 def _item_current(item: ActionItem) -> dict[str, Any]:
-    return _item(
-        ActionItem.objects.select_related("relationship", "owner", "requested_by", "task_force").get(
-            pk=item.pk
-        )
+    """The item as a 409 answer shows it: not knowing the viewer, with the related items that both
+    sides see and no actions."""
+    current = ActionItem.objects.select_related("relationship", "owner", "requested_by", "task_force").get(
+        pk=item.pk
     )
+    return _item(current, shared_view(current.relationship), actions=False)
 
 
 def _people(access: Any, ids: list[int]) -> list[User]:
@@ -253,13 +263,14 @@ def list_items(request: AuthedRequest, rel_id: int, filters: Query[ItemFilters])
         q=filters.q,
         sort=filters.sort,
     )
-    paginator = Paginator(selectors.register_items(access, f, timezone.localdate()), filters.page_size)
+    items = selectors.with_visible_related(selectors.register_items(access, f, timezone.localdate()), access)
+    paginator = Paginator(items, filters.page_size)
     page = paginator.get_page(filters.page)
     return {
         "count": paginator.count,
         "page": page.number,
         "pages": paginator.num_pages,
-        "items": [_item(i, services.allowed_actions(access, i), _party(access)) for i in page.object_list],
+        "items": [_item(i, access) for i in page.object_list],
     }
 
 
@@ -271,13 +282,13 @@ def create_item(request: AuthedRequest, rel_id: int, payload: ItemIn) -> Any:
     with transaction.atomic():
         item = services.create_item(access=access, **values)
         services.set_related(access=access, item=item, numbers=related)
-    return 201, _item(item, services.allowed_actions(access, item), _party(access))
+    return 201, _item(item, access)
 
 
 @router.get(ITEMS + "/{number}", response=responses({200: ItemOut}), summary="One action item")
 def get_item(request: AuthedRequest, rel_id: int, number: int) -> dict[str, Any]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number)
-    return _item(item, services.allowed_actions(access, item), _party(access))
+    return _item(item, access)
 
 
 @router.patch(
@@ -296,7 +307,7 @@ def patch_item(request: AuthedRequest, rel_id: int, number: int, payload: ItemPa
         item = services.update_item(access=access, item=item, version=version, **_resolve(access, values))
         if related is not None:
             services.set_related(access=access, item=item, numbers=related)
-    return _item(item, services.allowed_actions(access, item), _party(access))
+    return _item(item, access)
 
 
 @router.post(
@@ -309,7 +320,7 @@ def transition(request: AuthedRequest, rel_id: int, number: int, payload: Transi
     item = services.transition(
         access=access, item=item, version=payload.version, action=payload.action, note=payload.note
     )
-    return _item(item, services.allowed_actions(access, item), _party(access))
+    return _item(item, access)
 
 
 @router.get(
@@ -318,7 +329,7 @@ def transition(request: AuthedRequest, rel_id: int, number: int, payload: Transi
     summary="The item's timeline: creation, comments, changes and status changes",
 )
 def timeline(request: AuthedRequest, rel_id: int, number: int) -> list[dict[str, Any]]:
-    item, _access = action_item_for_user(request.user, pk=rel_id, number=number)
+    item, access = action_item_for_user(request.user, pk=rel_id, number=number)
     return [
         {
             "at": u.at,
@@ -329,7 +340,7 @@ def timeline(request: AuthedRequest, rel_id: int, number: int) -> list[dict[str,
             "body": u.body,
             "changes": u.changes,
         }
-        for u in selectors.timeline(item)
+        for u in selectors.timeline(access, item)
     ]
 
 

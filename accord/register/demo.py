@@ -383,7 +383,7 @@ def _task_forces(builder: Builder, rel: Any) -> dict[str, TaskForce]:
             "definition of on time and a rolling forecast from Telco A."
         ),
         lead=people["sam"],
-        members=[people[k] for k in ("sam", "ada", "vic", "priya")],
+        members=[people[k] for k in ("sam", "ada", "tom", "priya")],
     )
     start = builder.ctx.today - timedelta(days=330)
     TaskForce.objects.filter(pk=line_cards.pk).update(

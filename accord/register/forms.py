@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from accord.accounts.models import User
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField
 from accord.parties.models import Relationship
+from accord.register import workflow
 from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce
 from accord.register.selectors import SORTS, Filters
+from accord.register.services import owner_memberships
 
 
 def choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
@@ -19,8 +21,6 @@ def choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
 
 def relationship_people(relationship: Relationship) -> Any:
     """The people who may own an item here (editors and admins of both sides), by name."""
-    from accord.register.services import owner_memberships
-
     return (
         User.objects.filter(memberships__in=owner_memberships(relationship)).distinct().order_by("full_name")
     )
@@ -97,9 +97,7 @@ class ItemForm(StyledModelForm):
 
 
 class TransitionForm(StyledForm):
-    action = forms.ChoiceField(
-        choices=[(a, a) for a in ("start", "done", "verify", "reject", "cancel", "reopen")]
-    )
+    action = forms.ChoiceField(choices=[(name, name) for name in workflow.ACTION_NAMES])
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = VersionField()
 

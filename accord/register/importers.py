@@ -27,9 +27,13 @@ A column left out of the file leaves that field of existing items as it is. Impo
 shared with both sides (the import has no private items); an existing private item of the
 importer's side keeps its visibility, and must stay owned by that side.
 
-Status dates: an item imported or updated as done gets ``done_at`` = the import time, verified or
-cancelled gets ``closed_at`` too (the file has no dates for these); open statuses clear both.
-Imports send no e-mail: the items are existing work, not new assignments.
+The rules are the register's own (``register.services``): who may own an item, the title, a private
+item's owning side, the due-date move counter and the status dates (an item imported or updated as
+done gets ``done_at`` = the import time, verified gets ``closed_at`` too, cancelled ``closed_at``;
+open statuses clear both: the file has no dates for these). A status other than open or in progress
+that an import sets is recorded in the item's timeline as set by the import of this file by the
+importing person, since no one verified, finished or cancelled it in Accord. Imports send no
+e-mail: the items are existing work, not new assignments.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accord.audit import services as audit
@@ -51,10 +56,11 @@ from accord.lib.importing import (
     register_importer,
 )
 from accord.lib.tabular import parse_date
+from accord.parties.access import RelationshipAccess
 from accord.parties.models import Relationship
 from accord.register import services
 from accord.register.models import (
-    OPEN_STATUSES,
+    CLOSED_STATUSES,
     ActionItem,
     ActionUpdate,
     OwnerSide,
@@ -65,11 +71,11 @@ from accord.register.models import (
     UpdateKind,
     Visibility,
 )
-from accord.register.services import _party_for_side, allocate_numbers
+from accord.register.services import allocate_numbers
+from accord.register.workflow import owning_party_ids
 
 BATCH_SIZE = 1000
 LOOKUP_CHUNK = 500
-TITLE_MAX = ActionItem._meta.get_field("title").max_length or 300
 EXTERNAL_ID_MAX = ActionItem._meta.get_field("external_id").max_length or 100
 # attribute set by a column → the model field named in timelines and bulk_update
 FIELD_NAMES = {
@@ -100,15 +106,20 @@ class _Member:
 
 
 @dataclass(frozen=True)
+class _Taken:
+    visible: bool  # the importer's side may see the item (``ActionItem.objects.visible_to``)
+    private: bool
+
+
+@dataclass(frozen=True)
 class _Lookups:
     """What validation looks up once, before reading the rows."""
 
     members: dict[str, _Member]  # e-mail (lower case) → active member of either party
     task_forces: dict[str, int]  # name (exact, and case-folded) → id
-    taken: dict[str, int | None]  # external_id in use → the private party of its item (None: shared)
+    taken: dict[str, _Taken]  # external_id in use → what the importer may know of its item
     party_names: dict[int, str]
-    own_party_id: int | None
-    own_side: str | None
+    access: RelationshipAccess
 
 
 def _word(value: str) -> str:
@@ -133,10 +144,9 @@ class ActionItemImporter(Importer):
         look = _Lookups(
             members=self._members(rel) if "owner_email" in context.columns else {},
             task_forces=self._task_forces(rel) if "task_force" in context.columns else {},
-            taken=self._taken_external_ids(rel) if "external_id" in context.columns else {},
+            taken=self._taken_external_ids(context.access) if "external_id" in context.columns else {},
             party_names={rel.supplier_id: rel.supplier.name, rel.customer_id: rel.customer.name},
-            own_party_id=context.access.party.pk if context.access.party else None,
-            own_side=context.access.side,
+            access=context.access,
         )
         records: list[ItemRecord] = []
         errors: list[RowError] = []
@@ -162,10 +172,9 @@ class ActionItemImporter(Importer):
         values: dict[str, Any] = {}
         raw = row.get("title", "")
         title = raw.strip()
-        if not title:
-            bad("title", raw, "An action item needs a title.")
-        elif len(title) > TITLE_MAX:
-            bad("title", raw, f"The title has {len(title)} characters; at most {TITLE_MAX} are allowed.")
+        problem = services.title_problem(title)
+        if problem:
+            bad("title", raw, problem)
         else:
             values["title"] = title
 
@@ -192,10 +201,9 @@ class ActionItemImporter(Importer):
             if not email:
                 values["owner_id"] = None
             elif side is not None:  # without a valid side, the owner cannot be judged
-                allowed = _party_for_side(rel, side)
                 member = look.members.get(email)
-                if member is None or not member.party_ids.intersection(allowed):
-                    names = " or ".join(look.party_names[p] for p in allowed)
+                if member is None or not services.may_own(member.party_ids, rel, side):
+                    names = " or ".join(look.party_names[p] for p in owning_party_ids(rel, side))
                     bad("owner_email", raw, f"{raw.strip()!r} is not an active member of {names}.")
                 else:
                     values["owner_id"] = member.user_id
@@ -229,7 +237,7 @@ class ActionItemImporter(Importer):
 
         raw = row.get("external_id", "")
         external_id = values["external_id"] = raw.strip()
-        private_party_id = look.taken.get(external_id)
+        taken = look.taken.get(external_id)
         if len(external_id) > EXTERNAL_ID_MAX:
             bad("external_id", raw, f"The external ID is longer than {EXTERNAL_ID_MAX} characters.")
         elif external_id in first_row_of:
@@ -241,10 +249,15 @@ class ActionItemImporter(Importer):
             )
         elif external_id:
             first_row_of[external_id] = number
-            if private_party_id is not None and private_party_id != look.own_party_id:
+            if taken is not None and not taken.visible:
                 # the other side's private item: say no more than that the ID is taken
                 bad("external_id", raw, f"Another item of this relationship already uses {external_id!r}.")
-            elif private_party_id is not None and side is not None and side != look.own_side:
+            elif (
+                taken is not None
+                and taken.private
+                and side is not None
+                and not services.private_owner_ok(side, look.access)
+            ):
                 bad(
                     "owner_side",
                     row.get("owner_side", ""),
@@ -272,13 +285,18 @@ class ActionItemImporter(Importer):
         return {**{k: v for k, v in folded.items() if v is not None}, **exact}
 
     @staticmethod
-    def _taken_external_ids(rel: Relationship) -> dict[str, int | None]:
-        """external_id → the private party of the item that has it (None: a shared item)."""
-        return dict(
-            ActionItem.objects.filter(relationship=rel)
+    def _taken_external_ids(access: RelationshipAccess) -> dict[str, _Taken]:
+        """external_id → whether the importer's side sees the item that has it, and if it is private."""
+        rows = (
+            ActionItem.objects.filter(relationship=access.relationship)
             .exclude(external_id="")
-            .values_list("external_id", "private_party_id")
+            .annotate(visible=_visible(access))
+            .values_list("external_id", "visible", "visibility")
         )
+        return {
+            external_id: _Taken(visible, visibility == Visibility.PRIVATE)
+            for external_id, visible, visibility in rows
+        }
 
     # --- apply (inside run_import's transaction) -------------------------------------------------
 
@@ -286,15 +304,13 @@ class ActionItemImporter(Importer):
         rel: Relationship = context.relationship
         user = context.user
         now = timezone.now()
-        existing = self._lock_existing(rel, [r.external_id for r in records if r.external_id])
-        own_party_id = context.access.party.pk if context.access.party else None
+        existing = self._lock_existing(context.access, [r.external_id for r in records if r.external_id])
         hidden = [
             RowError(
                 r.row, "external_id", r.external_id, "Another item of this relationship already uses it."
             )
             for r in records
-            if r.external_id in existing
-            and existing[r.external_id].private_party_id not in (None, own_party_id)
+            if r.external_id in existing and not getattr(existing[r.external_id], "visible", False)
         ]
         if hidden:
             raise ImportRejected(hidden)
@@ -310,23 +326,29 @@ class ActionItemImporter(Importer):
             if item is None:
                 new_records.append(record)
                 continue
-            changes = self._change(item, record.values, labels, fields, now)
-            if not changes:
+            changes, status_before = self._change(item, record.values, labels, fields, now)
+            if not changes and status_before is None:
                 unchanged += 1
                 continue
             item.version += 1
             item.updated_at = now
             changed.append(item)
-            timeline.append(
-                ActionUpdate(item=item, actor=user, kind=UpdateKind.CHANGE, at=now, changes=changes)
-            )
+            if changes:
+                timeline.append(
+                    ActionUpdate(item=item, actor=user, kind=UpdateKind.CHANGE, at=now, changes=changes)
+                )
+            if status_before is not None:
+                timeline.append(self._status_update(item, status_before, context, now))
         if changed:
             ActionItem.objects.bulk_update(
                 changed, sorted({*fields, "version", "updated_at"}), batch_size=BATCH_SIZE
             )
 
         created = self._create(rel, new_records, context, now)
-        timeline += [ActionUpdate(item=item, actor=user, kind=UpdateKind.CREATED, at=now) for item in created]
+        for item in created:
+            timeline.append(ActionUpdate(item=item, actor=user, kind=UpdateKind.CREATED, at=now))
+            if item.status in CLOSED_STATUSES:
+                timeline.append(self._status_update(item, Status.OPEN, context, now))
         ActionUpdate.objects.bulk_create(timeline, batch_size=BATCH_SIZE)
 
         if created or changed:
@@ -341,8 +363,10 @@ class ActionItemImporter(Importer):
         return ImportResult(created=len(created), updated=len(changed), unchanged=unchanged)
 
     @staticmethod
-    def _lock_existing(rel: Relationship, external_ids: list[str]) -> dict[str, ActionItem]:
-        """The items the file names by external_id, locked; one query when the file names none."""
+    def _lock_existing(access: RelationshipAccess, external_ids: list[str]) -> dict[str, ActionItem]:
+        """The items the file names by external_id, locked, each with ``visible`` to the importer's
+        side; one query when the file names none."""
+        rel = access.relationship
         wanted = set(external_ids)
         present = [
             external_id
@@ -356,6 +380,7 @@ class ActionItemImporter(Importer):
             query = (
                 ActionItem.objects.select_for_update(of=("self",))
                 .filter(relationship=rel, external_id__in=chunk)
+                .annotate(visible=_visible(access))
                 .select_related("owner", "task_force")
             )
             found.update((item.external_id, item) for item in query)
@@ -378,35 +403,49 @@ class ActionItemImporter(Importer):
         return labels
 
     @staticmethod
+    def _status_update(item: ActionItem, before: str, context: ImportContext, now: Any) -> ActionUpdate:
+        return services.imported_status_update(
+            item, before=before, actor=context.user, filename=context.filename, at=now
+        )
+
+    @staticmethod
     def _change(
         item: ActionItem,
         values: dict[str, Any],
         labels: dict[tuple[str, int], str],
         fields: set[str],
         now: Any,
-    ) -> dict[str, list[Any]]:
-        """Set the values that differ on ``item``; the changes as ``{"field": [old, new]}`` text."""
+    ) -> tuple[dict[str, list[Any]], str | None]:
+        """Set the values that differ on ``item``: the changes as ``{"field": [old, new]}`` text for
+        its timeline, and the status it had when the file sets a final one (None otherwise), which
+        the timeline records on its own."""
         changes: dict[str, list[Any]] = {}
+        final_from: str | None = None
         for attname, new in values.items():
             old = getattr(item, attname)
             if old == new:
                 continue
-            if attname == "owner_id":
-                shown = [str(item.owner) if item.owner else None, labels.get((attname, new))]
-            elif attname == "task_force_id":
-                shown = [str(item.task_force) if item.task_force else None, labels.get((attname, new))]
-            else:
+            if attname == "status":
+                services.set_status(item, new, now)
+                fields.update(("status", "done_at", "closed_at"))
+                if new in CLOSED_STATUSES:
+                    final_from = old  # recorded as a status change of its own
+                    continue
                 shown = [old, new]
+            else:
+                if attname == "owner_id":
+                    shown = [str(item.owner) if item.owner else None, labels.get((attname, new))]
+                elif attname == "task_force_id":
+                    shown = [str(item.task_force) if item.task_force else None, labels.get((attname, new))]
+                else:
+                    shown = [old, new]
+                setattr(item, attname, new)
+                fields.add(FIELD_NAMES[attname])
             changes[FIELD_NAMES[attname]] = [None if v is None else str(v) for v in shown]
-            setattr(item, attname, new)
-            fields.add(FIELD_NAMES[attname])
-        if "due_date" in changes and changes["due_date"][0] is not None:
-            item.due_moves += 1
+        if "due_date" in changes:
+            services.note_due_move(item, changes["due_date"][0])
             fields.add("due_moves")
-        if "status" in changes:
-            _status_dates(item, now)
-            fields.update(("done_at", "closed_at"))
-        return changes
+        return changes, final_from
 
     @staticmethod
     def _create(
@@ -427,9 +466,9 @@ class ActionItemImporter(Importer):
                 external_id=record.external_id,
                 created_at=now,
                 updated_at=now,
-                **record.values,
+                **{k: v for k, v in record.values.items() if k != "status"},
             )
-            _status_dates(item, now)
+            services.set_status(item, record.values.get("status", Status.OPEN), now)
             items.append(item)
         ActionItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
         if any(item.pk is None for item in items):  # a database that does not return new ids
@@ -437,6 +476,11 @@ class ActionItemImporter(Importer):
             for item in items:
                 item.pk = ids[item.number]
         return items
+
+
+def _visible(access: RelationshipAccess) -> Exists:
+    """Whether the importer's side may see the item (``ActionItem.objects.visible_to``), per row."""
+    return Exists(ActionItem.objects.visible_to(access).filter(pk=OuterRef("pk")))
 
 
 def _ids_by_number(rel: Relationship, numbers: list[int]) -> dict[int, int]:
@@ -449,16 +493,3 @@ def _ids_by_number(rel: Relationship, numbers: list[int]) -> dict[int, int]:
 def _chunks(values: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(values), LOOKUP_CHUNK):
         yield values[start : start + LOOKUP_CHUNK]
-
-
-def _status_dates(item: ActionItem, now: Any) -> None:
-    """Keep done_at/closed_at consistent with the status, as the workflow does."""
-    if item.status in OPEN_STATUSES:
-        item.done_at = item.closed_at = None
-    elif item.status == Status.DONE:
-        item.done_at = item.done_at or now
-        item.closed_at = None
-    else:
-        if item.status == Status.VERIFIED:
-            item.done_at = item.done_at or now
-        item.closed_at = item.closed_at or now

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from accord.lib.periodic import periodic
-from accord.register.notifications import send_digests
+from accord.register.emails import send_digests
 
 
 @periodic("register.daily_digest", every="hour")

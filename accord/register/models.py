@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -13,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accord.parties.models import Party, Relationship
+
+if TYPE_CHECKING:
+    from accord.parties.access import RelationshipAccess
 
 
 class OwnerSide(models.TextChoices):
@@ -114,11 +118,23 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
     def overdue(self, today: date) -> ActionItemQuerySet:
         return self.open().filter(due_date__lt=today)
 
-    def visible_to_party(self, party_id: int | None) -> ActionItemQuerySet:
-        """Shared items, plus the private ones of ``party_id``'s side."""
-        if party_id is None:
-            return self.filter(visibility=Visibility.SHARED)
-        return self.filter(Q(visibility=Visibility.SHARED) | Q(private_party_id=party_id))
+    def visible_to(self, *accesses: RelationshipAccess) -> ActionItemQuerySet:
+        """THE rule "private items stay with their side", written once.
+
+        The items of each access's relationship that the viewer's side may see: the shared ones, and
+        the private ones of the viewer's own party (a facilitator, who has no party, sees shared ones
+        only). Every page, API operation, export, count, notification and digest reads items through
+        this method; several accesses (one person's relationships, the home page) make one query.
+        """
+        if not accesses:
+            return self.none()
+        cond = Q()
+        for access in accesses:
+            side = Q(visibility=Visibility.SHARED)
+            if access.party is not None:
+                side |= Q(visibility=Visibility.PRIVATE, private_party_id=access.party.pk)
+            cond |= Q(relationship_id=access.relationship.pk) & side
+        return self.filter(cond)
 
 
 class ActionItem(models.Model):
@@ -234,6 +250,12 @@ class UpdateKind(models.TextChoices):
     CHANGE = "change", _("Change")
 
 
+class ActionUpdateQuerySet(models.QuerySet["ActionUpdate"]):
+    def visible_to(self, *accesses: RelationshipAccess) -> ActionUpdateQuerySet:
+        """Timeline entries (comments, changes, status changes) of the items ``accesses`` may see."""
+        return self.filter(item__in=ActionItem.objects.visible_to(*accesses))
+
+
 class ActionUpdate(models.Model):
     """One entry of an item's timeline: its creation, a comment, a status change or field changes."""
 
@@ -247,6 +269,8 @@ class ActionUpdate(models.Model):
     to_status = models.CharField(max_length=12, choices=Status, blank=True)
     body = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
+
+    objects = ActionUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -32,13 +32,8 @@ def register_facts(accesses: Sequence[Any]) -> dict[int, list[summary.Fact]]:
     members = [a for a in accesses if not a.is_guest]
     if not members:
         return {}
-    cond = Q()
-    for a in members:
-        cond |= Q(relationship_id=a.relationship.pk) & (
-            Q(visibility="shared") | Q(private_party_id=a.party.pk)
-        )
     rows = (
-        ActionItem.objects.filter(cond)
+        ActionItem.objects.visible_to(*members)
         .values("relationship_id")
         .annotate(
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accord.parties.access import RelationshipAccess, visible_relationships
+from accord.parties.access import RelationshipAccess
+from accord.register.access import items_visible_to_user
 from accord.register.models import (
     OPEN_STATUSES,
     ActionItem,
@@ -51,9 +52,7 @@ class Filters:
 
 def base_items(access: RelationshipAccess) -> QuerySet[ActionItem]:
     """All items of the relationship that the viewer's side may see."""
-    return ActionItem.objects.filter(relationship=access.relationship).visible_to_party(
-        access.party.pk if access.party else None
-    )
+    return ActionItem.objects.visible_to(access)
 
 
 def _with_rank(qs: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
@@ -107,6 +106,17 @@ def for_listing(qs: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
     return qs.select_related("relationship", "owner", "task_force", "requested_by")
 
 
+def with_visible_related(qs: QuerySet[ActionItem], access: RelationshipAccess) -> QuerySet[ActionItem]:
+    """Each item's related items that the viewer may see, as ``visible_related`` (one query per page)."""
+    return qs.prefetch_related(
+        Prefetch(
+            "related",
+            queryset=ActionItem.objects.visible_to(access).only("pk", "number"),
+            to_attr="visible_related",
+        )
+    )
+
+
 def register_items(access: RelationshipAccess, f: Filters, today: date) -> QuerySet[ActionItem]:
     return for_listing(apply_filters(base_items(access), f, today))
 
@@ -123,12 +133,14 @@ def status_counts(access: RelationshipAccess, today: date) -> dict[str, int]:
 
 def my_items(user: Any, f: Filters, today: date) -> QuerySet[ActionItem]:
     """Everything the user owns, across every relationship they may see."""
-    qs = ActionItem.objects.filter(owner=user, relationship__in=visible_relationships(user).values("pk"))
+    qs = items_visible_to_user(user).filter(owner=user)
     return for_listing(apply_filters(qs, f, today))
 
 
-def timeline(item: ActionItem) -> QuerySet[ActionUpdate]:
-    return item.updates.select_related("actor").order_by("at", "id")
+def timeline(access: RelationshipAccess, item: ActionItem) -> QuerySet[ActionUpdate]:
+    return (
+        ActionUpdate.objects.visible_to(access).filter(item=item).select_related("actor").order_by("at", "id")
+    )
 
 
 def task_forces(access: RelationshipAccess) -> QuerySet[TaskForce]:

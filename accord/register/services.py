@@ -1,12 +1,13 @@
 """Every write to the action item register: items, their workflow, comments and task forces.
 
-The rules of the workflow live here, once, for the pages, the API and the import alike.
+The rules of the register live here, once, for the pages, the API and the import alike; the
+workflow's table is ``register.workflow``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from accord.accounts.models import User
 from accord.audit import services as audit
+from accord.audit.versioned import versioned_update
 from accord.lib.errors import check_version
 from accord.parties.access import RelationshipAccess
-from accord.parties.models import WRITE_ROLES, Membership, Party, Relationship, Side
-from accord.register import notifications
+from accord.parties.models import WRITE_ROLES, Membership, Relationship
+from accord.register import notifications, workflow
 from accord.register.models import (
-    CLOSED_STATUSES,
     OPEN_STATUSES,
     ActionItem,
     ActionUpdate,
@@ -38,7 +39,7 @@ from accord.register.models import (
 )
 
 EDITABLE = ["title", "description", "owner_side", "owner", "task_force", "due_date", "priority", "visibility"]
-ACTIONS = ("start", "done", "verify", "reject", "cancel", "reopen")
+TITLE_MAX = ActionItem._meta.get_field("title").max_length or 300
 
 
 @transaction.atomic
@@ -52,9 +53,12 @@ def allocate_numbers(relationship: Relationship, count: int = 1) -> range:
     return range(first, first + count)
 
 
+# --- rules shared by the services and the register import -----------------------------------------
+
+
 def owner_memberships(relationship: Relationship) -> QuerySet[Membership]:
-    """Who may own an action item: the active editors and admins of either side (viewers cannot move
-    items, so they cannot own them)."""
+    """Who may own an action item, or take part in a task force: the active editors and admins of
+    either side (viewers cannot move items, so they cannot own them)."""
     return Membership.objects.filter(
         party_id__in=[relationship.supplier_id, relationship.customer_id],
         role__in=WRITE_ROLES,
@@ -63,10 +67,66 @@ def owner_memberships(relationship: Relationship) -> QuerySet[Membership]:
     )
 
 
-def _party_for_side(relationship: Relationship, side: str) -> list[int]:
-    if side == OwnerSide.JOINT:
-        return [relationship.supplier_id, relationship.customer_id]
-    return [relationship.supplier_id if side == OwnerSide.SUPPLIER else relationship.customer_id]
+def may_own(party_ids: Iterable[int], relationship: Relationship, owner_side: str) -> bool:
+    """Whether someone who writes for ``party_ids`` may own an item of ``owner_side``: an editor or
+    admin of the owning side's party (of either party for a joint item)."""
+    return not set(party_ids).isdisjoint(workflow.owning_party_ids(relationship, owner_side))
+
+
+def title_problem(title: str) -> str | None:
+    """Why a (stripped) title is refused, or None."""
+    if not title:
+        return _("An action item needs a title.")
+    if len(title) > TITLE_MAX:
+        return _("The title has %(n)d characters; at most %(max)d are allowed.") % {
+            "n": len(title),
+            "max": TITLE_MAX,
+        }
+    return None
+
+
+def private_owner_ok(owner_side: str, access: RelationshipAccess) -> bool:
+    """A private item is owned by the viewer's own side, since the other side cannot see it."""
+    return owner_side == access.side
+
+
+def note_due_move(item: ActionItem, old_due: Any) -> None:
+    """Count a changed due date as a move, unless the item had none before."""
+    if old_due is not None:
+        item.due_moves += 1
+
+
+def set_status(item: ActionItem, status: str, now: datetime) -> None:
+    """Set the status and keep ``done_at``/``closed_at`` consistent with it: open statuses have
+    neither; done has ``done_at``; verified has both; cancelled has ``closed_at``."""
+    item.status = status
+    if status in OPEN_STATUSES:
+        item.done_at = item.closed_at = None
+    elif status == Status.DONE:
+        item.done_at = item.done_at or now
+        item.closed_at = None
+    else:
+        if status == Status.VERIFIED:
+            item.done_at = item.done_at or now
+        item.closed_at = item.closed_at or now
+
+
+def imported_status_update(
+    item: ActionItem, *, before: str, actor: User, filename: str, at: datetime
+) -> ActionUpdate:
+    """The timeline entry for a final status that an import set (unsaved, for a bulk insert): which
+    status, who imported it and from which file."""
+    return ActionUpdate(
+        item=item,
+        actor=actor,
+        kind=UpdateKind.STATUS,
+        at=at,
+        from_status=before,
+        to_status=item.status,
+        body=_("Status set to %(status)s by import of %(file)s by %(person)s.")
+        % {"status": item.get_status_display().lower(), "file": filename, "person": actor},
+        changes={"import": [None, filename]},
+    )
 
 
 def _is_member(user: User, party_ids: Iterable[int]) -> bool:
@@ -76,18 +136,18 @@ def _is_member(user: User, party_ids: Iterable[int]) -> bool:
 
 
 def _validate(item: ActionItem, access: RelationshipAccess) -> None:
-    """Field rules shared by create, update and import; raises field errors."""
+    """Field rules shared by create and update; raises field errors."""
     rel = item.relationship
     errors: dict[str, list[str]] = {}
-    if not item.title.strip():
-        errors.setdefault("title", []).append(_("An action item needs a title."))
+    problem = title_problem(item.title)
+    if problem:
+        errors.setdefault("title", []).append(problem)
     if item.owner_side not in OwnerSide.values:
         errors.setdefault("owner_side", []).append(_("Choose supplier, customer or joint."))
-    elif (
-        item.owner_id
-        and not owner_memberships(rel)
-        .filter(user_id=item.owner_id, party_id__in=_party_for_side(rel, item.owner_side))
-        .exists()
+    elif item.owner_id and not may_own(
+        owner_memberships(rel).filter(user_id=item.owner_id).values_list("party_id", flat=True),
+        rel,
+        item.owner_side,
     ):
         errors.setdefault("owner", []).append(
             _("%(person)s is not an editor or admin of the owning side.") % {"person": item.owner}
@@ -107,8 +167,7 @@ def _validate(item: ActionItem, access: RelationshipAccess) -> None:
                 _("The requester must be a member of a side that sees this item.")
             )
     if item.visibility == Visibility.PRIVATE:
-        side = access.side
-        if item.owner_side != side:
+        if not private_owner_ok(item.owner_side, access):
             errors.setdefault("visibility", []).append(
                 _("A private item must be owned by your own side, since the other side cannot see it.")
             )
@@ -189,10 +248,14 @@ def _require_writer(access: RelationshipAccess) -> None:
         raise PermissionDenied(_("Your role may read but not change the register."))
 
 
+def _same_relationship(item: ActionItem, access: RelationshipAccess) -> None:
+    if item.relationship_id != access.relationship.pk:  # callers use the access door; this is a second net
+        raise PermissionDenied(_("This item belongs to another relationship."))
+
+
 def _locked(item: ActionItem, version: int, access: RelationshipAccess) -> ActionItem:
     fresh = ActionItem.objects.select_for_update().select_related("relationship").get(pk=item.pk)
-    if fresh.relationship_id != access.relationship.pk:  # callers use the access door; this is a second net
-        raise PermissionDenied(_("This item belongs to another relationship."))
+    _same_relationship(fresh, access)
     check_version(fresh, version)
     return fresh
 
@@ -207,167 +270,95 @@ def _save(item: ActionItem, fields: list[str]) -> None:
 def update_item(*, access: RelationshipAccess, item: ActionItem, version: int, **values: Any) -> ActionItem:
     """Change fields of an item; every change goes into its timeline (a moved due date is counted)."""
     _require_writer(access)
-    item = _locked(item, version, access)
-    before = audit.snapshot(item, EDITABLE)
-    for name, value in values.items():
-        if name not in EDITABLE:
-            raise ValueError(f"{name} cannot be changed here")
-        setattr(item, name, value.strip() if name == "title" else value)
-    _validate(item, access)
-    item.full_clean(exclude=["related", "source_type"])
-    changes = audit.changes_between(before, audit.snapshot(item, EDITABLE))
-    if not changes:
-        return item
-    fields = [*values, "private_party"]
-    if "due_date" in changes and before["due_date"] is not None:
-        item.due_moves += 1
-        fields.append("due_moves")
-    _save(item, fields)
-    _record(item, access.user, UpdateKind.CHANGE, changes=_plain_changes(changes))
-    audit.record(
+    if isinstance(values.get("title"), str):
+        values["title"] = values["title"].strip()
+
+    def validate(locked: ActionItem) -> None:
+        _same_relationship(locked, access)
+        _validate(locked, access)
+
+    def before_save(locked: ActionItem, changes: dict[str, list[Any]]) -> None:
+        if "due_date" in changes:
+            note_due_move(locked, changes["due_date"][0])
+        locked.updated_at = timezone.now()
+
+    updated = versioned_update(
+        item,
+        version=version,
+        fields=EDITABLE,
+        values=values,
         actor=access.user,
         verb="action_item.updated",
-        obj=item,
-        relationship=item.relationship,
-        changes=changes,
+        relationship=access.relationship,
         label=item.reference,
+        queryset=ActionItem.objects.select_related("relationship"),
+        validate=validate,
+        clean_exclude=["related", "source_type"],
+        before_save=before_save,
     )
+    item, changes = updated.obj, updated.changes
+    if changes:
+        _record(item, access.user, UpdateKind.CHANGE, changes=_plain_changes(changes))
     if "owner" in changes and item.owner_id and item.owner_id != access.user.pk:
         notifications.on_commit_assigned(item, access.user)
     return item
 
 
-def _owning_party_ids(item: ActionItem) -> list[int]:
-    return _party_for_side(item.relationship, item.owner_side)
-
-
-def _may_work(access: RelationshipAccess, item: ActionItem) -> bool:
-    """The owner, or a writer of the owning side (either side for joint items)."""
-    return item.owner_id == access.user.pk or (
-        access.party is not None and access.party.pk in _owning_party_ids(item)
-    )
-
-
-def _may_verify(access: RelationshipAccess, item: ActionItem) -> bool:
-    """The requester, or the other side (for joint items: anyone but the owner)."""
-    if item.requested_by_id == access.user.pk and item.owner_id != access.user.pk:
-        return True
-    if item.owner_side == OwnerSide.JOINT:
-        return item.owner_id != access.user.pk
-    return access.party is not None and access.party.pk not in _owning_party_ids(item)
-
-
-RULES: dict[str, tuple[tuple[str, ...], str, bool]] = {
-    # action: (from statuses, to status, needs a note)
-    "start": ((Status.OPEN,), Status.IN_PROGRESS, False),
-    "done": ((Status.OPEN, Status.IN_PROGRESS), Status.DONE, True),
-    "verify": ((Status.DONE,), Status.VERIFIED, False),
-    "reject": ((Status.DONE,), Status.OPEN, True),
-    "cancel": ((Status.OPEN, Status.IN_PROGRESS, Status.DONE), Status.CANCELLED, True),
-    # A done item goes back with "reject" (not effective); reopen is for closed ones.
-    "reopen": ((Status.VERIFIED, Status.CANCELLED), Status.OPEN, True),
-}
-
-NOTE_NAMES = {
-    "done": _("a resolution note"),
-    "reject": _("why the action was not effective"),
-    "cancel": _("a reason for cancelling"),
-    "reopen": _("a reason for reopening"),
-}
-
-
 def allowed_actions(access: RelationshipAccess, item: ActionItem) -> list[str]:
-    """The workflow actions this viewer may take on the item now (for buttons and the API)."""
-    if not access.can_write or access.is_guest:
-        return []
-    out = []
-    for action, (sources, _to, _note) in RULES.items():
-        if item.status not in sources:
-            continue
-        if action in ("verify", "reject") and not _may_verify(access, item):
-            continue
-        if action in ("start", "done") and not _may_work(access, item):
-            continue
-        if action == "cancel" and not (_may_work(access, item) or item.requested_by_id == access.user.pk):
-            continue
-        out.append(action)
-    return out
+    """The names of the workflow actions this viewer may take on the item now (for the API)."""
+    return [action.name for action in workflow.allowed(access, item)]
 
 
 @transaction.atomic
 def transition(
     *, access: RelationshipAccess, item: ActionItem, version: int, action: str, note: str = ""
 ) -> ActionItem:
-    """Move an item through its workflow: start, done, verify, reject (not effective), cancel, reopen."""
+    """Move an item through its workflow (``register.workflow``): start, done, verify, reject (not
+    effective), cancel, reopen."""
     _require_writer(access)
-    if action not in RULES:
+    step = workflow.ACTIONS.get(action)
+    if step is None:
         raise ValidationError({"action": _("Unknown action %(action)s.") % {"action": action}})
     item = _locked(item, version, access)
-    sources, target, needs_note = RULES[action]
-    if item.status not in sources:
+    if item.status not in step.sources:
         raise ValidationError(
             {
                 "action": _("An item that is %(status)s cannot be %(action)s.")
-                % {"status": item.get_status_display().lower(), "action": ACTION_PAST[action]}
+                % {"status": item.get_status_display().lower(), "action": step.past}
             }
         )
-    if action not in allowed_actions(access, item):
-        raise PermissionDenied(PERMISSION_REASONS.get(action, _("You may not do that to this item.")))
+    if not workflow.may(access, step, item):
+        raise PermissionDenied(step.refused)
     note = note.strip()
-    if needs_note and not note:
-        raise ValidationError({"note": _("Give %(what)s.") % {"what": NOTE_NAMES[action]}})
+    if step.needs_note and not note:
+        raise ValidationError({"note": _("Give %(what)s.") % {"what": step.note}})
     before = item.status
-    now = timezone.now()
-    item.status = target
-    fields = ["status"]
-    if action == "done":
-        item.resolution, item.done_at = note, now
-        fields += ["resolution", "done_at"]
-    if target in (Status.VERIFIED, Status.CANCELLED):
-        item.closed_at = now
-        fields.append("closed_at")
-    if target == Status.OPEN:
+    set_status(item, step.target, timezone.now())
+    if step.name == "done":
+        item.resolution = note
+    if step.target == Status.OPEN:
         # The old resolution stays in the timeline; the item shows none until it is done again.
-        item.closed_at = item.done_at = None
         item.resolution = ""
-        fields += ["closed_at", "done_at", "resolution"]
-    _save(item, fields)
+    _save(item, ["status", "resolution", "done_at", "closed_at"])
     _record(
         item,
         access.user,
         UpdateKind.STATUS,
         from_status=before,
-        to_status=target,
+        to_status=step.target,
         body=note,
-        changes={"action": [None, action]},
+        changes={"action": [None, step.name]},
     )
     audit.record(
         actor=access.user,
-        verb=f"action_item.{action}",
+        verb=f"action_item.{step.name}",
         obj=item,
         relationship=item.relationship,
-        changes={"status": [before, target]},
+        changes={"status": [before, step.target]},
         label=item.reference,
     )
-    notifications.on_commit_status(item, access.user, before, action, note)
+    notifications.on_commit_status(item, access.user, before, step.name, note)
     return item
-
-
-ACTION_PAST = {
-    "start": _("started"),
-    "done": _("marked done"),
-    "verify": _("verified"),
-    "reject": _("found not effective"),
-    "cancel": _("cancelled"),
-    "reopen": _("reopened"),
-}
-PERMISSION_REASONS = {
-    "verify": _("The other side or the requester verifies an item, not its owner's side."),
-    "reject": _("The other side or the requester judges whether the action was effective."),
-    "start": _("Only the owner or the owning side works on an item."),
-    "done": _("Only the owner or the owning side marks an item done."),
-    "cancel": _("Only the owning side or the requester cancels an item."),
-}
 
 
 @transaction.atomic
@@ -393,21 +384,16 @@ def set_related(*, access: RelationshipAccess, item: ActionItem, numbers: Iterab
     """Replace the item's related items that the viewer's side may see; links to the other side's
     private items (which the viewer cannot see) are kept as they are."""
     _require_writer(access)
-    party_id = access.party.pk if access.party else None
     wanted = set(numbers) - {item.number}
-    visible = list(
-        ActionItem.objects.filter(relationship=item.relationship, number__in=wanted).visible_to_party(
-            party_id
-        )
-    )
+    visible = list(ActionItem.objects.visible_to(access).filter(number__in=wanted))
     found = {i.number for i in visible}
     if wanted - found:
         missing = ", ".join(str(n) for n in sorted(wanted - found))
         raise ValidationError({"related": _("No item numbered %(n)s here.") % {"n": missing}})
-    current = set(item.related.visible_to_party(party_id).values_list("number", flat=True))
+    current = set(item.related.visible_to(access).values_list("number", flat=True))
     if found == current:
         return item
-    hidden = list(item.related.exclude(pk__in=ActionItem.objects.visible_to_party(party_id).values("pk")))
+    hidden = list(item.related.exclude(pk__in=ActionItem.objects.visible_to(access).values("pk")))
     item.related.set([*visible, *hidden])
     audit.record(
         actor=access.user,
@@ -425,16 +411,19 @@ def set_related(*, access: RelationshipAccess, item: ActionItem, numbers: Iterab
 TASK_FORCE_FIELDS = ["name", "charter", "lead", "status"]
 
 
-def _check_people(relationship: Relationship, people: Iterable[User | None]) -> None:
-    party_ids = [relationship.supplier_id, relationship.customer_id]
-    outsiders = [p for p in people if p is not None and not _is_member(p, party_ids)]
-    if outsiders:
-        raise ValidationError(
-            {
-                "members": _("%(people)s are not members of either side.")
-                % {"people": ", ".join(str(p) for p in outsiders)}
-            }
-        )
+def _check_people(relationship: Relationship, *, lead: User | None, members: Iterable[User]) -> None:
+    """A task force's lead and members are editors or admins of either side, as its form offers."""
+    writers = set(owner_memberships(relationship).values_list("user_id", flat=True))
+    errors: dict[str, list[str]] = {}
+    for field, people in (("lead", [lead] if lead else []), ("members", list(members))):
+        refused = [person for person in people if person.pk not in writers]
+        if refused:
+            errors[field] = [
+                _("Only editors and admins of either side take part in a task force, not %(people)s.")
+                % {"people": ", ".join(sorted(str(p) for p in refused))}
+            ]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -448,7 +437,7 @@ def create_task_force(
 ) -> TaskForce:
     _require_writer(access)
     members = list(members)
-    _check_people(access.relationship, [lead, *members])
+    _check_people(access.relationship, lead=lead, members=members)
     if TaskForce.objects.filter(relationship=access.relationship, name=name.strip()).exists():
         raise ValidationError({"name": _("A task force of this name exists already.")})
     task_force = TaskForce(relationship=access.relationship, name=name.strip(), charter=charter, lead=lead)
@@ -471,54 +460,33 @@ def update_task_force(
     **values: Any,
 ) -> TaskForce:
     _require_writer(access)
-    task_force = TaskForce.objects.select_for_update().get(pk=task_force.pk)
-    check_version(task_force, version)
-    before = audit.snapshot(task_force, TASK_FORCE_FIELDS)
-    for name, value in values.items():
-        if name not in TASK_FORCE_FIELDS:
-            raise ValueError(f"{name} cannot be changed here")
-        setattr(task_force, name, value)
-    if task_force.status not in TaskForceStatus.values:
-        raise ValidationError({"status": _("Choose active or closed.")})
-    _check_people(access.relationship, [task_force.lead, *(members or [])])
-    task_force.full_clean()
-    changes = audit.changes_between(before, audit.snapshot(task_force, TASK_FORCE_FIELDS))
-    if members is not None:
-        old = set(task_force.members.values_list("pk", flat=True))
-        new = {m.pk for m in members} | ({task_force.lead_id} if task_force.lead_id else set())
-        if old != new:
-            task_force.members.set(new)
-            changes["members"] = [len(old), len(new)]
-    if changes:
-        task_force.version += 1
-        task_force.save()
-        audit.record(
-            actor=access.user,
-            verb="task_force.updated",
-            obj=task_force,
-            relationship=access.relationship,
-            changes=changes,
-        )
-    return task_force
+    members = None if members is None else list(members)
 
+    def validate(locked: TaskForce) -> None:
+        if locked.relationship_id != access.relationship.pk:  # a second net behind the access door
+            raise PermissionDenied(_("This task force belongs to another relationship."))
+        if locked.status not in TaskForceStatus.values:
+            raise ValidationError({"status": _("Choose active or closed.")})
+        _check_people(access.relationship, lead=locked.lead, members=members or [])
 
-def members_for_side(relationship: Relationship, side: str) -> list[User]:
-    """People who may own an item of ``side`` (both parties for joint)."""
-    return list(
-        User.objects.filter(
-            memberships__party_id__in=_party_for_side(relationship, side),
-            memberships__is_active=True,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("full_name")
-    )
+    def member_changes(locked: TaskForce) -> dict[str, list[Any]]:
+        if members is None:
+            return {}
+        old = set(locked.members.values_list("pk", flat=True))
+        new = {m.pk for m in members} | ({locked.lead_id} if locked.lead_id else set())
+        if old == new:
+            return {}
+        locked.members.set(new)
+        return {"members": [len(old), len(new)]}
 
-
-def side_of(relationship: Relationship, party: Party | None) -> str | None:
-    if party is None:
-        return None
-    return Side.SUPPLIER if party.pk == relationship.supplier_id else Side.CUSTOMER
-
-
-__all__ = ["ACTIONS", "CLOSED_STATUSES", "OPEN_STATUSES"]
+    return versioned_update(
+        task_force,
+        version=version,
+        fields=TASK_FORCE_FIELDS,
+        values=values,
+        actor=access.user,
+        verb="task_force.updated",
+        relationship=access.relationship,
+        validate=validate,
+        more_changes=member_changes,
+    ).obj

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accord.accounts.types import AuthedRequest
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
-from accord.parties.access import RelationshipAccess, action_item_for_user, relationship_for_user
-from accord.register import selectors, services
+from accord.parties.access import RelationshipAccess, relationship_for_user
+from accord.register import selectors, services, workflow
+from accord.register.access import action_item_for_user
 from accord.register.forms import (
     CommentForm,
     FilterForm,
@@ -67,8 +68,8 @@ def register(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _rows(access: RelationshipAccess, items: Any) -> list[tuple[ActionItem, list[str]]]:
-    return [(item, services.allowed_actions(access, item)) for item in items]
+def _rows(access: RelationshipAccess, items: Any) -> list[tuple[ActionItem, list[workflow.Action]]]:
+    return [(item, workflow.allowed(access, item)) for item in items]
 
 
 def _query_without_page(request: AuthedRequest) -> str:
@@ -131,7 +132,7 @@ def _item_page(
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    timeline = list(selectors.timeline(item))
+    timeline = list(selectors.timeline(access, item))
     related = selectors.base_items(access).filter(related=item).select_related("relationship")
     return render(
         request,
@@ -142,7 +143,7 @@ def _item_page(
             "item": item,
             "timeline": timeline,
             "related": related,
-            "actions": services.allowed_actions(access, item),
+            "actions": workflow.allowed(access, item),
             "today": timezone.localdate(),
             "transition_form": transition_form,
             "comment_form": comment_form or CommentForm(),
@@ -156,7 +157,7 @@ def _item_page(
 @login_required
 def item_edit(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
-    related = sorted(item.related.values_list("number", flat=True))
+    related = sorted(item.related.visible_to(access).values_list("number", flat=True))
     form = ItemForm(
         request.POST or None,
         instance=item,
@@ -286,7 +287,7 @@ def item_quick(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
         "register/_row.html",
         {
             "item": item,
-            "actions": services.allowed_actions(access, item),
+            "actions": workflow.allowed(access, item),
             "access": access,
             "rel": access.relationship,
             "people": list(relationship_people(access.relationship)),

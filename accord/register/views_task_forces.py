@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accord.accounts.types import AuthedRequest
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
-from accord.parties.access import relationship_for_user, task_force_for_user
+from accord.parties.access import relationship_for_user
 from accord.register import selectors, services
+from accord.register.access import task_force_for_user
 from accord.register.forms import TaskForceForm
 from accord.register.models import OPEN_STATUSES, Status
 

@@ -143,3 +143,27 @@ def test_related_items_through_the_api_hide_the_other_sides_private_ones(world: 
         ).status_code
         == 400
     )
+
+
+def test_an_editor_cannot_put_viewers_in_a_task_force(world: Any, as_user: Any) -> None:
+    client = as_user(world.carol)
+    url = f"/api/v1/relationships/{world.nw_ta.pk}/task-forces"
+    viewers = call(client, "POST", url, {"name": "Watchers", "member_ids": [world.vic.pk, world.val.pk]})
+    assert viewers.status_code == 400
+    assert viewers.json() == {
+        "error": viewers.json()["error"],
+        "fields": {
+            "members": [
+                "Only editors and admins of either side take part in a task force, not Val Ortiz, Vic Romero."
+            ]
+        },
+    }
+    led = call(client, "POST", url, {"name": "Watchers", "lead_id": world.vic.pk})
+    assert led.status_code == 400 and set(led.json()["fields"]) == {"lead"}
+    tf_url = f"{url}/{world.task_force.pk}"
+    assert call(client, "PATCH", tf_url, {"version": 1, "member_ids": [world.vic.pk]}).status_code == 400
+    assert call(client, "PATCH", tf_url, {"version": 1, "lead_id": world.val.pk}).status_code == 400
+    body = client.get(tf_url).json()
+    assert (body["version"], body["lead"]["email"]) == (1, world.sam.email)
+    assert {m["email"] for m in body["members"]} == {world.sam.email, world.carol.email}
+    assert [tf["name"] for tf in client.get(url).json()] == ["Line card reliability"]

@@ -106,7 +106,7 @@ def test_each_side_has_private_items_the_other_side_cannot_see(demo: DemoContext
     for item in private:
         assert item.requested_by is not None and item.private_party is not None
         assert item.requested_by.memberships.filter(party=item.private_party).exists()
-    telco_a_view = ActionItem.objects.filter(relationship=rel).visible_to_party(rel.customer_id)
+    telco_a_view = ActionItem.objects.visible_to(access_from(demo.people["carol"], rel))
     assert not telco_a_view.filter(private_party_id=rel.supplier_id).exists()
 
 

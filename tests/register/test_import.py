@@ -110,8 +110,14 @@ def test_it_imports_a_csv_register(world: Any, task_force: Any, tmp_path: Path) 
     for item in items.values():
         assert (item.source_kind, item.source_label) == ("import", "Imported from register.csv")
         assert item.requested_by == world.ada and item.visibility == "shared" and item.version == 1
+    for item in (first, second):  # open statuses: created, nothing more
         assert list(item.updates.values_list("kind", flat=True)) == ["created"]
-    assert AuditEvent.objects.count() == events + 1 and ActionUpdate.objects.count() == updates + 3
+    # done, a final status nobody set in Accord: the timeline says who imported it, from which file
+    assert list(third.updates.values_list("kind", flat=True)) == ["created", "status"]
+    status = third.updates.get(kind="status")
+    assert (status.actor, status.from_status, status.to_status) == (world.ada, "open", "done")
+    assert status.body == "Status set to done by import of register.csv by Ada Quinn."
+    assert AuditEvent.objects.count() == events + 1 and ActionUpdate.objects.count() == updates + 4
     event = AuditEvent.objects.filter(verb="action_items.imported").get()
     assert event.changes == {"created": [None, 3], "updated": [None, 0]}
     assert (event.actor, event.relationship) == (world.ada, world.nw_ta)
@@ -256,7 +262,15 @@ def test_reimporting_a_moved_due_date_updates_the_item(world: Any, task_force: A
     assert change.changes == {"due_date": ["2026-03-31", "2026-05-15"]} and change.actor == world.ada
     closed = ActionItem.objects.get(external_id="R-2")
     assert closed.status == "verified" and closed.closed_at is not None and closed.due_moves == 0
-    assert closed.updates.get(kind="change").changes == {"status": ["in_progress", "verified"]}
+    assert not closed.updates.filter(kind="change").exists()  # the status change is its own entry
+    verified = closed.updates.get(kind="status")
+    assert (verified.actor, verified.from_status, verified.to_status) == (
+        world.ada,
+        "in_progress",
+        "verified",
+    )
+    assert verified.body == "Status set to verified by import of second.csv by Ada Quinn."
+    assert verified.changes == {"import": [None, "second.csv"]}
     event = AuditEvent.objects.filter(verb="action_items.imported").first()
     assert event is not None and event.changes == {"created": [None, 0], "updated": [None, 2]}
 
@@ -430,3 +444,35 @@ def test_the_command_fails_with_exit_1_when_it_cannot_run(
     with pytest.raises(CommandError, match=message):  # CommandError: exit code 1 from the command line
         call_command("import", *args, stdout=io.StringIO())
     assert not imported().exists()
+
+
+def test_an_imported_final_status_names_who_imported_it_and_from_which_file(
+    world: Any, tmp_path: Path, as_user: Any
+) -> None:
+    rows = [
+        ["Closed elsewhere", "", "supplier", "", "", "", "verified", "", "V-1"],
+        ["Dropped elsewhere", "", "customer", "", "", "", "cancelled", "", "V-2"],
+        ["Still going", "", "supplier", "", "", "", "in progress", "", "V-3"],
+    ]
+    result = do_import(world, csv_file(tmp_path, rows, name="register.xlsx.csv"), user=world.sam)
+    assert result.errors == [] and result.created == 3
+    verified, cancelled, going = (ActionItem.objects.get(external_id=f"V-{n}") for n in (1, 2, 3))
+    assert verified.done_at is not None and verified.closed_at is not None
+    assert cancelled.done_at is None and cancelled.closed_at is not None
+    assert going.done_at is None and going.closed_at is None
+    assert list(going.updates.values_list("kind", flat=True)) == ["created"]
+    for item, word in ((verified, "verified"), (cancelled, "cancelled")):
+        entry = item.updates.get(kind="status")
+        assert (entry.actor, entry.from_status, entry.to_status) == (world.sam, "open", word)
+        assert entry.body == f"Status set to {word} by import of register.xlsx.csv by Sam Patel."
+    page = as_user(world.carol).get(f"/r/{SLUG}/items/{verified.number}/").content.decode()
+    assert "Status set to verified by import of register.xlsx.csv by Sam Patel." in page
+    timeline = (
+        as_user(world.vic)
+        .get(f"/api/v1/relationships/{world.nw_ta.pk}/action-items/{verified.number}/comments")
+        .json()
+    )
+    assert [(u["kind"], u["to_status"]) for u in timeline] == [("created", ""), ("status", "verified")]
+    # re-importing the same file changes nothing and records nothing more
+    again = do_import(world, csv_file(tmp_path, rows, name="register.xlsx.csv"), user=world.sam)
+    assert again.unchanged == 3 and verified.updates.count() == 2

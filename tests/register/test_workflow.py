@@ -10,7 +10,7 @@ from accord.audit.models import AuditEvent
 from accord.lib.errors import Conflict
 from accord.parties.access import access_from
 from accord.register import services
-from accord.register.models import ActionItem, ActionUpdate, Status
+from accord.register.models import ActionItem, ActionUpdate, Status, TaskForce
 
 
 def acc(world: Any, who: str) -> Any:
@@ -211,11 +211,39 @@ def test_task_force_members_come_from_both_sides_only(world: Any) -> None:
         access=acc(world, "carol"),
         task_force=world.task_force,
         version=1,
-        members=[world.carol, world.vic],
+        members=[world.carol, world.ada],
         status="closed",
     )
-    assert set(tf.members.all()) == {world.carol, world.vic, world.sam}  # the lead stays a member
+    assert set(tf.members.all()) == {world.carol, world.ada, world.sam}  # the lead stays a member
     assert tf.status == "closed" and tf.version == 2
+
+
+def test_task_force_members_and_leads_are_editors_or_admins(world: Any) -> None:
+    """As the form offers: viewers of either side do not take part in a task force."""
+    with pytest.raises(ValidationError) as refused:
+        services.create_task_force(
+            access=acc(world, "sam"), name="Viewers", members=[world.val, world.vic, world.carol]
+        )
+    assert refused.value.message_dict == {
+        "members": [
+            "Only editors and admins of either side take part in a task force, not Val Ortiz, Vic Romero."
+        ]
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.create_task_force(access=acc(world, "sam"), name="Viewer lead", lead=world.vic)
+    assert set(refused.value.message_dict) == {"lead"}
+    with pytest.raises(ValidationError):
+        services.update_task_force(
+            access=acc(world, "carol"), task_force=world.task_force, version=1, members=[world.vic]
+        )
+    with pytest.raises(ValidationError):
+        services.update_task_force(
+            access=acc(world, "carol"), task_force=world.task_force, version=1, lead=world.val
+        )
+    world.task_force.refresh_from_db()
+    assert world.task_force.version == 1 and world.task_force.lead == world.sam
+    assert set(world.task_force.members.all()) == {world.sam, world.carol}
+    assert not TaskForce.objects.filter(name__in=["Viewers", "Viewer lead"]).exists()
 
 
 def test_relating_from_the_other_side_keeps_links_it_cannot_see(world: Any) -> None:
@@ -229,3 +257,21 @@ def test_relating_from_the_other_side_keeps_links_it_cannot_see(world: Any) -> N
 def test_a_viewer_cannot_own_an_item(world: Any) -> None:
     with pytest.raises(ValidationError, match="not an editor or admin"):
         services.create_item(access=acc(world, "carol"), title="X", owner_side="customer", owner=world.vic)
+
+
+def test_forms_api_and_pages_offer_the_workflow_table(world: Any, as_user: Any) -> None:
+    from accord.api.main import api
+    from accord.register import workflow
+    from accord.register.forms import TransitionForm
+
+    names = list(workflow.ACTION_NAMES)
+    assert names == ["start", "done", "verify", "reject", "cancel", "reopen"]
+    assert [value for value, _label in TransitionForm().fields["action"].choices] == names
+    schema = api.get_openapi_schema()["components"]["schemas"]["TransitionIn"]["properties"]["action"]
+    assert schema["enum"] == names
+    # Sam may start, finish or cancel TLA-0001: the page offers exactly those, with the table's words
+    body = as_user(world.sam).get("/r/northwind-telco-a/items/1/").content.decode()
+    for action in workflow.WORKFLOW:
+        offered = f'name="action" value="{action.name}"' in body
+        assert offered == (action.name in ("start", "done", "cancel")), action.name
+    assert "Start work" in body and "Resolution: what was done?" in body and "Why cancel it?" in body
