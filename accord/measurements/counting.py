@@ -68,7 +68,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from accord.measurements.months import month_end, month_of, month_range, next_month_start_utc
+from accord.lib.months import month_end, month_of, month_range, next_month_start_utc
 
 __all__ = [
     "FACT_KEYS",

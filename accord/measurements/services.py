@@ -18,7 +18,7 @@ from accord.lib.errors import check_version
 from accord.measurements import counting
 from accord.measurements.components import KIND_KEYS
 from accord.measurements.models import MeasurementSettings, MonthlyFact
-from accord.measurements.months import month_of, month_range
+from accord.lib.months import month_of, month_range
 from accord.operations.models import (
     InstalledBase,
     OrderLine,

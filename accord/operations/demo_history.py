@@ -13,7 +13,7 @@ from typing import Any
 
 from accord.lib.demo import DemoContext, step
 from accord.measurements.models import MeasurementSettings
-from accord.measurements.months import add_months, month_end, month_of, month_range, month_start
+from accord.lib.months import add_months, month_end, month_of, month_range, month_start
 from accord.measurements.services import refresh_all
 from accord.operations.demo_imports import monthly_imports
 from accord.operations.models import (

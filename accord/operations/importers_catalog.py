@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from accord.lib.importing import ImportContext, ImportResult, RowError, register_importer
-from accord.measurements.months import parse_month
+from accord.lib.months import parse_month
 from accord.operations.cells import Col, choice, id_col, lookup, max_length, number, text
 from accord.operations.importers_base import Record, TableImporter
 from accord.operations.models import Benchmark
