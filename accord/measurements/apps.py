@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class MeasurementsConfig(AppConfig):
     name = "accord.measurements"
     label = "measurements"
+
+    def ready(self) -> None:
+        # listens to what operations announces it wrote (accord.lib.written) to keep the facts current
+        from accord.measurements import facts  # noqa: F401

@@ -217,15 +217,9 @@ def text_col(name: str, model: type[models.Model], field: str | None = None) -> 
     return Col(name, field or name, text(max_length(model, field or name)), default="")
 
 
-def not_before(
-    values: list[Any],
-    later: int,
-    earlier: int,
-    bad: Any,
-    row: dict[str, str],
-    cols: tuple[str, str],
-    what: str,
-) -> None:
-    """``values[later]`` must not be before ``values[earlier]`` (either missing: nothing to check)."""
-    if values[later] is not None and values[earlier] is not None and values[later] < values[earlier]:
-        bad(cols[0], row.get(cols[0], ""), f"{what} ({row.get(cols[1], '').strip()}).")
+def not_before(values: Any, later: str, earlier: str, bad: Any, row: dict[str, str], what: str) -> None:
+    """The date field ``later`` must not be before ``earlier`` (either missing: nothing to check);
+    the fields are named as their columns."""
+    late, early = getattr(values, later), getattr(values, earlier)
+    if late is not None and early is not None and late < early:
+        bad(later, row.get(later, ""), f"{what} ({row.get(earlier, '').strip()}).")

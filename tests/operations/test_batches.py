@@ -217,12 +217,12 @@ def test_the_stalled_import_job_runs_every_minute(world: Any) -> None:
 
 
 def test_an_import_that_breaks_fails_and_leaves_nothing(world: Any, tmp_path: Path, monkeypatch: Any) -> None:
-    from accord.operations import importers_base
+    from accord.measurements import facts
 
     def broken(self: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importers_base.FactCollector, "refresh", broken)
+    monkeypatch.setattr(facts.FactCollector, "done", broken)
     batch = start(world, csv_file(tmp_path, SHIP, GOOD))
     assert batch.status == BatchStatus.FAILED
     assert "RuntimeError" in batch.message
