@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from accord.audit import services as audit
 from accord.lib import written
 from accord.lib.importing import ImportContext, ImportResult, RowError, register_importer
 from accord.operations.cells import Col, choice, id_col, lookup, max_length, text
@@ -74,8 +75,6 @@ class ProductImporter(TableImporter):
                 errors.append(RowError(number, "nu_basis", basis, reason))
 
     def apply(self, records: list[Record] | Columns, context: ImportContext) -> ImportResult:
-        from accord.audit import services as audit
-
         assert isinstance(records, list)  # a kind with its own apply is read row by row
 
         at = record_positions(self.cols(context))
