@@ -64,8 +64,9 @@ class BenchmarkImporter(TableImporter):
             "only its admins may import them."
         )
 
-    def check(self, values: Any, bad: Any, row: dict[str, str]) -> None:
-        best, average, worst = values.best_in_class, values.industry_average, values.worst_in_class
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
+        best, worst = values[at["best_in_class"]], values[at["worst_in_class"]]
+        average = values[at["industry_average"]]
         if None not in (best, average, worst) and not min(best, worst) <= average <= max(best, worst):
             bad(
                 "industry_average",

@@ -217,9 +217,11 @@ def text_col(name: str, model: type[models.Model], field: str | None = None) -> 
     return Col(name, field or name, text(max_length(model, field or name)), default="")
 
 
-def not_before(values: Any, later: str, earlier: str, bad: Any, row: dict[str, str], what: str) -> None:
+def not_before(
+    values: list[Any], at: dict[str, int], later: str, earlier: str, bad: Any, row: dict[str, str], what: str
+) -> None:
     """The date field ``later`` must not be before ``earlier`` (either missing: nothing to check);
     the fields are named as their columns."""
-    late, early = getattr(values, later), getattr(values, earlier)
+    late, early = values[at[later]], values[at[earlier]]
     if late is not None and early is not None and late < early:
         bad(later, row.get(later, ""), f"{what} ({row.get(earlier, '').strip()}).")

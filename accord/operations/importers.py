@@ -1,5 +1,6 @@
 """Imports of the supplier's operational data, one kind each (``accord import KIND FILE``); the
-supplier-wide kinds (products, benchmarks) are in ``importers_catalog``.
+supplier's catalog (products) is in ``importers_catalog``, and its licensed benchmarks are imported
+by the measurements app (their measure codes are its measures'), with the columns below.
 
 Files are CSV (UTF-8, comma, header row) or XLSX (first sheet), with exactly these column names
 (``*`` marks the natural key: a row whose key exists updates that row, so re-importing a file
@@ -150,8 +151,8 @@ class ReturnImporter(TableImporter):
             text_col("excluded_reason", Return),
         ]
 
-    def check(self, values: Any, bad: Any, row: dict[str, str]) -> None:
-        received, ship, serial = values.received_date, values.ship_date, values.serial
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
+        received, ship, serial = values[at["received_date"]], values[at["ship_date"]], values[at["serial"]]
         if received is not None and ship is not None and ship > received:
             bad(
                 "ship_date",
@@ -256,9 +257,9 @@ class RepairImporter(TableImporter):
             text_col("finding", Repair),
         ]
 
-    def check(self, values: Any, bad: Any, row: dict[str, str]) -> None:
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
         what = "The repaired unit was shipped back before it was received"
-        not_before(values, "shipped_date", "received_date", bad, row, what)
+        not_before(values, at, "shipped_date", "received_date", bad, row, what)
 
 
 # --- order lines, problem reports, support tickets ---------------------------------------------------
@@ -287,9 +288,9 @@ class OrderLineImporter(TableImporter):
             Col("early_accepted", "early_accepted", boolean, default=False),
         ]
 
-    def check(self, values: Any, bad: Any, row: dict[str, str]) -> None:
-        lacking_date = values.delivered_date is None and not row.get("delivered_date", "").strip()
-        if values.delivered_quantity is not None and lacking_date:
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
+        lacking_date = values[at["delivered_date"]] is None and not row.get("delivered_date", "").strip()
+        if values[at["delivered_quantity"]] is not None and lacking_date:
             bad(
                 "delivered_quantity",
                 row.get("delivered_quantity", ""),
@@ -320,13 +321,13 @@ class ProblemReportImporter(TableImporter):
             text_col("title", ProblemReport),
         ]
 
-    def check(self, values: Any, bad: Any, row: dict[str, str]) -> None:
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
         what = "The fix was delivered before the report was received"
-        not_before(values, "fix_delivered_date", "received_date", bad, row, what)
-        not_before(
-            values, "closed_date", "received_date", bad, row, "The report was closed before it was received"
-        )
-        if values.duplicate_of and values.duplicate_of == values.report_id:
+        not_before(values, at, "fix_delivered_date", "received_date", bad, row, what)
+        what = "The report was closed before it was received"
+        not_before(values, at, "closed_date", "received_date", bad, row, what)
+        duplicate_of = values[at["duplicate_of"]]
+        if duplicate_of and duplicate_of == values[at["report_id"]]:
             bad("duplicate_of", row.get("duplicate_of", ""), "A report cannot be a duplicate of itself.")
 
 
@@ -351,12 +352,11 @@ class SupportTicketImporter(TableImporter):
             text_col("category", SupportTicket),
         ]
 
-    def check(self, values: Any, bad: Any, row: dict[str, str]) -> None:
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
         what = "The first response came before the ticket was opened"
-        not_before(values, "first_response_at", "opened_at", bad, row, what)
-        not_before(
-            values, "resolved_at", "opened_at", bad, row, "The ticket was resolved before it was opened"
-        )
+        not_before(values, at, "first_response_at", "opened_at", bad, row, what)
+        what = "The ticket was resolved before it was opened"
+        not_before(values, at, "resolved_at", "opened_at", bad, row, what)
 
 
 # The supplier-wide kinds (its catalog, its licensed benchmarks) live in their own module; importing it

@@ -21,7 +21,6 @@ file re-imports unchanged. A column left out of the file leaves that field of ex
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections import namedtuple
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -73,9 +72,11 @@ class TableImporter(Importer):
         """The filter (and the values of new rows) that place the rows: the relationship by default."""
         return {"relationship_id": context.relationship.pk}
 
-    def check(self, values: Any, bad: Callable[[str, str, str], None], row: dict[str, str]) -> None:
-        """Checks across the columns of one row (date order, …): ``values`` is a named tuple of the
-        row's values by field (``values.ship_date``); values of bad cells are ``None``."""
+    def check(
+        self, values: list[Any], at: dict[str, int], bad: Callable[[str, str, str], None], row: dict[str, str]
+    ) -> None:
+        """Checks across the columns of one row (date order, …): a field's value is
+        ``values[at["ship_date"]]``; values of bad cells are ``None``."""
 
     def denied(self, context: ImportContext) -> str | None:
         """Why the importing person may not import this kind, or None."""
@@ -102,8 +103,7 @@ class TableImporter(Importer):
         errors: list[RowError] = []
         first_row: dict[Any, int] = {}
         single = len(key_at) == 1
-        # ``check`` reads a row's values by name (``values.ship_date``)
-        named: Any = namedtuple("Values", [col.field for col in cols]) if self._defines("check") else None
+        at = {col.field: i for i, col in enumerate(cols)}  # where a field's value is in ``values``
         for number, row in rows:
             found: list[RowError] = []
 
@@ -126,8 +126,7 @@ class TableImporter(Importer):
                 except ValueError as exc:
                     bad(col.name, raw, str(exc))
                     values.append(None)
-            if named is not None:
-                self.check(named._make(values), bad, row)
+            self.check(values, at, bad, row)
             key = values[key_at[0]] if single else tuple(values[i] for i in key_at)
             if (single and key is not None) or (not single and None not in key):
                 earlier = first_row.get(key)
