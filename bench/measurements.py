@@ -213,7 +213,7 @@ class _World:
         return rel, inserted, time.perf_counter() - start - inserted
 
     def url(self, rel: Any) -> str:
-        from accord.measurements.months import add_months, month_of
+        from accord.lib.months import add_months, month_of
 
         last = add_months(month_of(self.today), -1)
         return f"/api/v1/relationships/{rel.pk}/metrics?from={add_months(last, -(MONTHS - 1))}&to={last}"

@@ -63,16 +63,17 @@ job should recompute the months of still-open items.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from accord.measurements.months import month_end, month_of, month_range, next_month_start_utc
+from accord.lib.months import month_end, month_of, month_range, next_month_start_utc
 
 __all__ = [
     "FACT_KEYS",
     "RECORD_KINDS",
+    "SOURCES",
     "Fact",
     "Facts",
     "InstalledRec",
@@ -119,7 +120,16 @@ FACT_KEYS: dict[str, str] = {
     "support_resolution": "SEV:HOURS",
 }
 
-RECORD_KINDS = ("shipment", "return", "installed", "order_line", "repair", "problem_report", "ticket")
+# The kinds of records, named as their data is imported (``accord import KIND``).
+RECORD_KINDS = (
+    "shipments",
+    "returns",
+    "installed-base",
+    "order-lines",
+    "repairs",
+    "problem-reports",
+    "support-tickets",
+)
 
 
 # ----------------------------------------------------------------------------------------------- records
@@ -182,6 +192,63 @@ class TicketRec:
     opened_at: datetime
     first_response_at: datetime | None = None
     resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """How a kind's record is made from a row of its operational data: ``make(category code, *values
+    of fields)`` (the fields of the row's model, after its product)."""
+
+    fields: tuple[str, ...]
+    make: Callable[..., Any]
+    # Kinds whose facts simply add up over records (shipments, returns): the months a record touches
+    # are the months of ``touch_dates``, and its facts depend on the dates ``month_dates`` only
+    # through their months and add up ``quantity``. New rows can then be counted alone, folded by
+    # month, and added to the stored facts (``tests/operations/test_columnar.py`` checks both claims).
+    touch_dates: tuple[str, ...] = ()
+    month_dates: tuple[str, ...] = ()
+
+
+def _return(c: str, received: date, ship: date, quantity: float, ntf: bool, excluded: str) -> ReturnRec:
+    return ReturnRec(c, received, ship, quantity, ntf, bool(excluded))
+
+
+def _report(c: str, sev: int, received: date, fix: date | None, customer: bool, dup: str) -> ProblemReportRec:
+    return ProblemReportRec(c, sev, received, fix, customer, bool(dup))
+
+
+def _ticket(
+    c: str | None, sev: int, opened: datetime, first: datetime | None, resolved: datetime | None
+) -> TicketRec:
+    return TicketRec(c or "", sev, opened, first, resolved)
+
+
+SOURCES: dict[str, Source] = {
+    "shipments": Source(("ship_date", "quantity"), ShipmentRec, ("ship_date",), ("ship_date",)),
+    "returns": Source(
+        ("received_date", "ship_date", "quantity", "no_trouble_found", "excluded_reason"),
+        _return,
+        touch_dates=("received_date",),
+        month_dates=("received_date", "ship_date"),
+    ),
+    "installed-base": Source(("in_service_date", "quantity"), InstalledRec),
+    "order-lines": Source(
+        (
+            "quantity",
+            "requested_date",
+            "promised_date",
+            "delivered_date",
+            "delivered_quantity",
+            "early_accepted",
+        ),
+        OrderLineRec,
+    ),
+    "repairs": Source(("received_date", "shipped_date"), RepairRec),
+    "problem-reports": Source(
+        ("severity", "received_date", "fix_delivered_date", "customer_originated", "duplicate_of"), _report
+    ),
+    "support-tickets": Source(("severity", "opened_at", "first_response_at", "resolved_at"), _ticket),
+}
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -407,25 +474,25 @@ def months_touched_by(
 ) -> set[str]:
     """The months (up to ``today``'s month, or a later date the record itself carries) whose facts
     ``rec`` can change. ``kind`` is one of ``RECORD_KINDS``; ``thresholds`` is required for
-    ``problem_report``. An import recomputes the union of these months for the records it adds,
+    ``problem-reports``. An import recomputes the union of these months for the records it adds,
     changes or removes (old and new versions)."""
     now = month_of(today)
-    if kind == "shipment":
+    if kind == "shipments":
         return {month_of(rec.ship_date)}
-    if kind == "return":
+    if kind == "returns":
         return {month_of(rec.received_date)}
-    if kind == "installed":
+    if kind == "installed-base":
         return _span(month_of(rec.in_service_date), now)
-    if kind == "order_line":
+    if kind == "order-lines":
         dates = (rec.requested_date, rec.promised_date)
         return {month_of(d) for d in dates if d is not None}
-    if kind == "repair":
+    if kind == "repairs":
         first = month_of(rec.received_date)
         last = month_of(rec.shipped_date) if rec.shipped_date is not None else now
         return _span(first, last) | ({month_of(rec.shipped_date)} if rec.shipped_date is not None else set())
-    if kind == "problem_report":
+    if kind == "problem-reports":
         if thresholds is None:
-            raise ValueError("months_touched_by('problem_report', ...) needs thresholds")
+            raise ValueError("months_touched_by('problem-reports', ...) needs thresholds")
         out = {month_of(rec.received_date)}
         if rec.fix_date is not None:
             out.add(month_of(rec.fix_date))
@@ -433,7 +500,7 @@ def months_touched_by(
         if span is not None:
             out |= set(month_range(month_of(span[0]), month_of(span[1])))
         return out
-    if kind == "ticket":
+    if kind == "support-tickets":
         first = month_of(rec.opened_at)
         last = month_of(rec.resolved_at) if rec.resolved_at is not None else now
         out = _span(first, last)

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from accord.lib.months import add_months, month_of, month_range
 from accord.lib.periodic import periodic
-from accord.measurements.months import add_months, month_of, month_range
 from accord.measurements.services import refresh, settings_for
 from accord.parties.models import Relationship, RelationshipStatus
 

@@ -1,23 +1,24 @@
 """Keeping the stored monthly facts current: the bridge from operational records (ORM) to the pure
-counting functions. An import calls ``refresh`` for the months its rows touch; a settings change
-recomputes the relationship's months."""
+counting functions. An import's rows are followed by ``facts.py``, which calls ``refresh`` for the
+months they touch; a settings change recomputes the relationship's months."""
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time
+from itertools import starmap
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from accord.audit.versioned import versioned_update
+from accord.lib.months import month_of, month_range
 from accord.measurements import counting
 from accord.measurements.components import KIND_KEYS
 from accord.measurements.models import MeasurementSettings, MonthlyFact
-from accord.measurements.months import month_of, month_range
 from accord.operations.models import (
     InstalledBase,
     OrderLine,
@@ -53,97 +54,45 @@ def _bounds(months: Iterable[str]) -> tuple[date, date]:
     return date(first_y, first_m, 1), date(last_y, last_m, calendar.monthrange(last_y, last_m)[1])
 
 
-def _category(row: Any) -> str:
-    return row.product.category.code
-
-
 def records(relationship: Relationship, kind: str, months: set[str]) -> list[Any]:
     """The raw records that can affect ``months`` for ``kind``, as the counting functions take them."""
     start, end = _bounds(months)
     rel = relationship
+    rows: QuerySet[Any]
     if kind == "shipments":
-        shipments = Shipment.objects.filter(relationship=rel, ship_date__range=(start, end))
-        return [
-            counting.ShipmentRec(c, d, q)
-            for c, d, q in shipments.values_list("product__category__code", "ship_date", "quantity")
-        ]
-    if kind == "returns":
-        returns = Return.objects.filter(relationship=rel, received_date__range=(start, end))
-        return [
-            counting.ReturnRec(c, r, s, q, ntf, bool(excl))
-            for c, r, s, q, ntf, excl in returns.values_list(
-                "product__category__code",
-                "received_date",
-                "ship_date",
-                "quantity",
-                "no_trouble_found",
-                "excluded_reason",
-            )
-        ]
-    if kind == "installed-base":
-        installed = InstalledBase.objects.filter(relationship=rel, in_service_date__lte=end)
-        return [
-            counting.InstalledRec(c, d, q)
-            for c, d, q in installed.values_list("product__category__code", "in_service_date", "quantity")
-        ]
-    if kind == "order-lines":
-        lines = OrderLine.objects.filter(
+        rows = Shipment.objects.filter(relationship=rel, ship_date__range=(start, end))
+    elif kind == "returns":
+        rows = Return.objects.filter(relationship=rel, received_date__range=(start, end))
+    elif kind == "installed-base":
+        rows = InstalledBase.objects.filter(relationship=rel, in_service_date__lte=end)
+    elif kind == "order-lines":
+        rows = OrderLine.objects.filter(
             Q(requested_date__range=(start, end)) | Q(promised_date__range=(start, end)), relationship=rel
         )
-        return [
-            counting.OrderLineRec(c, q, r, p, d, dq, e)
-            for c, q, r, p, d, dq, e in lines.values_list(
-                "product__category__code",
-                "quantity",
-                "requested_date",
-                "promised_date",
-                "delivered_date",
-                "delivered_quantity",
-                "early_accepted",
-            )
-        ]
-    if kind == "repairs":
-        repairs = Repair.objects.filter(
+    elif kind == "repairs":
+        rows = Repair.objects.filter(
             Q(shipped_date__isnull=True) | Q(shipped_date__gte=start),
             relationship=rel,
             received_date__lte=end,
         )
-        return [
-            counting.RepairRec(c, r, s)
-            for c, r, s in repairs.values_list("product__category__code", "received_date", "shipped_date")
-        ]
-    if kind == "problem-reports":
-        reports = ProblemReport.objects.filter(
+    elif kind == "problem-reports":
+        rows = ProblemReport.objects.filter(
             Q(fix_delivered_date__isnull=True) | Q(fix_delivered_date__gte=start),
             relationship=rel,
             received_date__lte=end,
         )
-        return [
-            counting.ProblemReportRec(c, sev, r, f, co, bool(dup))
-            for c, sev, r, f, co, dup in reports.values_list(
-                "product__category__code",
-                "severity",
-                "received_date",
-                "fix_delivered_date",
-                "customer_originated",
-                "duplicate_of",
-            )
-        ]
-    if kind == "support-tickets":
+    elif kind == "support-tickets":
         start_at = datetime.combine(start, time.min, tzinfo=UTC)
         end_at = datetime.combine(end, time.max, tzinfo=UTC)
-        tickets = SupportTicket.objects.filter(
+        rows = SupportTicket.objects.filter(
             Q(resolved_at__isnull=True) | Q(resolved_at__gte=start_at),
             relationship=rel,
             opened_at__lte=end_at,
         )
-        return [
-            counting.TicketRec(c or "", sev, o, f, r)
-            for c, sev, o, f, r in tickets.values_list(
-                "product__category__code", "severity", "opened_at", "first_response_at", "resolved_at"
-            )
-        ]
-    raise ValueError(f"unknown kind {kind!r}")
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    source = counting.SOURCES[kind]
+    return list(starmap(source.make, rows.values_list("product__category__code", *source.fields)))
 
 
 def count(

@@ -218,14 +218,10 @@ def text_col(name: str, model: type[models.Model], field: str | None = None) -> 
 
 
 def not_before(
-    values: list[Any],
-    later: int,
-    earlier: int,
-    bad: Any,
-    row: dict[str, str],
-    cols: tuple[str, str],
-    what: str,
+    values: list[Any], at: dict[str, int], later: str, earlier: str, bad: Any, row: dict[str, str], what: str
 ) -> None:
-    """``values[later]`` must not be before ``values[earlier]`` (either missing: nothing to check)."""
-    if values[later] is not None and values[earlier] is not None and values[later] < values[earlier]:
-        bad(cols[0], row.get(cols[0], ""), f"{what} ({row.get(cols[1], '').strip()}).")
+    """The date field ``later`` must not be before ``earlier`` (either missing: nothing to check);
+    the fields are named as their columns."""
+    late, early = values[at[later]], values[at[earlier]]
+    if late is not None and early is not None and late < early:
+        bad(later, row.get(later, ""), f"{what} ({row.get(earlier, '').strip()}).")

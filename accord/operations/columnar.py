@@ -4,7 +4,7 @@ The per-row path of ``importers_base.TableImporter`` is the rule: it reads every
 every error with its row, column, value and reason. It costs some 30 µs a row in Python, so a large
 CSV file is first read here, a block of columns at a time, by pyarrow's CSV reader and compute
 kernels (architecture.md allows a columnar reader where the benchmark shows it pays; ``make bench``
-does). Each column's rule (``importers_base.Parser.rule``) has a vectorized form here that accepts a
+does). Each column's rule (``cells.Parser.rule``) has a vectorized form here that accepts a
 cell only when the per-row rule certainly accepts it *with the same value*. Anything else is
 **doubt**: a bad cell, and also a cell with surrounding blanks, a quote, a line break or a leading
 apostrophe, a name in other letter case, a key twice in the file, a row a check across columns
@@ -30,7 +30,7 @@ import pyarrow.csv as pa_csv
 from accord.lib.tabular import FALSE_WORDS, TRUE_WORDS, PathOrFile
 
 if TYPE_CHECKING:
-    from accord.operations.importers_base import Col
+    from accord.operations.cells import Col
 
 BLOCK_BYTES = 4 << 20
 INT_MAX = 2_147_483_647
@@ -255,31 +255,6 @@ def matching(columns: Columns, key: Sequence[str], existing: pa.Table) -> pa.Arr
     keys = existing.cast(numbered.select(list(key)).schema)
     found = numbered.join(keys, keys=list(key), join_type="left semi")
     return found["_at"].combine_chunks().sort()
-
-
-def months_of(columns: Columns, fields: Sequence[str]) -> set[str]:
-    """The ``YYYY-MM`` months of the date columns ``fields`` (nulls left out)."""
-    months: set[str] = set()
-    for name in fields:
-        firsts = pc.unique(pc.floor_temporal(columns.table[name], unit="month"))
-        months |= {f"{day:%Y-%m}" for day in firsts.to_pylist() if day is not None}
-    return months
-
-
-def folded(
-    columns: Columns, fields: Sequence[str], months: Sequence[str], total: str
-) -> list[tuple[Any, ...]]:
-    """The distinct values of ``fields`` with the dates ``months`` cut to their month's first day,
-    and ``total`` summed over the rows that share them (in ``fields`` order)."""
-    table = columns.table.select(list(fields))
-    for name in months:
-        at = table.schema.get_field_index(name)
-        table = table.set_column(at, name, pc.floor_temporal(table[name], unit="month"))
-    others = [name for name in fields if name != total]
-    groups = table.group_by(others).aggregate([(total, "sum")])
-    values = {name: groups[name].to_pylist() for name in others}
-    values[total] = groups[f"{total}_sum"].to_pylist()
-    return list(zip(*(values[name] for name in fields), strict=True))
 
 
 def csv_bytes(table: pa.Table) -> bytes:

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from accord.lib import written
 from accord.lib.demo import DemoContext, step
-from accord.measurements.models import MeasurementSettings
-from accord.measurements.months import add_months, month_end, month_of, month_range, month_start
-from accord.measurements.services import refresh_all
+from accord.lib.months import add_months, month_end, month_of, month_range, month_start
 from accord.operations.demo_imports import monthly_imports
 from accord.operations.models import (
     InstalledBase,
@@ -578,19 +577,9 @@ class _Builder:
 
 @step(50)
 def operational_data(ctx: DemoContext) -> None:
-    """36 months of operational data per relationship, and the monthly facts computed from it."""
-    MeasurementSettings.objects.update_or_create(
-        relationship=ctx.relationships["northwind-telco-a"],
-        defaults={
-            "repair_sla_days": 14,
-            "support_response_critical_h": 1,
-            "support_response_major_h": 4,
-            "support_response_minor_h": 24,
-            "otd_days_early": 0,
-            "otd_days_late": 2,
-        },
-    )
+    """36 months of operational data per relationship, and the monthly facts computed from it (the
+    measurement settings they are counted by come first: the measurements app's demo step 45)."""
     for plan in PLANS:
         held = _Builder(ctx, plan).build()
-        refresh_all(ctx.relationships[plan.slug], today=ctx.today)
+        written.replaced(ctx.relationships[plan.slug], today=ctx.today)  # the facts are recounted
         monthly_imports(ctx, ctx.relationships[plan.slug], held)

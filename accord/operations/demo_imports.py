@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from accord.lib.demo import DemoContext
-from accord.measurements.months import add_months, month_of, month_start
+from accord.lib.months import add_months, month_of, month_start
 from accord.operations.exports import SOURCES, csv_chunks, header
 from accord.operations.models import ImportBatch
 from accord.operations.services import start_batch

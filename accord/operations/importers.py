@@ -1,5 +1,6 @@
 """Imports of the supplier's operational data, one kind each (``accord import KIND FILE``); the
-supplier-wide kinds (products, benchmarks) are in ``importers_catalog``.
+supplier's catalog (products) is in ``importers_catalog``, and its licensed benchmarks are imported
+by the measurements app (their measure codes are its measures'), with the columns below.
 
 Files are CSV (UTF-8, comma, header row) or XLSX (first sheet), with exactly these column names
 (``*`` marks the natural key: a row whose key exists updates that row, so re-importing a file
@@ -59,7 +60,7 @@ from accord.operations.cells import (
     site_col,
     text_col,
 )
-from accord.operations.importers_base import LOOKUP_CHUNK, Record, TableImporter
+from accord.operations.importers_base import LOOKUP_CHUNK, Record, TableImporter, record_positions
 from accord.operations.models import (
     InstalledBase,
     OrderLine,
@@ -90,8 +91,6 @@ class InstalledBaseImporter(TableImporter):
     model = InstalledBase
     key = ("site_id", "product_id", "in_service_date", "serial")
     noun = "installation"
-    record_kind = "installed"
-    fact_fields = ("product_id", "in_service_date", "quantity")
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -101,11 +100,6 @@ class InstalledBaseImporter(TableImporter):
             date_col("in_service_date", required=True),
             text_col("serial", InstalledBase),
         ]
-
-    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
-        from accord.measurements.counting import InstalledRec
-
-        return InstalledRec(categories[v[0]], v[1], v[2])
 
 
 # --- shipments, returns, repairs ---------------------------------------------------------------------
@@ -120,9 +114,6 @@ class ShipmentImporter(TableImporter):
     model = Shipment
     key = ("shipment_id",)
     noun = "shipment"
-    record_kind = "shipment"
-    fact_fields = ("product_id", "ship_date", "quantity")
-    touch_dates = month_dates = ("ship_date",)
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -135,11 +126,6 @@ class ShipmentImporter(TableImporter):
             text_col("order_id", Shipment),
         ]
 
-    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
-        from accord.measurements.counting import ShipmentRec
-
-        return ShipmentRec(categories[v[0]], v[1], v[2])
-
 
 @register_importer
 class ReturnImporter(TableImporter):
@@ -150,20 +136,7 @@ class ReturnImporter(TableImporter):
     model = Return
     key = ("return_id",)
     noun = "return"
-    record_kind = "return"
-    touch_dates = ("received_date",)
-    month_dates = ("received_date", "ship_date")
     always_compared = frozenset({"ship_date"})  # from the row or from the shipment: always known
-    fact_fields = (
-        "product_id",
-        "received_date",
-        "ship_date",
-        "quantity",
-        "no_trouble_found",
-        "excluded_reason",
-    )
-    # positions in a record (row number first)
-    RECEIVED, SHIP, SERIAL = 3, 4, 5
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -178,8 +151,8 @@ class ReturnImporter(TableImporter):
             text_col("excluded_reason", Return),
         ]
 
-    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
-        received, ship, serial = values[2], values[3], values[4]
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
+        received, ship, serial = values[at["received_date"]], values[at["ship_date"]], values[at["serial"]]
         if received is not None and ship is not None and ship > received:
             bad(
                 "ship_date",
@@ -201,16 +174,16 @@ class ReturnImporter(TableImporter):
         self, records: list[Record], errors: list[RowError], context: ImportContext, cols: list[Col]
     ) -> None:
         """Fill in the ship dates the rows lack from the shipments with the same serial."""
-        pending = [i for i, rec in enumerate(records) if rec[self.SHIP] is None]
-        found = _ship_dates(context, ((records[i][self.SERIAL], records[i][self.RECEIVED]) for i in pending))
+        at = record_positions(cols)
+        received, ship_at, serial = at["received_date"], at["ship_date"], at["serial"]
+        pending = [i for i, rec in enumerate(records) if rec[ship_at] is None]
+        found = _ship_dates(context, ((records[i][serial], records[i][received]) for i in pending))
         for i, (ship, column, reason) in zip(pending, found, strict=True):
             rec = records[i]
             if ship is None:
-                errors.append(
-                    RowError(rec[0], column, rec[self.SERIAL] if column == "serial" else "", reason)
-                )
+                errors.append(RowError(rec[0], column, rec[serial] if column == "serial" else "", reason))
             else:
-                records[i] = (*rec[: self.SHIP], ship, *rec[self.SHIP + 1 :])
+                records[i] = (*rec[:ship_at], ship, *rec[ship_at + 1 :])
 
     def finish_columns(self, columns: Columns, context: ImportContext) -> Columns | None:
         import pyarrow as pa
@@ -231,11 +204,6 @@ class ReturnImporter(TableImporter):
         at = table.schema.get_field_index("ship_date")
         filled = pc.replace_with_mask(ship, lacking, pa.array(ships, pa.date32()))
         return Columns(table.set_column(at, "ship_date", filled))
-
-    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
-        from accord.measurements.counting import ReturnRec
-
-        return ReturnRec(categories[v[0]], v[1], v[2], v[3], v[4], bool(v[5]))
 
 
 def _ship_dates(
@@ -278,8 +246,6 @@ class RepairImporter(TableImporter):
     model = Repair
     key = ("repair_id",)
     noun = "repair"
-    record_kind = "repair"
-    fact_fields = ("product_id", "received_date", "shipped_date")
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -291,21 +257,9 @@ class RepairImporter(TableImporter):
             text_col("finding", Repair),
         ]
 
-    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
-        not_before(
-            values,
-            3,
-            2,
-            bad,
-            row,
-            ("shipped_date", "received_date"),
-            "The repaired unit was shipped back before it was received",
-        )
-
-    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
-        from accord.measurements.counting import RepairRec
-
-        return RepairRec(categories[v[0]], v[1], v[2])
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
+        what = "The repaired unit was shipped back before it was received"
+        not_before(values, at, "shipped_date", "received_date", bad, row, what)
 
 
 # --- order lines, problem reports, support tickets ---------------------------------------------------
@@ -320,16 +274,6 @@ class OrderLineImporter(TableImporter):
     model = OrderLine
     key = ("order_id", "line")
     noun = "order line"
-    record_kind = "order_line"
-    fact_fields = (
-        "product_id",
-        "quantity",
-        "requested_date",
-        "promised_date",
-        "delivered_date",
-        "delivered_quantity",
-        "early_accepted",
-    )
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -344,18 +288,14 @@ class OrderLineImporter(TableImporter):
             Col("early_accepted", "early_accepted", boolean, default=False),
         ]
 
-    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
-        if values[7] is not None and values[6] is None and not row.get("delivered_date", "").strip():
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
+        lacking_date = values[at["delivered_date"]] is None and not row.get("delivered_date", "").strip()
+        if values[at["delivered_quantity"]] is not None and lacking_date:
             bad(
                 "delivered_quantity",
                 row.get("delivered_quantity", ""),
                 "A delivered quantity needs a delivered_date.",
             )
-
-    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
-        from accord.measurements.counting import OrderLineRec
-
-        return OrderLineRec(categories[v[0]], *v[1:])
 
 
 @register_importer
@@ -367,15 +307,6 @@ class ProblemReportImporter(TableImporter):
     model = ProblemReport
     key = ("report_id",)
     noun = "problem report"
-    record_kind = "problem_report"
-    fact_fields = (
-        "product_id",
-        "severity",
-        "received_date",
-        "fix_delivered_date",
-        "customer_originated",
-        "duplicate_of",
-    )
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -390,18 +321,14 @@ class ProblemReportImporter(TableImporter):
             text_col("title", ProblemReport),
         ]
 
-    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
-        cols = ("fix_delivered_date", "received_date")
-        not_before(values, 4, 1, bad, row, cols, "The fix was delivered before the report was received")
-        cols = ("closed_date", "received_date")
-        not_before(values, 5, 1, bad, row, cols, "The report was closed before it was received")
-        if values[7] and values[7] == values[0]:
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
+        what = "The fix was delivered before the report was received"
+        not_before(values, at, "fix_delivered_date", "received_date", bad, row, what)
+        what = "The report was closed before it was received"
+        not_before(values, at, "closed_date", "received_date", bad, row, what)
+        duplicate_of = values[at["duplicate_of"]]
+        if duplicate_of and duplicate_of == values[at["report_id"]]:
             bad("duplicate_of", row.get("duplicate_of", ""), "A report cannot be a duplicate of itself.")
-
-    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
-        from accord.measurements.counting import ProblemReportRec
-
-        return ProblemReportRec(categories[v[0]], v[1], v[2], v[3], v[4], bool(v[5]))
 
 
 @register_importer
@@ -413,8 +340,6 @@ class SupportTicketImporter(TableImporter):
     model = SupportTicket
     key = ("ticket_id",)
     noun = "ticket"
-    record_kind = "ticket"
-    fact_fields = ("product_id", "severity", "opened_at", "first_response_at", "resolved_at")
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -427,16 +352,11 @@ class SupportTicketImporter(TableImporter):
             text_col("category", SupportTicket),
         ]
 
-    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
-        cols = ("first_response_at", "opened_at")
-        not_before(values, 4, 1, bad, row, cols, "The first response came before the ticket was opened")
-        cols = ("resolved_at", "opened_at")
-        not_before(values, 5, 1, bad, row, cols, "The ticket was resolved before it was opened")
-
-    def fact_record(self, categories: dict[int, str], *v: Any) -> Any:
-        from accord.measurements.counting import TicketRec
-
-        return TicketRec(categories.get(v[0], "") if v[0] else "", v[1], v[2], v[3], v[4])
+    def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
+        what = "The first response came before the ticket was opened"
+        not_before(values, at, "first_response_at", "opened_at", bad, row, what)
+        what = "The ticket was resolved before it was opened"
+        not_before(values, at, "resolved_at", "opened_at", bad, row, what)
 
 
 # The supplier-wide kinds (its catalog, its licensed benchmarks) live in their own module; importing it

@@ -9,8 +9,8 @@ catalog, or nothing for the global benchmarks). ``TableImporter`` then
 * applies the records in ``run_import``'s transaction: the existing rows with the same natural keys
   are read once (by key for a small file, by one scan of the scope for a large one), rows that
   differ are ``bulk_update``-d, new ones ``bulk_create``-d in batches, unchanged ones left alone;
-* recomputes the stored monthly facts of the months the new and the old versions of every written
-  row touch (``accord.measurements.services.refresh``).
+* announces every written row, old and new version, to the apps that keep something derived from
+  it (``accord.lib.written``: the measurements recompute the monthly facts of the months they touch).
 
 Cells: surrounding blanks are ignored; a text that a CSV export neutralized for spreadsheets
 (``'=…``, ``'-…``, see ``accord.lib.csvsafe``) is read back without the added quote, so a downloaded
@@ -22,14 +22,13 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import connections, models, router
 from django.db.models import F
-from django.utils import timezone
 
 from accord.audit import services as audit
+from accord.lib import written
 from accord.lib.importing import ImportContext, Importer, ImportResult, RowError, Rows
 from accord.lib.tabular import PathOrFile
 from accord.operations.cells import Col, clean_text
@@ -47,6 +46,11 @@ WRITE_ROWS = 50_000  # rows per COPY (or executemany) of a file read at once
 Record = tuple[Any, ...]  # (row number, value of cols[0], value of cols[1], …)
 
 
+def record_positions(cols: Sequence[Col]) -> dict[str, int]:
+    """Where each field's value is in a record: ``rec[at["ship_date"]]`` (the row number is first)."""
+    return {col.field: i for i, col in enumerate(cols, start=1)}
+
+
 # --- the importer ----------------------------------------------------------------------------------
 
 
@@ -56,7 +60,6 @@ class TableImporter(Importer):
     model: ClassVar[type[models.Model]]
     key: ClassVar[tuple[str, ...]] = ()  # the natural key's fields (attributes named in ``cols``)
     noun: ClassVar[str] = "row"  # "shipment", "return", … for messages
-    record_kind: ClassVar[str] = ""  # counting.RECORD_KINDS name; "" = produces no facts
     versioned: ClassVar[bool] = False  # the model has a ``version`` that a change increments
 
     # --- set up per run ---------------------------------------------------------------------------
@@ -69,8 +72,11 @@ class TableImporter(Importer):
         """The filter (and the values of new rows) that place the rows: the relationship by default."""
         return {"relationship_id": context.relationship.pk}
 
-    def check(self, values: list[Any], bad: Callable[[str, str, str], None], row: dict[str, str]) -> None:
-        """Checks across the columns of one row (date order, …); values of bad cells are ``None``."""
+    def check(
+        self, values: list[Any], at: dict[str, int], bad: Callable[[str, str, str], None], row: dict[str, str]
+    ) -> None:
+        """Checks across the columns of one row (date order, …): a field's value is
+        ``values[at["ship_date"]]``; values of bad cells are ``None``."""
 
     def denied(self, context: ImportContext) -> str | None:
         """Why the importing person may not import this kind, or None."""
@@ -97,6 +103,7 @@ class TableImporter(Importer):
         errors: list[RowError] = []
         first_row: dict[Any, int] = {}
         single = len(key_at) == 1
+        at = {col.field: i for i, col in enumerate(cols)}  # where a field's value is in ``values``
         for number, row in rows:
             found: list[RowError] = []
 
@@ -119,7 +126,7 @@ class TableImporter(Importer):
                 except ValueError as exc:
                     bad(col.name, raw, str(exc))
                     values.append(None)
-            self.check(values, bad, row)
+            self.check(values, at, bad, row)
             key = values[key_at[0]] if single else tuple(values[i] for i in key_at)
             if (single and key is not None) or (not single and None not in key):
                 earlier = first_row.get(key)
@@ -206,7 +213,9 @@ class TableImporter(Importer):
 
         index = {key_of(rec[1:]): position for position, rec in enumerate(records)}
         seen = bytearray(len(records))
-        facts = FactCollector(self, context, fields)
+        watcher = written.watch(
+            written.Written(self.kind, context.relationship, tuple(fields), dry_run=context.dry_run)
+        )
         changed: list[tuple[Any, list[Any]]] = []
         unchanged = 0
         for pk, *old in self._existing(scope, fields, key_at, index, key_of):
@@ -222,10 +231,10 @@ class TableImporter(Importer):
             for i in compare:
                 merged[i] = new[i]
             changed.append((pk, merged))
-            facts.add(old)
-            facts.add(merged)
+            watcher.add(old)
+            watcher.add(merged)
         del index
-        written = 0
+        rows_written = 0
         update_fields = [fields[i] for i in compare]
         bump = {"version": F("version") + 1} if self.versioned else {}
         update_fields += list(bump)
@@ -235,25 +244,25 @@ class TableImporter(Importer):
                 for pk, values in changed[start : start + BATCH_SIZE]
             ]
             self.model._default_manager.bulk_update(objs, update_fields, batch_size=BATCH_SIZE // 4)
-            written += len(objs)
-            context.report("written", written)
+            rows_written += len(objs)
+            context.report("written", rows_written)
         created = 0
         insert = BulkInsert(self.model, {**scope}, fields)
         for chunk in _chunks_of_new(records, seen):
             insert(chunk)
             for rec in chunk:
-                facts.add(rec[1:])
+                watcher.add(rec[1:])
             created += len(chunk)
-            written += len(chunk)
-            context.report("written", written)
+            rows_written += len(chunk)
+            context.report("written", rows_written)
         if fresh is not None:
-            insert.columns(fresh.table, lambda rows: context.report("written", written + rows))
-            facts.add_columns(fresh)
+            insert.columns(fresh.table, lambda rows: context.report("written", rows_written + rows))
+            watcher.add_columns(fresh.table)
             created += len(fresh)
             del fresh
         self.after_write(context, created=created, changed=[values for _pk, values in changed])
-        records.clear()  # consumed: free them before the facts are recounted (a large import's peak)
-        facts.refresh()
+        records.clear()  # consumed: free them before the watchers finish (the facts are recounted: a peak)
+        watcher.done()
         if created or changed:
             audit.record(
                 actor=context.user,
@@ -308,109 +317,8 @@ class TableImporter(Importer):
             chunk = wanted[start : start + LOOKUP_CHUNK]
             yield from rows.filter(**{f"{first}__in": chunk}).values_list("pk", *fields)
 
-    # --- facts ------------------------------------------------------------------------------------
-
-    # The fields a fact record is made of, and how: ``fact_record(categories, *values of fact_fields)``.
-    fact_fields: ClassVar[tuple[str, ...]] = ()
-    # Kinds whose facts simply add up over records (shipments, returns): the months a record
-    # touches are the months of ``touch_dates``; its facts depend on the dates ``month_dates`` only
-    # through their months, and add up ``quantity``. The new rows of a file read at once are then
-    # counted alone, folded by month, and added to the stored facts instead of recounting the months.
-    # (``tests/operations/test_columnar.py`` checks both claims against ``counting``.)
-    touch_dates: ClassVar[tuple[str, ...]] = ()
-    month_dates: ClassVar[tuple[str, ...]] = ()
-
-    def fact_record(self, categories: dict[int, str], *values: Any) -> Any:
-        raise TypeError(f"{type(self).__name__} sets fact_fields, so it must define fact_record")
-
     def after_write(self, context: ImportContext, *, created: int, changed: list[list[Any]]) -> None:
         """What else a kind does once its rows are written (the catalog's category changes)."""
-
-
-class FactCollector:
-    """Collects the written rows' versions (old and new), then recomputes the months they touch.
-
-    Rows are reduced to the distinct values their fact records are made of; every ``FLUSH_AT``
-    distinct values the months they touch are noted and the values forgotten, to bound memory.
-    """
-
-    FLUSH_AT = 100_000
-
-    def __init__(self, importer: TableImporter, context: ImportContext, fields: list[str]) -> None:
-        self.importer = importer
-        self.context = context
-        # a dry run is rolled back: its facts would be too
-        self.active = bool(importer.record_kind) and not context.dry_run
-        self.keys: set[tuple[Any, ...]] = set()
-        self.touched: set[str] = set()
-        self.added: list[dict[Any, Any]] = []  # facts of new rows, to add to the stored ones
-        self.setup: tuple[Any, Any, dict[int, str]] | None = None
-        if self.active:
-            at = [fields.index(name) for name in importer.fact_fields]
-            getter = itemgetter(*at)
-            self.extract = getter if len(at) > 1 else (lambda values: (getter(values),))
-
-    def add(self, values: Sequence[Any]) -> None:
-        if self.active:
-            self.keys.add(self.extract(values))
-            if len(self.keys) >= self.FLUSH_AT:
-                self._flush()
-
-    def add_columns(self, columns: Columns) -> None:
-        """``add`` for the new rows of a clean file read at once (``apply`` inserted them)."""
-        if not self.active:
-            return
-        from accord.operations import columnar
-
-        importer = self.importer
-        if importer.month_dates:  # counted alone, from the rows folded by month, and added
-            from accord.measurements import services as measurements
-
-            today, _thresholds, categories = self._setup()
-            months = columnar.months_of(columns, importer.touch_dates)
-            rows = columnar.folded(columns, importer.fact_fields, importer.month_dates, "quantity")
-            recs = [importer.fact_record(categories, *values) for values in rows]
-            self.added.append(
-                measurements.count_records(self.context.relationship, importer.kind, recs, months, today)
-            )
-            return
-        names = list(importer.fact_fields)
-        distinct = columns.table.select(names).group_by(names).aggregate([])
-        for key in zip(*(distinct[name].to_pylist() for name in names), strict=True):
-            self.keys.add(key)
-            if len(self.keys) >= self.FLUSH_AT:
-                self._flush()
-
-    def _setup(self) -> tuple[Any, Any, dict[int, str]]:
-        if self.setup is None:
-            from accord.measurements import services as measurements
-
-            rel = self.context.relationship
-            thresholds = measurements.thresholds(measurements.settings_for(rel))
-            self.setup = (timezone.localdate(), thresholds, product_categories(rel))
-        return self.setup
-
-    def _flush(self) -> None:
-        from accord.measurements import counting
-
-        today, thresholds, categories = self._setup()
-        kind = self.importer.record_kind
-        for key in self.keys:
-            rec = self.importer.fact_record(categories, *key)
-            self.touched |= counting.months_touched_by(kind, rec, today=today, thresholds=thresholds)
-        self.keys.clear()
-
-    def refresh(self) -> None:
-        if not self.active:
-            return
-        from accord.measurements import services as measurements
-
-        self._flush()
-        rel, kind, today = self.context.relationship, self.importer.kind, self._setup()[0]
-        for facts in self.added:  # the months recounted below count these rows already
-            measurements.add_facts(rel, kind, {k: v for k, v in facts.items() if k[1] not in self.touched})
-        if self.touched:
-            measurements.refresh(rel, kind=kind, months=self.touched, today=today)
 
 
 class BulkInsert:
@@ -526,12 +434,3 @@ def _chunks_of_new(records: list[Record], seen: bytearray) -> Iterator[list[Reco
                 chunk = []
     if chunk:
         yield chunk
-
-
-def product_categories(relationship: Any) -> dict[int, str]:
-    """product id → its category code, for the relationship's supplier's catalog."""
-    from accord.parties.models import Product
-
-    return dict(
-        Product.objects.filter(supplier_id=relationship.supplier_id).values_list("pk", "category__code")
-    )

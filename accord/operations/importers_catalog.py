@@ -1,22 +1,22 @@
-"""Import kinds that belong to the supplier rather than to one relationship: its product catalog
-(with the NPR normalization basis it counts each category by) and the TL 9000 benchmarks it licensed.
-The per-relationship kinds are in ``importers``, which imports this module."""
+"""The import kind that belongs to the supplier rather than to one relationship: its product catalog
+(with the NPR normalization basis it counts each category by). The per-relationship kinds are in
+``importers``, which imports this module; the TL 9000 benchmarks the supplier licensed are imported
+by the measurements app (their measure codes are its measures')."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from accord.audit import services as audit
+from accord.lib import written
 from accord.lib.importing import ImportContext, ImportResult, RowError, register_importer
-from accord.measurements.months import parse_month
-from accord.operations.cells import Col, choice, id_col, lookup, max_length, number, text
-from accord.operations.importers_base import Record, TableImporter
-from accord.operations.models import Benchmark
+from accord.operations.cells import Col, choice, id_col, lookup, max_length, text
+from accord.operations.importers_base import Record, TableImporter, record_positions
 from accord.parties.models import (
-    Membership,
     NormalizationBasis,
     Product,
     ProductCategory,
-    Role,
+    Relationship,
     SupplierCategoryBasis,
     category_basis,
 )
@@ -63,9 +63,10 @@ class ProductImporter(TableImporter):
     def finish(
         self, records: list[Record], errors: list[RowError], context: ImportContext, cols: list[Col]
     ) -> None:
+        at = record_positions(cols)
         basis_of: dict[int, tuple[str, int]] = {}
         for rec in records:
-            number, category_id, basis = rec[0], rec[3], rec[5]
+            number, category_id, basis = rec[0], rec[at["category_id"]], rec[at["nu_basis"]]
             if basis is None:
                 continue
             earlier = basis_of.setdefault(category_id, (basis, number))
@@ -74,14 +75,14 @@ class ProductImporter(TableImporter):
                 errors.append(RowError(number, "nu_basis", basis, reason))
 
     def apply(self, records: list[Record] | Columns, context: ImportContext) -> ImportResult:
-        from accord.audit import services as audit
-
         assert isinstance(records, list)  # a kind with its own apply is read row by row
 
+        at = record_positions(self.cols(context))
+        code, category, basis = at["code"], at["category_id"], at["nu_basis"]
         supplier_id = context.relationship.supplier_id
         before = dict(Product.objects.filter(supplier_id=supplier_id).values_list("code", "category_id"))
-        bases = {rec[3]: rec[5] for rec in records if rec[5] is not None}
-        result = super().apply([rec[:5] for rec in records], context)
+        bases = {rec[category]: rec[basis] for rec in records if rec[basis] is not None}
+        result = super().apply([rec[:basis] for rec in records], context)  # nu_basis is the last
         # The supplier's own basis (SupplierCategoryBasis), never the global default: other suppliers'
         # relationships in the category keep theirs. The engine applies the basis when it reads the
         # facts (both S counts are stored), so a change needs no recount.
@@ -102,87 +103,8 @@ class ProductImporter(TableImporter):
                 relationship=context.relationship,
                 changes={"normalization_basis": [old, new]},
             )
-        moved = any(rec[1] in before and before[rec[1]] != rec[3] for rec in records)
-        if moved and not context.dry_run:
-            from accord.measurements import services as measurements
-            from accord.parties.models import Relationship
-
+        moved = any(rec[code] in before and before[rec[code]] != rec[category] for rec in records)
+        if moved:  # the facts of every relationship of the supplier count by category
             for rel in Relationship.objects.filter(supplier_id=supplier_id).order_by("pk"):
-                measurements.refresh_all(rel)
+                written.replaced(rel, dry_run=context.dry_run)
         return result
-
-
-# --- the supplier's licensed benchmarks ---------------------------------------------------------------
-
-
-def _month(value: str) -> str:
-    try:
-        parse_month(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a month (YYYY-MM).") from None
-    return value
-
-
-@register_importer
-class BenchmarkImporter(TableImporter):
-    kind = "benchmarks"
-    label = "TL 9000 benchmarks"
-    required = ("tl9000_category", "measure", "month", "best_in_class", "industry_average", "worst_in_class")
-    model = Benchmark
-    key = ("category_id", "measure", "month")
-    noun = "benchmark"
-    BEST, AVERAGE, WORST = 3, 4, 5
-
-    def cols(self, context: ImportContext) -> list[Col]:
-        from accord.measurements.definitions import MEASURES
-
-        categories = dict(ProductCategory.objects.values_list("code", "pk"))
-        return [
-            Col(
-                "tl9000_category",
-                "category_id",
-                lookup(categories, "There is no TL 9000 product category {value!r}."),
-                required=True,
-            ),
-            Col("measure", "measure", _measure(tuple(MEASURES)), required=True),
-            Col("month", "month", _month, required=True),
-            Col("best_in_class", "best_in_class", number, required=True),
-            Col("industry_average", "industry_average", number, required=True),
-            Col("worst_in_class", "worst_in_class", number, required=True),
-        ]
-
-    def scope(self, context: ImportContext) -> dict[str, Any]:
-        return {"supplier_id": context.relationship.supplier_id}
-
-    def denied(self, context: ImportContext) -> str | None:
-        supplier = context.relationship.supplier
-        admin = Membership.objects.filter(
-            user=context.user, party=supplier, role=Role.ADMIN, is_active=True
-        ).exists()
-        if admin:
-            return None
-        return (
-            f"The TL 9000 benchmarks on these charts are the licensed data of {supplier.name}: "
-            "only its admins may import them."
-        )
-
-    def check(self, values: list[Any], bad: Any, row: dict[str, str]) -> None:
-        best, average, worst = values[self.BEST], values[self.AVERAGE], values[self.WORST]
-        if None not in (best, average, worst) and not min(best, worst) <= average <= max(best, worst):
-            bad(
-                "industry_average",
-                row.get("industry_average", ""),
-                "The industry average must lie between the best and the worst in class.",
-            )
-
-
-def _measure(codes: tuple[str, ...]) -> Any:
-    known = set(codes)
-
-    def parse(value: str) -> str:
-        code = value.upper()
-        if code not in known:
-            raise ValueError(f"{value!r} is not a measure code (e.g. FR.ERI, OTD.OTI, NPR.2).")
-        return code
-
-    return parse

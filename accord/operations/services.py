@@ -3,50 +3,59 @@
 ``start_batch`` keeps the file (``MEDIA_ROOT/imports/<batch id>/``, with its SHA-256, for a retry)
 and runs a small file at once; a larger one is queued for the worker. ``accord import`` records the
 same batch (``create_batch``) and runs it in its own process (``execute_batch``), so imports from the
-page, the API and the command all appear in the relationship's import history. ``run_batch`` runs the import
-(``accord.lib.importing.run_import``: every row validated, then all rows written in one transaction,
-or nothing) and records its outcome: ``succeeded``, ``rejected`` (bad rows: the first errors and
-their count are kept) or ``failed`` (the import itself broke). While it runs it reports progress
-(rows validated, rows written) and a heartbeat; ``fail_stalled_batches`` (a periodic job) marks a
-running batch failed when its process (on this host) is gone, or (elsewhere) its heartbeat stopped:
-its worker was killed, and since the import is one transaction nothing of it stayed.
-``retry_batch`` runs a failed batch again from the kept file.
+page, the API and the command all appear in the relationship's import history. ``run_batch`` (in
+``runner``, which the worker's task calls too) runs the import (``accord.lib.importing.run_import``:
+every row validated, then all rows written in one transaction, or nothing) and records its outcome.
+``fail_stalled_batches`` (a periodic job) marks a running batch failed when its process (on this
+host) is gone, or (elsewhere) its heartbeat stopped: its worker was killed, and since the import is
+one transaction nothing of it stayed. ``retry_batch`` runs a failed batch again from the kept file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
-import socket
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.http import Http404
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from accord.lib.importing import ImportResult, RowError, get_importer, run_import
+from accord.lib.importing import RowError, get_importer
 from accord.lib.tabular import MB, TabularError, check_upload_size
 from accord.operations.models import BatchStatus, ImportBatch
-from accord.parties.access import RelationshipAccess, relationship_for_user
-from accord.parties.models import Side
+from accord.operations.runner import (
+    HOST,
+    check_may_import,
+    execute_batch,
+    finish_batch,
+    may_import,
+    run_batch,
+)
+from accord.operations.tasks import run_import_batch
+from accord.parties.access import RelationshipAccess
 
-log = logging.getLogger(__name__)
+# what callers import from here, though ``runner`` runs a batch
+__all__ = [
+    "BatchNotRetryable",
+    "check_may_import",
+    "create_batch",
+    "execute_batch",
+    "fail_stalled_batches",
+    "may_import",
+    "retry_batch",
+    "run_batch",
+    "start_batch",
+]
 
 DEFAULT_INLINE_MB = 5
 STALE_AFTER = timedelta(minutes=10)
-MAX_STORED_ERRORS = 1000
-PROGRESS_EVERY = 10_000
 READ_CHUNK = 1024 * 1024
-HOST = socket.gethostname()
 
 
 class BatchNotRetryable(Exception):
@@ -56,16 +65,6 @@ class BatchNotRetryable(Exception):
 def inline_max_bytes() -> int:
     """Files up to ``ACCORD_IMPORT_INLINE_MB`` (5 MB) are imported at once; larger ones by the worker."""
     return int(float(getattr(settings, "ACCORD_IMPORT_INLINE_MB", DEFAULT_INLINE_MB)) * MB)
-
-
-def may_import(access: RelationshipAccess) -> bool:
-    """Operational data is the supplier's: its editors and admins import it."""
-    return access.side == Side.SUPPLIER and access.can_write and not access.is_guest
-
-
-def check_may_import(access: RelationshipAccess) -> None:
-    if not may_import(access):
-        raise PermissionDenied(_("Only editors and admins of the supplier may import operational data."))
 
 
 # --- start ----------------------------------------------------------------------------------------
@@ -127,7 +126,7 @@ def create_batch(
     try:
         check_upload_size(size)
     except TabularError as exc:
-        _finish(batch, BatchStatus.REJECTED, errors=[RowError(0, "", "", exc.message)])
+        finish_batch(batch, BatchStatus.REJECTED, errors=[RowError(0, "", "", exc.message)])
         return batch, size
     batch.sha256, batch.stored_file = _store(batch.pk, upload_path, file_name)
     batch.rows_total = _estimate_rows(upload_path, file_name)
@@ -138,8 +137,6 @@ def create_batch(
 def _launch(batch: ImportBatch, size: int) -> ImportBatch:
     if size <= inline_max_bytes():
         return run_batch(batch.pk)
-    from accord.operations.tasks import run_import_batch
-
     batch_id = batch.pk
     transaction.on_commit(lambda: run_import_batch.enqueue(batch_id=batch_id))
     return batch
@@ -172,165 +169,6 @@ def _estimate_rows(path: str | os.PathLike[str], file_name: str) -> int:
     return max(lines - 1, 0)
 
 
-# --- run ------------------------------------------------------------------------------------------
-
-
-class _Progress:
-    """``progress(stage, rows)`` for ``run_import``: quick UPDATEs of the batch's counters.
-
-    Validation runs outside the import's transaction: its progress is an ordinary UPDATE. Writing
-    runs inside it, where an UPDATE on the same connection would be invisible until the end; on a
-    database with concurrent writers (PostgreSQL) a second connection records it at once. SQLite has
-    one writer, the import itself, so there the counts are recorded when the batch finishes.
-    """
-
-    def __init__(self, batch_id: int) -> None:
-        self.batch_id = batch_id
-        self.last_written = 0
-        self.side: Any = None
-
-    def __call__(self, stage: str, rows: int) -> None:
-        now = timezone.now()
-        if stage == "validated":
-            self._update(rows_validated=rows, heartbeat_at=now)
-            return
-        if rows - self.last_written < PROGRESS_EVERY:
-            return
-        self.last_written = rows
-        if not connections[DEFAULT_DB_ALIAS].in_atomic_block:
-            self._update(rows_written=rows, heartbeat_at=now)
-        elif connections[DEFAULT_DB_ALIAS].vendor != "sqlite":
-            self._side_update(rows, now)
-
-    def _update(self, **values: Any) -> None:
-        try:
-            ImportBatch.objects.filter(pk=self.batch_id).update(**values)
-        except DatabaseError:  # e.g. SQLite busy with another writer: progress is a courtesy
-            log.warning("could not record the progress of import batch %s", self.batch_id, exc_info=True)
-
-    def _side_update(self, rows: int, now: datetime) -> None:
-        try:
-            if self.side is None:
-                self.side = connections.create_connection(DEFAULT_DB_ALIAS)
-            quote = self.side.ops.quote_name
-            sql = (  # the model's own table and column names, quoted; the values are parameters
-                f"UPDATE {quote(ImportBatch._meta.db_table)} SET {quote('rows_written')} = %s, "  # noqa: S608
-                f"{quote('heartbeat_at')} = %s WHERE {quote('id')} = %s"
-            )
-            with self.side.cursor() as cursor:
-                cursor.execute(sql, [rows, now, self.batch_id])
-        except Exception:  # progress is a courtesy: never let it break the import
-            log.warning("could not record the progress of import batch %s", self.batch_id, exc_info=True)
-
-    def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-            self.side = None
-
-
-def run_batch(batch_id: int) -> ImportBatch:
-    """Run a queued batch (once: a batch not queued is returned as it is) and record the outcome."""
-    return execute_batch(batch_id)[0]
-
-
-def execute_batch(batch_id: int) -> tuple[ImportBatch, ImportResult | None]:
-    """``run_batch``, also giving the import's result (every error, where the batch keeps the first
-    ``MAX_STORED_ERRORS``); None when the batch was not queued or the import broke."""
-    now = timezone.now()
-    claimed = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING,
-        started_at=now,
-        heartbeat_at=now,
-        finished_at=None,
-        runner=f"{HOST}:{os.getpid()}",
-    )
-    batch = ImportBatch.objects.select_related("relationship", "uploaded_by").get(pk=batch_id)
-    if not claimed:
-        return batch, None
-    progress = _Progress(batch.pk)
-    try:
-        access = _access_of(batch)
-        with _opened(batch.stored_file) as source:
-            result = run_import(
-                kind=batch.kind,
-                path_or_file=source,
-                filename=batch.file_name,
-                relationship_access=access,
-                dry_run=batch.dry_run,
-                ignore_extra=batch.ignore_extra,
-                progress=progress,
-            )
-    except Exception as exc:
-        log.exception("import batch %s failed", batch.pk)
-        batch.refresh_from_db(fields=["rows_validated"])
-        batch.rows_written = 0  # the import's transaction was rolled back
-        _finish(batch, BatchStatus.FAILED, message=_failure_text(exc))
-        return batch, None
-    finally:
-        progress.close()
-    batch.rows_total = batch.rows_validated = result.rows
-    batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged
-    if result.errors:
-        _finish(batch, BatchStatus.REJECTED, errors=result.errors)
-    else:
-        batch.rows_written = 0 if result.dry_run else result.created + result.updated
-        _finish(batch, BatchStatus.SUCCEEDED)
-    return batch, result
-
-
-def _access_of(batch: ImportBatch) -> RelationshipAccess:
-    if batch.uploaded_by is None or batch.relationship_id is None:
-        raise PermissionDenied(_("The person who uploaded this file is no longer known."))
-    try:
-        access = relationship_for_user(batch.uploaded_by, pk=batch.relationship_id, write=True)
-    except Http404:
-        raise PermissionDenied(_("The person who uploaded this file is no longer a member.")) from None
-    check_may_import(access)
-    return access
-
-
-class _opened:
-    """The stored file as a local path when the storage has one, else as an open file."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.handle: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.name or not default_storage.exists(self.name):
-            raise FileNotFoundError(_("The uploaded file is no longer kept; upload it again."))
-        try:
-            return default_storage.path(self.name)
-        except NotImplementedError:
-            self.handle = default_storage.open(self.name, "rb")
-            return self.handle
-
-    def __exit__(self, *exc: object) -> None:
-        if self.handle is not None:
-            self.handle.close()
-
-
-def _failure_text(exc: Exception) -> str:
-    if isinstance(exc, PermissionDenied | FileNotFoundError):
-        return str(exc)
-    return _("The import failed and wrote nothing (%(error)s). Retry it, or tell your administrator.") % {
-        "error": type(exc).__name__
-    }
-
-
-def _finish(
-    batch: ImportBatch, status: str, *, errors: list[RowError] | None = None, message: str = ""
-) -> None:
-    batch.status = status
-    batch.finished_at = batch.heartbeat_at = timezone.now()
-    batch.started_at = batch.started_at or batch.finished_at
-    batch.message = message
-    if errors is not None:
-        batch.error_count = len(errors)
-        batch.errors = [[e.row, e.column, e.value, e.reason] for e in errors[:MAX_STORED_ERRORS]]
-    batch.save()
-
-
 # --- retry and the stalled ------------------------------------------------------------------------
 
 
@@ -358,7 +196,9 @@ def retry_batch(batch_id: int) -> ImportBatch:
     except (OSError, NotImplementedError):
         size = None
     if size is None:
-        _finish(batch, BatchStatus.FAILED, message=_("The uploaded file is no longer kept; upload it again."))
+        finish_batch(
+            batch, BatchStatus.FAILED, message=_("The uploaded file is no longer kept; upload it again.")
+        )
         return batch
     return _launch(batch, size)
 

@@ -282,27 +282,27 @@ def test_first_responses_within_the_target_are_counted_exactly() -> None:
 # ---------- touched months
 def test_months_touched_by_each_kind() -> None:
     kw = {"today": D(2010, 4, 10), "thresholds": THRESHOLDS}
-    assert months_touched_by("shipment", ShipmentRec("a", D(2010, 1, 1), 1), **kw) == {"2010-01"}
-    assert months_touched_by("return", ReturnRec("a", D(2010, 2, 1), D(2009, 1, 1), 1), **kw) == {"2010-02"}
-    assert months_touched_by("installed", InstalledRec("a", D(2010, 2, 1), 1), **kw) == {
+    assert months_touched_by("shipments", ShipmentRec("a", D(2010, 1, 1), 1), **kw) == {"2010-01"}
+    assert months_touched_by("returns", ReturnRec("a", D(2010, 2, 1), D(2009, 1, 1), 1), **kw) == {"2010-02"}
+    assert months_touched_by("installed-base", InstalledRec("a", D(2010, 2, 1), 1), **kw) == {
         "2010-02",
         "2010-03",
         "2010-04",
     }
     line = OrderLineRec("a", 1, D(2010, 1, 31), D(2010, 2, 2))
-    assert months_touched_by("order_line", line, **kw) == {"2010-01", "2010-02"}
-    assert months_touched_by("repair", RepairRec("a", D(2010, 1, 5), D(2010, 3, 1)), **kw) == {
+    assert months_touched_by("order-lines", line, **kw) == {"2010-01", "2010-02"}
+    assert months_touched_by("repairs", RepairRec("a", D(2010, 1, 5), D(2010, 3, 1)), **kw) == {
         "2010-01",
         "2010-02",
         "2010-03",
     }
-    assert months_touched_by("repair", RepairRec("a", D(2010, 3, 5)), **kw) == {"2010-03", "2010-04"}
+    assert months_touched_by("repairs", RepairRec("a", D(2010, 3, 5)), **kw) == {"2010-03", "2010-04"}
     report = ProblemReportRec("a", 2, D(2009, 12, 10), D(2010, 3, 1))
-    assert months_touched_by("problem_report", report, **kw) == {"2009-12", "2010-01", "2010-02", "2010-03"}
+    assert months_touched_by("problem-reports", report, **kw) == {"2009-12", "2010-01", "2010-02", "2010-03"}
     ticket = TicketRec("a", 1, at(2010, 1, 5), None, None)
-    assert months_touched_by("ticket", ticket, **kw) == {"2010-01", "2010-02", "2010-03", "2010-04"}
+    assert months_touched_by("support-tickets", ticket, **kw) == {"2010-01", "2010-02", "2010-03", "2010-04"}
     with pytest.raises(ValueError):
-        months_touched_by("problem_report", report, today=D(2010, 4, 10))
+        months_touched_by("problem-reports", report, today=D(2010, 4, 10))
     with pytest.raises(ValueError):
         months_touched_by("invoice", report, **kw)
 

@@ -346,9 +346,9 @@ def test_a_records_facts_fall_only_in_the_months_it_touches(w: World) -> None:
     kw = {"today": w.today, "thresholds": w.settings.frt_thresholds}
     single = World([], [], [], [], [], [], [], w.today, w.settings)
     for kind, field, recs in (
-        ("shipment", "ships", w.ships), ("return", "rets", w.rets), ("installed", "installed", w.installed),
-        ("order_line", "lines", w.lines), ("repair", "reps", w.reps), ("problem_report", "prs", w.prs),
-        ("ticket", "tix", w.tix),
+        ("shipments", "ships", w.ships), ("returns", "rets", w.rets),
+        ("installed-base", "installed", w.installed), ("order-lines", "lines", w.lines),
+        ("repairs", "reps", w.reps), ("problem-reports", "prs", w.prs), ("support-tickets", "tix", w.tix),
     ):  # fmt: skip
         for rec in recs:
             facts = replace(single, **{field: [rec]}).facts(months)

@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from accord.operations import columnar, services
+from accord.operations import columnar, runner, services
 from accord.operations.jobs import fail_stalled_imports
 from accord.operations.models import BatchStatus, ImportBatch, Shipment
 from accord.parties.access import relationship_for_user
@@ -65,7 +65,7 @@ def test_a_file_with_bad_rows_is_rejected_with_its_first_errors(world: Any, tmp_
     batch.refresh_from_db()
     assert batch.status == BatchStatus.REJECTED
     assert batch.error_count == 1200
-    assert len(batch.errors) == services.MAX_STORED_ERRORS
+    assert len(batch.errors) == runner.MAX_STORED_ERRORS
     assert batch.errors[0][:3] == [2, "product_code", "NW-NOPE"]
     assert Shipment.objects.count() == 0
 
@@ -128,14 +128,14 @@ def test_progress_is_recorded_while_a_batch_runs(
     rows = [[f"S-{i:05d}", "NW-OTX-100", "2026-01-05", "1"] for i in range(25_000)]
     batch = start(world, csv_file(tmp_path, SHIP, rows))
     seen: list[tuple[int, int]] = []
-    update = services._Progress.__call__
+    update = runner._Progress.__call__
 
     def spy(self: Any, stage: str, count: int) -> None:
         update(self, stage, count)
         row = ImportBatch.objects.get(pk=self.batch_id)
         seen.append((row.rows_validated, row.rows_written))
 
-    monkeypatch.setattr(services._Progress, "__call__", spy)
+    monkeypatch.setattr(runner._Progress, "__call__", spy)
     monkeypatch.setattr(columnar, "BLOCK_BYTES", 200_000)  # a clean file is read a block at a time
     done = services.run_batch(batch.pk)
     # validation, block by block, outside the transaction: recorded before anything is written
@@ -217,12 +217,12 @@ def test_the_stalled_import_job_runs_every_minute(world: Any) -> None:
 
 
 def test_an_import_that_breaks_fails_and_leaves_nothing(world: Any, tmp_path: Path, monkeypatch: Any) -> None:
-    from accord.operations import importers_base
+    from accord.measurements import facts
 
     def broken(self: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importers_base.FactCollector, "refresh", broken)
+    monkeypatch.setattr(facts.FactCollector, "done", broken)
     batch = start(world, csv_file(tmp_path, SHIP, GOOD))
     assert batch.status == BatchStatus.FAILED
     assert "RuntimeError" in batch.message

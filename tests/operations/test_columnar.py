@@ -14,11 +14,10 @@ from django.db.models import ProtectedError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.measurements import counting
+from accord.measurements import counting, facts
 from accord.measurements import services as measurements
 from accord.measurements.models import MonthlyFact
 from accord.operations import cells, columnar
-from accord.operations.importers import ReturnImporter, ShipmentImporter
 from accord.operations.importers_base import TableImporter
 from accord.operations.models import Return, Shipment
 from tests.operations.helpers import csv_file, do_import
@@ -235,22 +234,20 @@ def test_folded_returns_and_shipments_count_as_the_rows_do(rows: list[tuple[Any,
         "quantity": [r[3] for r in rows], "no_trouble_found": [r[4] for r in rows],
         "excluded_reason": [r[5] for r in rows],
     })  # fmt: skip
-    for importer, count in (
-        (ReturnImporter(), counting.count_returns),
-        (ShipmentImporter(), counting.count_shipments),
-    ):
-        fields = importer.fact_fields
-        data = columnar.Columns(table.select(list(fields)))
-        months = columnar.months_of(data, importer.touch_dates)
-        every = [
-            importer.fact_record(categories, *r)
-            for r in zip(*(data.table[f].to_pylist() for f in fields), strict=True)
-        ]
-        touched = set().union(*(counting.months_touched_by(importer.record_kind, r, today=date(2026, 7, 1))
-                                for r in every))  # fmt: skip
+    for kind, count in (("returns", counting.count_returns), ("shipments", counting.count_shipments)):
+        source = counting.SOURCES[kind]
+        names = ("product_id", *source.fields)
+        data = table.select(list(names))
+        months = facts.months_of(data, source.touch_dates)
+
+        def record(values: tuple[Any, ...], source: counting.Source = source) -> Any:
+            return source.make(categories[values[0]], *values[1:])
+
+        every = [record(r) for r in zip(*(data[f].to_pylist() for f in names), strict=True)]
+        touched = set().union(*(counting.months_touched_by(kind, r, today=date(2026, 7, 1)) for r in every))
         assert months == touched
-        folded = columnar.folded(data, fields, importer.month_dates, "quantity")
-        assert count([importer.fact_record(categories, *r) for r in folded], months) == count(every, months)
+        folded = facts.folded(data, names, source.month_dates, "quantity")
+        assert count([record(r) for r in folded], months) == count(every, months)
 
 
 # --- shipments and returns have no database foreign keys: Django keeps their integrity ------------

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.lib.demo import DemoContext, generate
+from accord.lib.months import add_months, month_of, month_range, month_start
 from accord.measurements.engine import Value
 from accord.measurements.models import MeasurementSettings, MonthlyFact
-from accord.measurements.months import add_months, month_of, month_range, month_start
 from accord.measurements.selectors import metrics
 from accord.measurements.services import refresh_all
 from accord.operations.models import (

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accord.lib.importing import importer_kinds
-from accord.operations import services as batch_services
+from accord.operations import runner
 from accord.operations.models import BatchStatus, ImportBatch, Return, Shipment
 from tests.operations.helpers import SLUG, csv_file, do_import, where
 
@@ -148,7 +148,7 @@ def test_the_command_records_its_import_in_the_history(world: Any, tmp_path: Any
 def test_the_command_prints_every_error_though_the_batch_keeps_the_first(
     world: Any, tmp_path: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(batch_services, "MAX_STORED_ERRORS", 2)
+    monkeypatch.setattr(runner, "MAX_STORED_ERRORS", 2)
     rows = [[f"S-{n}", "NW-NOPE", "2026-01-05", "3", "", "", ""] for n in range(1, 4)]
     path = csv_file(tmp_path, SHIP, rows)
     out = io.StringIO()
