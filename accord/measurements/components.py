@@ -202,7 +202,8 @@ def pool_categories(parts: list[Category], n: int) -> Category:
             s.a = [sum(xs) for xs in zip(*(g.a for g in got), strict=True)]
             s.b = [sum(xs) for xs in zip(*(g.b for g in got), strict=True)]
         else:
-            pool = max if MEASURES[key[0]].pool == "max" else sum
+            name, _severity = key
+            pool = max if MEASURES[name].pool == "max" else sum
             s.a = [pool(xs) for xs in zip(*(g.a for g in got), strict=True)]
             s.b = [any(xs) for xs in zip(*(g.b for g in got), strict=True)]
     return out
@@ -242,7 +243,7 @@ _FR_WINDOWS = [
 ]
 _NPR, _OTD, _FRT, _OFR = (of_family(f) for f in ("NPR", "OTD", "FRT", "OFR"))
 # How far before the first month of a span the components reach (FR.LTR's population: M-19).
-REACH = max(d.needs(basis)[1] for d in MEASURES.values() for basis in NU_BASES)
+REACH = max(d.needs(basis).lookback for d in MEASURES.values() for basis in NU_BASES)
 
 
 def _months(months: list[str], e: int, window: Window) -> tuple[str | None, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 __all__ = [
     "CODES",
@@ -76,7 +76,8 @@ class NormalizationBasis:
 
     @property
     def lookback(self) -> int:
-        return -self.shipped[0] if self.shipped and self.shipped[0] is not None else 0
+        first, _last = self.shipped or (0, 0)
+        return -first if first is not None else 0
 
 
 NORMALIZATION_BASES: Mapping[str, NormalizationBasis] = MappingProxyType(
@@ -108,6 +109,11 @@ class Settings:
 
     def basis(self, category: str) -> str:
         return self.nu_basis.get(category, DEFAULT_NU_BASIS)
+
+
+class Need(NamedTuple):
+    kind: str  # the kind of data (``KIND_KEYS``) a denominator counts
+    lookback: int  # how many months before M its window starts
 
 
 @dataclass(frozen=True)
@@ -144,17 +150,17 @@ class MeasureDef:
         """Its denominator is the category's normalization units (NPR)."""
         return not self.counts
 
-    def needs(self, basis: str = DEFAULT_NU_BASIS) -> tuple[str, int]:
+    def needs(self, basis: str = DEFAULT_NU_BASIS) -> Need:
         """(the kind of data its denominator counts, how many months before M it reaches back to) in
         a category on normalization ``basis``: FR.ERI 6 (shipments M-6 … M-1), FR.YRR 18, FR.LTR 19
         (every shipment up to M-19), NPR 11 on ``shipped_12m`` and 0 on ``installed``; else 0."""
         if self.normalized:
             b = NORMALIZATION_BASES[basis]
-            return b.counts, b.lookback
+            return Need(b.counts, b.lookback)
         if self.population is None:
-            return self.counts, 0
+            return Need(self.counts, 0)
         first, last = self.population
-        return self.counts, -(last if first is None else first)
+        return Need(self.counts, -(last if first is None else first))
 
 
 def _fr(code: str, name: str, definition: str, returns: Window, population: Window) -> MeasureDef:

@@ -56,7 +56,17 @@ from accord.operations.models import (
     SupportTicket,
 )
 
-__all__ = ["AT_MONTH_END", "LISTINGS", "Chain", "Drill", "drill", "normalization_units", "total"]
+__all__ = [
+    "AT_MONTH_END",
+    "LISTINGS",
+    "Chain",
+    "Column",
+    "Drill",
+    "NormalizationUnit",
+    "drill",
+    "normalization_units",
+    "total",
+]
 
 # The point-in-time measures (``MeasureDef.point_in_time``): a range lists the last month's records.
 AT_MONTH_END = frozenset(code for code, d in MEASURES.items() if d.point_in_time)
@@ -112,10 +122,15 @@ class Chain:
         return iter(self[0 : self.count()])
 
 
+class Column(NamedTuple):
+    header: str
+    attribute: str  # the record's attribute (dotted: of a related record) shown in the column
+
+
 @dataclass(frozen=True)
 class Drill:
     title: str
-    columns: list[tuple[str, str]]  # (header, attribute)
+    columns: list[Column]
     rows: Rows | Chain
     quantity: str = ""  # the attribute whose sum is the number; "": the number counts the records
     note: str = ""  # what the value is, when it is not the number of records
@@ -139,68 +154,68 @@ def total(d: Drill) -> float:
 
 # ------------------------------------------------------------------------------------------ columns
 SHIPMENT_COLS = [
-    ("Shipment", "shipment_id"),
-    ("Product", "product.code"),
-    ("Ship date", "ship_date"),
-    ("Quantity", "quantity"),
-    ("Serial", "serial"),
+    Column("Shipment", "shipment_id"),
+    Column("Product", "product.code"),
+    Column("Ship date", "ship_date"),
+    Column("Quantity", "quantity"),
+    Column("Serial", "serial"),
 ]
 RETURN_COLS = [
-    ("Return", "return_id"),
-    ("Product", "product.code"),
-    ("Received", "received_date"),
-    ("Shipped", "ship_date"),
-    ("Quantity", "quantity"),
-    ("NTF", "no_trouble_found"),
-    ("Excluded because", "excluded_reason"),
+    Column("Return", "return_id"),
+    Column("Product", "product.code"),
+    Column("Received", "received_date"),
+    Column("Shipped", "ship_date"),
+    Column("Quantity", "quantity"),
+    Column("NTF", "no_trouble_found"),
+    Column("Excluded because", "excluded_reason"),
 ]
 INSTALLED_COLS = [
-    ("Site", "site.name"),
-    ("Product", "product.code"),
-    ("In service", "in_service_date"),
-    ("Quantity", "quantity"),
+    Column("Site", "site.name"),
+    Column("Product", "product.code"),
+    Column("In service", "in_service_date"),
+    Column("Quantity", "quantity"),
 ]
 UNITS_COLS = [  # both kinds of normalization unit in one list (ALL of categories on different bases)
-    ("Unit", "nu"),
-    ("Shipment or site", "record"),
-    ("Product", "product.code"),
-    ("Category", "product.category.code"),
-    ("Shipped or in service", "counted_date"),
-    ("Quantity", "quantity"),
+    Column("Unit", "nu"),
+    Column("Shipment or site", "record"),
+    Column("Product", "product.code"),
+    Column("Category", "product.category.code"),
+    Column("Shipped or in service", "counted_date"),
+    Column("Quantity", "quantity"),
 ]
 LINE_COLS = [
-    ("Order", "order_id"),
-    ("Line", "line"),
-    ("Product", "product.code"),
-    ("Qty", "quantity"),
-    ("Requested", "requested_date"),
-    ("Promised", "promised_date"),
-    ("Delivered", "delivered_date"),
-    ("Delivered qty", "delivered_quantity"),
-    ("Early accepted", "early_accepted"),
+    Column("Order", "order_id"),
+    Column("Line", "line"),
+    Column("Product", "product.code"),
+    Column("Qty", "quantity"),
+    Column("Requested", "requested_date"),
+    Column("Promised", "promised_date"),
+    Column("Delivered", "delivered_date"),
+    Column("Delivered qty", "delivered_quantity"),
+    Column("Early accepted", "early_accepted"),
 ]
 REPAIR_COLS = [
-    ("Repair", "repair_id"),
-    ("Product", "product.code"),
-    ("Received", "received_date"),
-    ("Shipped back", "shipped_date"),
-    ("Finding", "finding"),
+    Column("Repair", "repair_id"),
+    Column("Product", "product.code"),
+    Column("Received", "received_date"),
+    Column("Shipped back", "shipped_date"),
+    Column("Finding", "finding"),
 ]
 REPORT_COLS = [
-    ("Report", "report_id"),
-    ("Severity", "severity"),
-    ("Product", "product.code"),
-    ("Received", "received_date"),
-    ("Fix delivered", "fix_delivered_date"),
-    ("Title", "title"),
+    Column("Report", "report_id"),
+    Column("Severity", "severity"),
+    Column("Product", "product.code"),
+    Column("Received", "received_date"),
+    Column("Fix delivered", "fix_delivered_date"),
+    Column("Title", "title"),
 ]
 TICKET_COLS = [
-    ("Ticket", "ticket_id"),
-    ("Severity", "severity"),
-    ("Product", "product.code"),
-    ("Opened", "opened_at"),
-    ("First response", "first_response_at"),
-    ("Resolved", "resolved_at"),
+    Column("Ticket", "ticket_id"),
+    Column("Severity", "severity"),
+    Column("Product", "product.code"),
+    Column("Opened", "opened_at"),
+    Column("First response", "first_response_at"),
+    Column("Resolved", "resolved_at"),
 ]
 
 
@@ -326,13 +341,13 @@ def repairs_open(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
         .filter(Q(shipped_date__isnull=True) | Q(shipped_date__gt=end), received_date__lte=end)
         .order_by("received_date", "pk")
     )
-    cols = [*REPAIR_COLS, ("Age at month end (days)", "age_days")]
+    cols = [*REPAIR_COLS, Column("Age at month end (days)", "age_days")]
     rows = _with(open_, age_days=lambda r: (end - r.received_date).days)
     return Drill("Repairs open at the end of M", cols, rows, note=d.drill_note)
 
 
 _SHIPPED_BACK = "Repairs shipped back in M"
-_TURNAROUND_COLS = [*REPAIR_COLS, ("Turnaround (days)", "turnaround_days")]
+_TURNAROUND_COLS = [*REPAIR_COLS, Column("Turnaround (days)", "turnaround_days")]
 
 
 def _shipped_back(ask: _Ask, month: str) -> list[Any]:
@@ -382,7 +397,7 @@ def reports_received(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
 def fixes(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     reports, counted = _reports(ask, d)
     threshold = ask.settings.frt_thresholds.get(d.severity)
-    cols = [*REPORT_COLS, ("Days to fix", "fix_days")]
+    cols = [*REPORT_COLS, Column("Days to fix", "fix_days")]
     if threshold is None:
         return Drill("Fixes delivered in M (no threshold)", cols, [])
     fixed = _with(
@@ -399,7 +414,7 @@ def overdue(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     """Overdue from the day after the threshold up to and including the fix day (or today)."""
     reports, counted = _reports(ask, d)
     threshold = ask.settings.frt_thresholds.get(d.severity)
-    cols = [*REPORT_COLS, ("Overdue from", "overdue_from")]
+    cols = [*REPORT_COLS, Column("Overdue from", "overdue_from")]
     if threshold is None:
         return Drill("Reports overdue in M (no threshold)", cols, [])
     start, end = _days(month, 0, 0)
@@ -426,9 +441,15 @@ def overdue(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     return Drill(f"Reports overdue at any time in M ({counted})", cols, rows)
 
 
-def normalization_units(settings: Settings, codes: Iterable[str]) -> list[tuple[str, str, list[str]]]:
-    """How the categories ``codes`` count NPR's normalization units: (the unit's name, what is
-    counted, the categories), one per unit and basis, in order of their first category."""
+class NormalizationUnit(NamedTuple):
+    unit: str  # its name ("units", "terminations")
+    basis: str  # what is counted ("installed units at end of M")
+    categories: list[str]
+
+
+def normalization_units(settings: Settings, codes: Iterable[str]) -> list[NormalizationUnit]:
+    """How the categories ``codes`` count NPR's normalization units, one per unit and basis, in order
+    of their first category."""
     from accord.parties.models import ProductCategory
 
     codes = sorted(codes)
@@ -437,7 +458,7 @@ def normalization_units(settings: Settings, codes: Iterable[str]) -> list[tuple[
     for code in codes:
         basis = settings.basis(code)
         grouped.setdefault((names.get(code) or "units", NU_BASIS_NAMES.get(basis, basis)), []).append(code)
-    return [(unit, basis, cats) for (unit, basis), cats in grouped.items()]
+    return [NormalizationUnit(unit, basis, cats) for (unit, basis), cats in grouped.items()]
 
 
 def _normalization(ask: _Ask, month: str) -> Drill:
@@ -528,7 +549,7 @@ def tickets_open(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
 
 def resolution_hours(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     rows = _with(_tickets(ask, month).resolved, resolution_hours=lambda t: _hours(t.opened_at, t.resolved_at))
-    cols = [*TICKET_COLS, ("Hours to resolution", "resolution_hours")]
+    cols = [*TICKET_COLS, Column("Hours to resolution", "resolution_hours")]
     note = _statistic_note(d, "these tickets' whole hours to resolution")
     return Drill("Tickets resolved in M", cols, rows, note=note)
 
@@ -539,7 +560,7 @@ def _answered(ask: _Ask, month: str) -> QuerySet[Any]:
 
 def first_response_hours(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     rows = _with(_answered(ask, month), response_hours=lambda t: _hours(t.opened_at, t.first_response_at))
-    cols = [*TICKET_COLS, ("Hours to first response", "response_hours")]
+    cols = [*TICKET_COLS, Column("Hours to first response", "response_hours")]
     note = _statistic_note(d, "these tickets' whole hours to first response")
     return Drill("Tickets opened in M and answered", cols, rows, note=note)
 
@@ -555,8 +576,8 @@ def first_response_within(ask: _Ask, d: MeasureDef, month: str, part: str) -> Dr
     )
     cols = [
         *TICKET_COLS,
-        ("Time to first response (h:mm:ss)", "response_time"),
-        ("Target (hours)", "target_hours"),
+        Column("Time to first response (h:mm:ss)", "response_time"),
+        Column("Target (hours)", "target_hours"),
     ]
     title = "Tickets opened in M and answered (severities with a response target)"
     if part == "numerator":
@@ -632,7 +653,7 @@ def drill(
         parts += [(m, rows) for _, rows in one.rows.parts] if isinstance(one.rows, Chain) else [(m, one.rows)]
     return Drill(
         f"{last.title}, for each month M of {months[0]} … {month}",
-        [("Month", "counted_in"), *last.columns],
+        [Column("Month", "counted_in"), *last.columns],
         Chain(parts),
         last.quantity,
         last.note,

@@ -58,7 +58,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping
 from itertools import accumulate
-from operator import mul
+from operator import attrgetter, mul
 from typing import NamedTuple
 
 from accord.measurements import components as comp
@@ -133,8 +133,19 @@ def _dist_value(
     return None, n, (low + high) / 2, ordered
 
 
-# (measure, severity, series, kind, factor, first month not partial, or per category: (series, month))
-_Plan = tuple[str, str, comp.Series, int, float, str, list[tuple[comp.Series, str]] | None]
+class _Plan(NamedTuple):
+    """How to make one measure's rows (of one severity) of a category or ALL."""
+
+    rank: tuple[int, bool, str]  # definitions order, then severities (pooled "" first)
+    code: str
+    severity: str
+    series: comp.Series
+    kind: int  # the series' kind
+    factor: float  # ratios
+    statistic: str  # distributions
+    first_full: str  # the first month whose window is full of data
+    # ALL of categories on different NPR bases: per category, its series and first full month
+    checks: list[tuple[comp.Series, str]] | None
 
 
 def _emit(
@@ -150,7 +161,7 @@ def _emit(
         hist: comp.Hist | None = None
         n = 0.0
         ordered: _Ordered | None = None
-        for code, sev, s, kind, factor, first_full, checks in plans:
+        for _rank, code, sev, s, kind, factor, statistic, first_full, checks in plans:
             num: float | None
             den: float | None
             if kind == comp.RATIO:
@@ -182,7 +193,7 @@ def _emit(
                     n = sum(hist.values()) if hist else 0.0
                 if not hist or n <= 0:
                     continue
-                num, den, value, ordered = _dist_value(MEASURES[code].statistic, hist, n, ordered)
+                num, den, value, ordered = _dist_value(statistic, hist, n, ordered)
             if checks is None:
                 partial = m < first_full
             else:  # ALL of categories on different bases: partial when a contributing one is
@@ -253,9 +264,9 @@ def compute_table(
     )
     for cat in parts:
         cat.series = {
-            key: s
-            for key, s in cat.series.items()
-            if (wanted.intersection(comp.DIST_CODES[key[0]]) if s.kind == comp.DIST else key[0] in wanted)
+            (name, sev): s
+            for (name, sev), s in cat.series.items()
+            if (wanted.intersection(comp.DIST_CODES[name]) if s.kind == comp.DIST else name in wanted)
         }
 
     starts = comp.first_months(table) if data_start is None else data_start
@@ -276,7 +287,7 @@ def compute_table(
 
     def plans(label: str, cat: comp.Category) -> list[_Plan]:
         """What to emit for a category (or ALL), in measure and severity order."""
-        out: list[tuple[tuple[int, bool, str], _Plan]] = []
+        out: list[_Plan] = []
         for (name, sev), s in cat.series.items():
             for code in comp.DIST_CODES[name] if s.kind == comp.DIST else (name,):
                 if code not in wanted:
@@ -289,10 +300,11 @@ def compute_table(
                         for c, part in zip(categories, parts, strict=True)
                         if (name, sev) in part.series
                     ]
-                plan = (code, sev, s, s.kind, MEASURES[code].factor, min(fulls), checks)
-                out.append(((order[code], sev != "", sev.zfill(6)), plan))
-        out.sort(key=lambda x: x[0])
-        return [plan for _k, plan in out]
+                d = MEASURES[code]
+                rank = (order[code], sev != "", sev.zfill(6))
+                out.append(_Plan(rank, code, sev, s, s.kind, d.factor, d.statistic, min(fulls), checks))
+        out.sort(key=attrgetter("rank"))
+        return out
 
     rows: list[Value] = []
     for label, part in [*zip(categories, parts, strict=True), (ALL, None)]:

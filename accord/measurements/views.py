@@ -323,14 +323,16 @@ def _at(rows: list[Value], month: str) -> dict[_Key, Value]:
     return {_Key(r.measure, r.severity): r for r in rows if r.month == month}
 
 
-def _trend(
-    d: definitions.MeasureDef, now: Value | None, before: Value | None
-) -> tuple[str, bool | None] | None:
-    """The arrow from last month's value to this month's, and whether that is better (None: neither)."""
+class Trend(NamedTuple):
+    arrow: str  # from last month's value to this month's
+    better: bool | None  # None: the measure has no better direction
+
+
+def _trend(d: definitions.MeasureDef, now: Value | None, before: Value | None) -> Trend | None:
     if not (now and before) or now.value is None or before.value is None or now.value == before.value:
         return None
     up = now.value > before.value
-    return ("↑" if up else "↓", None if d.direction == "none" else (up == (d.direction == "higher")))
+    return Trend("↑" if up else "↓", None if d.direction == "none" else (up == (d.direction == "higher")))
 
 
 def _table(slug: str, monthly: list[Value], rolling: list[Value], period: Period) -> list[dict[str, Any]]:
@@ -491,11 +493,11 @@ def records(request: AuthedRequest, slug: str) -> HttpResponse:
             .first(),
             "back_query": back.query(),
             "part": part,
-            "cells": [[_cell(obj, attr) for _h, attr in result.columns] for obj in page.object_list],
+            "cells": [[_cell(obj, c.attribute) for c in result.columns] for obj in page.object_list],
             "query": query.urlencode(),
             # the number the records give, when it sums a column (units, days) rather than counts them
             "total": total(result) if result.quantity else None,
-            "total_of": next((h for h, attr in result.columns if attr == result.quantity), ""),
+            "total_of": next((c.header for c in result.columns if c.attribute == result.quantity), ""),
         },
     )
 
