@@ -182,6 +182,14 @@ def _reports(family: str, severity: int, name: str, definition: str, drill: str)
     )  # fmt: skip
 
 
+def _turnaround(statistic: Statistic, name: str, of: str) -> MeasureDef:
+    return MeasureDef(
+        f"REPAIR.TAT_{statistic.upper()}", f"Repair turnaround, {name}", "REPAIR", "days", "lower",
+        f"{of} from receipt to ship-back, repairs shipped back in M.", "distribution", 1,
+        counts="repairs", fact="repair_tat", statistic=statistic, drill="repair_turnaround",
+    )  # fmt: skip
+
+
 _NPR = (
     "Problem reports, {sev}",
     "12 × customer-originated non-duplicate {sev} reports received in M / normalization units.",
@@ -215,18 +223,9 @@ _ALL = [
                "100 × order lines delivered complete on the promised date / lines promised in M.",
                "ratio", 1, counts="order-lines", dim="promised", drill="order_lines",
                due_date="promised_date"),
-    MeasureDef("REPAIR.TAT_MEAN", "Repair turnaround, mean", unit="days", direction="lower",
-               definition="Mean calendar days from receipt to ship-back, repairs shipped back in M.",
-               kind="distribution", decimals=1, fact="repair_tat", statistic="mean",
-               drill="repair_turnaround", **_REPAIR),
-    MeasureDef("REPAIR.TAT_MEDIAN", "Repair turnaround, median", unit="days", direction="lower",
-               definition="Median calendar days from receipt to ship-back, repairs shipped back in M.",
-               kind="distribution", decimals=1, fact="repair_tat", statistic="median",
-               drill="repair_turnaround", **_REPAIR),
-    MeasureDef("REPAIR.TAT_P90", "Repair turnaround, 90th percentile", unit="days", direction="lower",
-               definition="90th percentile (nearest rank) of days from receipt to ship-back, repairs shipped "
-               "back in M.", kind="distribution", decimals=1, fact="repair_tat", statistic="p90",
-               drill="repair_turnaround", **_REPAIR),
+    _turnaround("mean", "mean", "Mean calendar days"),
+    _turnaround("median", "median", "Median calendar days"),
+    _turnaround("p90", "90th percentile", "90th percentile (nearest rank) of days"),
     MeasureDef("REPAIR.WITHIN_SLA", "Repairs within agreed time", unit="%", direction="higher",
                definition="100 × repairs shipped back in M within the agreed days / repairs shipped back "
                "in M.",

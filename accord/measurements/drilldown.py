@@ -24,9 +24,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from django.db.models import F, Model, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from accord.measurements import counting, engine
 from accord.measurements.definitions import (
@@ -46,15 +47,8 @@ from accord.measurements.months import (
     next_month_start_utc,
 )
 from accord.measurements.selectors import engine_settings
-from accord.operations.models import (
-    InstalledBase,
-    OrderLine,
-    ProblemReport,
-    Repair,
-    Return,
-    Shipment,
-    SupportTicket,
-)
+from accord.operations import models as ops
+from accord.parties.models import ProductCategory
 
 __all__ = [
     "AT_MONTH_END",
@@ -122,8 +116,12 @@ class Chain:
         return iter(self[0 : self.count()])
 
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
 class Column(NamedTuple):
-    header: str
+    header: StrOrPromise
     attribute: str  # the record's attribute (dotted: of a related record) shown in the column
 
 
@@ -153,69 +151,73 @@ def total(d: Drill) -> float:
 
 
 # ------------------------------------------------------------------------------------------ columns
+PRODUCT = Column(_("Product"), "product.code")
+QUANTITY = Column(_("Quantity"), "quantity")
+SEVERITY = Column(_("Severity"), "severity")
+RECEIVED = Column(_("Received"), "received_date")
 SHIPMENT_COLS = [
-    Column("Shipment", "shipment_id"),
-    Column("Product", "product.code"),
-    Column("Ship date", "ship_date"),
-    Column("Quantity", "quantity"),
-    Column("Serial", "serial"),
+    Column(_("Shipment"), "shipment_id"),
+    PRODUCT,
+    Column(_("Ship date"), "ship_date"),
+    QUANTITY,
+    Column(_("Serial"), "serial"),
 ]
 RETURN_COLS = [
-    Column("Return", "return_id"),
-    Column("Product", "product.code"),
-    Column("Received", "received_date"),
-    Column("Shipped", "ship_date"),
-    Column("Quantity", "quantity"),
-    Column("NTF", "no_trouble_found"),
-    Column("Excluded because", "excluded_reason"),
+    Column(_("Return"), "return_id"),
+    PRODUCT,
+    RECEIVED,
+    Column(_("Shipped"), "ship_date"),
+    QUANTITY,
+    Column(_("NTF"), "no_trouble_found"),
+    Column(_("Excluded because"), "excluded_reason"),
 ]
 INSTALLED_COLS = [
-    Column("Site", "site.name"),
-    Column("Product", "product.code"),
-    Column("In service", "in_service_date"),
-    Column("Quantity", "quantity"),
+    Column(_("Site"), "site.name"),
+    PRODUCT,
+    Column(_("In service"), "in_service_date"),
+    QUANTITY,
 ]
 UNITS_COLS = [  # both kinds of normalization unit in one list (ALL of categories on different bases)
-    Column("Unit", "nu"),
-    Column("Shipment or site", "record"),
-    Column("Product", "product.code"),
-    Column("Category", "product.category.code"),
-    Column("Shipped or in service", "counted_date"),
-    Column("Quantity", "quantity"),
+    Column(_("Unit"), "nu"),
+    Column(_("Shipment or site"), "record"),
+    PRODUCT,
+    Column(_("Category"), "product.category.code"),
+    Column(_("Shipped or in service"), "counted_date"),
+    QUANTITY,
 ]
 LINE_COLS = [
-    Column("Order", "order_id"),
-    Column("Line", "line"),
-    Column("Product", "product.code"),
-    Column("Qty", "quantity"),
-    Column("Requested", "requested_date"),
-    Column("Promised", "promised_date"),
-    Column("Delivered", "delivered_date"),
-    Column("Delivered qty", "delivered_quantity"),
-    Column("Early accepted", "early_accepted"),
+    Column(_("Order"), "order_id"),
+    Column(_("Line"), "line"),
+    PRODUCT,
+    Column(_("Qty"), "quantity"),
+    Column(_("Requested"), "requested_date"),
+    Column(_("Promised"), "promised_date"),
+    Column(_("Delivered"), "delivered_date"),
+    Column(_("Delivered qty"), "delivered_quantity"),
+    Column(_("Early accepted"), "early_accepted"),
 ]
 REPAIR_COLS = [
-    Column("Repair", "repair_id"),
-    Column("Product", "product.code"),
-    Column("Received", "received_date"),
-    Column("Shipped back", "shipped_date"),
-    Column("Finding", "finding"),
+    Column(_("Repair"), "repair_id"),
+    PRODUCT,
+    RECEIVED,
+    Column(_("Shipped back"), "shipped_date"),
+    Column(_("Finding"), "finding"),
 ]
 REPORT_COLS = [
-    Column("Report", "report_id"),
-    Column("Severity", "severity"),
-    Column("Product", "product.code"),
-    Column("Received", "received_date"),
-    Column("Fix delivered", "fix_delivered_date"),
-    Column("Title", "title"),
+    Column(_("Report"), "report_id"),
+    SEVERITY,
+    PRODUCT,
+    RECEIVED,
+    Column(_("Fix delivered"), "fix_delivered_date"),
+    Column(_("Title"), "title"),
 ]
 TICKET_COLS = [
-    Column("Ticket", "ticket_id"),
-    Column("Severity", "severity"),
-    Column("Product", "product.code"),
-    Column("Opened", "opened_at"),
-    Column("First response", "first_response_at"),
-    Column("Resolved", "resolved_at"),
+    Column(_("Ticket"), "ticket_id"),
+    SEVERITY,
+    PRODUCT,
+    Column(_("Opened"), "opened_at"),
+    Column(_("First response"), "first_response_at"),
+    Column(_("Resolved"), "resolved_at"),
 ]
 
 
@@ -274,7 +276,7 @@ def _statistic_note(d: MeasureDef, of: str) -> str:
     return f"The value is the {STATISTIC_NAMES[d.statistic]} of {of}, not a count of records."
 
 
-STATISTIC_NAMES = {"mean": "mean", "median": "median", "p90": "90th percentile (nearest rank)"}
+STATISTIC_NAMES = {"mean": _("mean"), "median": _("median"), "p90": _("90th percentile (nearest rank)")}
 
 
 # ------------------------------------------------------------------------------------------ listings
@@ -282,7 +284,7 @@ STATISTIC_NAMES = {"mean": "mean", "median": "median", "p90": "90th percentile (
 # name months relative to M ("M-6 … M-1"); a single month's drill-down gives them as dates.
 def _returns(ask: _Ask, month: str) -> QuerySet[Any]:
     """The returns counted in ``month``: received in it, with no exclusion reason."""
-    returns = ask.of(Return).filter(excluded_reason="", received_date__range=_days(month, 0, 0))
+    returns = ask.of(ops.Return).filter(excluded_reason="", received_date__range=_days(month, 0, 0))
     return returns.order_by("received_date", "pk")
 
 
@@ -292,7 +294,7 @@ def fr_window(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
         title = f"Returns received in M of units shipped {_span(d.returns_shipped)}"
         rows = _returns(ask, month).filter(_in(d.returns_shipped, "ship_date", month))
         return Drill(title, RETURN_COLS, rows, "quantity")
-    shipped = ask.of(Shipment).filter(_in(d.population, "ship_date", month)).order_by("ship_date", "pk")
+    shipped = ask.of(ops.Shipment).filter(_in(d.population, "ship_date", month)).order_by("ship_date", "pk")
     return Drill(f"Units shipped {_span(d.population)}", SHIPMENT_COLS, shipped, "quantity")
 
 
@@ -305,7 +307,7 @@ def fr_ntf(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
 
 
 def order_lines(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
-    lines = ask.of(OrderLine).select_related("product__category")
+    lines = ask.of(ops.OrderLine).select_related("product__category")
     lines = lines.filter(**{f"{d.due_date}__range": _days(month, 0, 0)}).order_by(d.due_date, "pk")
     key = "otd_on_time" if part == "numerator" else "otd_lines"
     early, late = ask.settings.otd_days_early, ask.settings.otd_days_late
@@ -337,22 +339,22 @@ def order_lines(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
 def repairs_open(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     end = month_end(month)
     open_ = (
-        ask.of(Repair)
+        ask.of(ops.Repair)
         .filter(Q(shipped_date__isnull=True) | Q(shipped_date__gt=end), received_date__lte=end)
         .order_by("received_date", "pk")
     )
-    cols = [*REPAIR_COLS, Column("Age at month end (days)", "age_days")]
+    cols = [*REPAIR_COLS, Column(_("Age at month end (days)"), "age_days")]
     rows = _with(open_, age_days=lambda r: (end - r.received_date).days)
     return Drill("Repairs open at the end of M", cols, rows, note=d.drill_note)
 
 
 _SHIPPED_BACK = "Repairs shipped back in M"
-_TURNAROUND_COLS = [*REPAIR_COLS, Column("Turnaround (days)", "turnaround_days")]
+_TURNAROUND_COLS = [*REPAIR_COLS, Column(_("Turnaround (days)"), "turnaround_days")]
 
 
 def _shipped_back(ask: _Ask, month: str) -> list[Any]:
     return _with(
-        ask.of(Repair).filter(shipped_date__range=_days(month, 0, 0)).order_by("shipped_date", "pk"),
+        ask.of(ops.Repair).filter(shipped_date__range=_days(month, 0, 0)).order_by("shipped_date", "pk"),
         turnaround_days=lambda r: (r.shipped_date - r.received_date).days,
     )
 
@@ -382,7 +384,7 @@ def repair_sla(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
 def _reports(ask: _Ask, d: MeasureDef) -> tuple[QuerySet[Any], str]:
     """The reports the measure counts (its severity, customer-originated, not duplicates), and how
     a title says so."""
-    reports = ask.of(ProblemReport).filter(severity=d.severity, customer_originated=True, duplicate_of="")
+    reports = ask.of(ops.ProblemReport).filter(severity=d.severity, customer_originated=True, duplicate_of="")
     return reports, f"{SEVERITY_NAMES[d.severity]}, customer-originated, non-duplicate"
 
 
@@ -397,7 +399,7 @@ def reports_received(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
 def fixes(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     reports, counted = _reports(ask, d)
     threshold = ask.settings.frt_thresholds.get(d.severity)
-    cols = [*REPORT_COLS, Column("Days to fix", "fix_days")]
+    cols = [*REPORT_COLS, Column(_("Days to fix"), "fix_days")]
     if threshold is None:
         return Drill("Fixes delivered in M (no threshold)", cols, [])
     fixed = _with(
@@ -414,7 +416,7 @@ def overdue(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     """Overdue from the day after the threshold up to and including the fix day (or today)."""
     reports, counted = _reports(ask, d)
     threshold = ask.settings.frt_thresholds.get(d.severity)
-    cols = [*REPORT_COLS, Column("Overdue from", "overdue_from")]
+    cols = [*REPORT_COLS, Column(_("Overdue from"), "overdue_from")]
     if threshold is None:
         return Drill("Reports overdue in M (no threshold)", cols, [])
     start, end = _days(month, 0, 0)
@@ -450,8 +452,6 @@ class NormalizationUnit(NamedTuple):
 def normalization_units(settings: Settings, codes: Iterable[str]) -> list[NormalizationUnit]:
     """How the categories ``codes`` count NPR's normalization units, one per unit and basis, in order
     of their first category."""
-    from accord.parties.models import ProductCategory
-
     codes = sorted(codes)
     names = dict(ProductCategory.objects.filter(code__in=codes).values_list("code", "normalization_unit"))
     grouped: dict[tuple[str, str], list[str]] = {}
@@ -465,8 +465,8 @@ def _normalization(ask: _Ask, month: str) -> Drill:
     installed_codes = [c for c, b in ask.settings.nu_basis.items() if b == "installed"]
     window = NORMALIZATION_BASES["shipped_12m"].shipped
     assert window is not None
-    shipped = ask.of(Shipment).filter(_in(window, "ship_date", month))
-    installed = ask.of(InstalledBase).filter(in_service_date__lte=month_end(month)).select_related("site")
+    shipped = ask.of(ops.Shipment).filter(_in(window, "ship_date", month))
+    installed = ask.of(ops.InstalledBase).filter(in_service_date__lte=month_end(month)).select_related("site")
     shipped_title = f"Normalization units: units shipped {_span(window)}"
     installed_title = "Normalization units: installed units at the end of M"
     if ask.category != engine.ALL:
@@ -480,7 +480,7 @@ def _normalization(ask: _Ask, month: str) -> Drill:
     installed = installed.filter(product__category__code__in=installed_codes).order_by(
         "in_service_date", "pk"
     )
-    on_installed = ask.of(InstalledBase).filter(product__category__code__in=installed_codes).exists()
+    on_installed = ask.of(ops.InstalledBase).filter(product__category__code__in=installed_codes).exists()
     if not on_installed:
         return Drill(shipped_title, SHIPMENT_COLS, shipped, "quantity")
     unit = F("product__category__normalization_unit")
@@ -522,7 +522,7 @@ class _Tickets(NamedTuple):
 
 
 def _tickets(ask: _Ask, month: str) -> _Tickets:
-    tickets = ask.of(SupportTicket)
+    tickets = ask.of(ops.SupportTicket)
     if ask.severity:
         tickets = tickets.filter(severity=int(ask.severity))
     start = datetime.combine(month_start(month), datetime.min.time(), tzinfo=UTC)
@@ -549,7 +549,7 @@ def tickets_open(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
 
 def resolution_hours(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     rows = _with(_tickets(ask, month).resolved, resolution_hours=lambda t: _hours(t.opened_at, t.resolved_at))
-    cols = [*TICKET_COLS, Column("Hours to resolution", "resolution_hours")]
+    cols = [*TICKET_COLS, Column(_("Hours to resolution"), "resolution_hours")]
     note = _statistic_note(d, "these tickets' whole hours to resolution")
     return Drill("Tickets resolved in M", cols, rows, note=note)
 
@@ -560,7 +560,7 @@ def _answered(ask: _Ask, month: str) -> QuerySet[Any]:
 
 def first_response_hours(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     rows = _with(_answered(ask, month), response_hours=lambda t: _hours(t.opened_at, t.first_response_at))
-    cols = [*TICKET_COLS, Column("Hours to first response", "response_hours")]
+    cols = [*TICKET_COLS, Column(_("Hours to first response"), "response_hours")]
     note = _statistic_note(d, "these tickets' whole hours to first response")
     return Drill("Tickets opened in M and answered", cols, rows, note=note)
 
@@ -576,8 +576,8 @@ def first_response_within(ask: _Ask, d: MeasureDef, month: str, part: str) -> Dr
     )
     cols = [
         *TICKET_COLS,
-        Column("Time to first response (h:mm:ss)", "response_time"),
-        Column("Target (hours)", "target_hours"),
+        Column(_("Time to first response (h:mm:ss)"), "response_time"),
+        Column(_("Target (hours)"), "target_hours"),
     ]
     title = "Tickets opened in M and answered (severities with a response target)"
     if part == "numerator":
@@ -653,7 +653,7 @@ def drill(
         parts += [(m, rows) for _, rows in one.rows.parts] if isinstance(one.rows, Chain) else [(m, one.rows)]
     return Drill(
         f"{last.title}, for each month M of {months[0]} … {month}",
-        [Column("Month", "counted_in"), *last.columns],
+        [Column(_("Month"), "counted_in"), *last.columns],
         Chain(parts),
         last.quantity,
         last.note,

@@ -59,7 +59,7 @@ import bisect
 from collections.abc import Mapping
 from itertools import accumulate
 from operator import attrgetter, mul
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Required, TypedDict
 
 from accord.measurements import components as comp
 from accord.measurements.counting import Facts
@@ -201,28 +201,23 @@ def _emit(
             append(Value(code, m, label, num, den, value, w, sev, partial))
 
 
-def compute(
-    facts: Facts,
-    *,
-    months: list[str],
-    categories: list[str],
-    settings: Settings,
-    window: int = 1,
-    measures: list[str] | None = None,
-    data_start: Mapping[str, str] | None = None,
-) -> list[Value]:
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    class _Options(TypedDict, total=False):
+        months: Required[list[str]]
+        categories: Required[list[str]]
+        settings: Required[Settings]
+        window: int
+        measures: list[str] | None
+        data_start: Mapping[str, str] | None
+        labels: set[str] | None
+
+
+def compute(facts: Facts, **options: Unpack[_Options]) -> list[Value]:
     """Every requested measure for every month and category with data, and for ``ALL`` (the
-    categories pooled). Ordered by category (as given, then ALL), month, measure (definitions order)
-    and severity. ``data_start``: the first month with a fact per key (default: from ``facts``)."""
-    return compute_table(
-        comp.table_of(facts),
-        months=months,
-        categories=categories,
-        settings=settings,
-        window=window,
-        measures=measures,
-        data_start=data_start,
-    )
+    categories pooled), from ``facts``: see ``compute_table`` for the options."""
+    return compute_table(comp.table_of(facts), **options)
 
 
 def compute_table(
@@ -236,8 +231,10 @@ def compute_table(
     data_start: Mapping[str, str] | None = None,
     labels: set[str] | None = None,
 ) -> list[Value]:
-    """``compute`` from facts already arranged as a ``components.Table``; ``labels``: only the rows of
-    these categories (or ALL)."""
+    """Every requested measure for every month and category with data, and for ``ALL`` (the
+    categories pooled), from facts arranged as a ``components.Table``. Ordered by category (as given,
+    then ALL), month, measure (definitions order) and severity. ``data_start``: the first month with a
+    fact per key (default: from ``table``); ``labels``: only the rows of these categories (or ALL)."""
     if window < 1:
         raise ValueError("window must be at least 1 month")
     codes = list(MEASURES) if measures is None else list(measures)

@@ -15,6 +15,7 @@ from accord.measurements.components import Table, table_from_rows
 from accord.measurements.definitions import Settings
 from accord.measurements.models import MeasurementSettings, MonthlyFact
 from accord.measurements.months import add_months, month_range
+from accord.operations.models import Benchmark
 from accord.parties.models import ProductCategory, Relationship, category_basis
 
 
@@ -147,8 +148,6 @@ def as_dict(row: engine.Value) -> dict[str, Any]:
 
 def benchmarks(relationship: Relationship, *, category: str, start: str, end: str) -> dict[str, list[Any]]:
     """The supplier's imported TL 9000 benchmarks per measure for a category (none for the pooled ALL)."""
-    from accord.operations.models import Benchmark
-
     out: dict[str, list[Any]] = {}
     if category == "ALL":
         return out
