@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "CODES",
@@ -23,7 +28,6 @@ __all__ = [
     "MEASURES",
     "NORMALIZATION_BASES",
     "NU_BASES",
-    "NU_BASIS_NAMES",
     "SEVERITY_NAMES",
     "MeasureDef",
     "NormalizationBasis",
@@ -70,7 +74,7 @@ class NormalizationBasis:
     """How a category counts its normalization units S for NPR."""
 
     code: str
-    name: str
+    name: StrOrPromise  # what is counted, as the page says it
     counts: str  # the kind of data (``KIND_KEYS``) S counts
     shipped: Window | None = None  # units shipped in these months; None: installed units at the end of M
 
@@ -85,15 +89,14 @@ NORMALIZATION_BASES: Mapping[str, NormalizationBasis] = MappingProxyType(
         b.code: b
         for b in (
             NormalizationBasis(
-                "shipped_12m", "units shipped in the 12 months ending with M", "shipments", (-11, 0)
+                "shipped_12m", _("units shipped in the 12 months ending with M"), "shipments", (-11, 0)
             ),
-            NormalizationBasis("installed", "installed units at end of M", "installed-base"),
+            NormalizationBasis("installed", _("installed units at end of M"), "installed-base"),
         )
     }
 )
 NU_BASES = tuple(NORMALIZATION_BASES)
 DEFAULT_NU_BASIS = "shipped_12m"
-NU_BASIS_NAMES: Mapping[str, str] = MappingProxyType({b.code: b.name for b in NORMALIZATION_BASES.values()})
 
 
 @dataclass(frozen=True)

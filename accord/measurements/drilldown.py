@@ -33,7 +33,6 @@ from accord.measurements import counting, engine
 from accord.measurements.definitions import (
     MEASURES,
     NORMALIZATION_BASES,
-    NU_BASIS_NAMES,
     SEVERITY_NAMES,
     MeasureDef,
     Settings,
@@ -445,7 +444,7 @@ def overdue(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
 
 class NormalizationUnit(NamedTuple):
     unit: str  # its name ("units", "terminations")
-    basis: str  # what is counted ("installed units at end of M")
+    basis: StrOrPromise  # what is counted ("installed units at end of M")
     categories: list[str]
 
 
@@ -454,10 +453,11 @@ def normalization_units(settings: Settings, codes: Iterable[str]) -> list[Normal
     of their first category."""
     codes = sorted(codes)
     names = dict(ProductCategory.objects.filter(code__in=codes).values_list("code", "normalization_unit"))
-    grouped: dict[tuple[str, str], list[str]] = {}
+    grouped: dict[tuple[str, StrOrPromise], list[str]] = {}
     for code in codes:
         basis = settings.basis(code)
-        grouped.setdefault((names.get(code) or "units", NU_BASIS_NAMES.get(basis, basis)), []).append(code)
+        known = NORMALIZATION_BASES.get(basis)
+        grouped.setdefault((names.get(code) or "units", known.name if known else basis), []).append(code)
     return [NormalizationUnit(unit, basis, cats) for (unit, basis), cats in grouped.items()]
 
 
