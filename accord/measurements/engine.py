@@ -10,8 +10,12 @@ three steps that only ever pool **counts**:
    normalization units, so categories on different bases still add up.
 3. Rolling windows (``window`` = 3 or 12): the components of the window's months M-window+1 … M
    pooled the same way (sum of numerators over sum of denominators; merged histograms; counts of
-   flows such as tickets opened are summed). **Point-in-time** measures (``REPAIR.BACKLOG``,
-   ``REPAIR.BACKLOG_OLDEST_DAYS``, ``SUPPORT.BACKLOG``) take the window's last month's row.
+   flows such as tickets opened are summed). **Point-in-time** measures (``MeasureDef.point_in_time``:
+   ``REPAIR.BACKLOG``, ``REPAIR.BACKLOG_OLDEST_DAYS``, ``SUPPORT.BACKLOG``) take the window's last
+   month's row.
+
+What a measure is (its factor, look-back, how it pools, its histogram and statistic) is read from its
+definition (``definitions.MEASURES``); this module keeps no list of measure codes.
 
 Choices where measurements.md is silent ([Accord]):
 
@@ -24,9 +28,10 @@ Choices where measurements.md is silent ([Accord]):
   (point-in-time: in the last month); ``REPAIR.BACKLOG_OLDEST_DAYS`` only when the backlog is not empty.
 - SUPPORT measures come per severity (``Value.severity`` "1", "2", …) plus severity "" pooled over
   all severities; ``SUPPORT.FIRST_RESPONSE_WITHIN_SLA`` only for severities with a target (its ""
-  row pools those). Within target is counted from the records (``support_first_within``: the time to
-  the first response is at most the target's hours, to the second); the engine only pools those counts
-  over the tickets answered (the first-response histogram).
+  row pools those). Within target is decided when counting, exactly (``support_first_within``: the
+  time from opening to the first response is at most the target's hours; not the whole hours the
+  histogram keeps); the engine divides those counts by the tickets answered (the first-response
+  histogram).
 - FR: returns whose ship month is after M (bad data) count in ``FR.NTF``'s denominator only.
 - ``FR.LTR``'s population is every ``shipped`` fact before M-18 that ``facts`` holds: pass the full
   shipment history. NPR on ``shipped_12m`` needs M-11 … M, FR needs back to M-18.
@@ -41,8 +46,8 @@ Choices where measurements.md is silent ([Accord]):
   (``MeasureDef.needs``: ``FR.ERI`` 6, ``FR.YRR`` 18, ``FR.LTR`` 19, ``NPR.*`` 11 on ``shipped_12m`` and
   0 on ``installed``, and 0 for every other measure, whose denominator counts its own kind), so
   monthly values of those are never partial and their rolling ones are while the window starts before
-  their first month. Point-in-time measures ignore ``window``. A kind
-  with no data at all makes the values that need it partial. ``ALL`` is partial when a category
+  their first month. Point-in-time measures ignore ``window``. A kind with no data at all makes the
+  values that need it partial. ``ALL`` is partial when a category
   contributing to the window is. A return or problem report is an event, so the first one does not
   mark where the data starts: only the denominator's kind counts.
 
@@ -157,7 +162,7 @@ def _emit(
     for m in months:
         p = pos[m]
         lo, hi = p - w + 1, p + 1
-        last: comp.Series | None = None  # the REPAIR distributions share one histogram
+        last: comp.Series | None = None  # distributions of one fact share its histogram
         hist: comp.Hist | None = None
         n = 0.0
         ordered: _Ordered | None = None
