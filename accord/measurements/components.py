@@ -11,12 +11,19 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from accord.measurements.definitions import KIND_KEYS as KIND_KEYS  # services.py reads it here
+from accord.measurements.definitions import (
+    MEASURES,
+    NORMALIZATION_BASES,
+    NU_BASES,
+    MeasureDef,
+    Settings,
+    Window,
+    of_family,
+)
 from accord.measurements.months import add_months
-
-if TYPE_CHECKING:
-    from accord.measurements.engine import Settings
 
 Cell = tuple[str, str, str, str]  # (category, month, key, part)
 Table = dict[Cell, dict[Any, float]]
@@ -27,24 +34,6 @@ part "" and its dims as they are."""
 
 SEV_HIST_KEYS = frozenset({"fix_days", "support_first_response", "support_resolution"})
 INT_HIST_KEYS = frozenset({"repair_tat"})
-
-# The fact keys each kind of operational data leaves.
-KIND_KEYS: Mapping[str, tuple[str, ...]] = {
-    "shipments": ("shipped",),
-    "returns": ("returns", "returns_ntf"),
-    "installed-base": ("installed",),
-    "order-lines": ("otd_lines", "otd_on_time"),
-    "repairs": ("repair_tat", "repair_backlog", "repair_backlog_oldest"),
-    "problem-reports": ("npr", "fix_days", "ofr_overdue", "ofr_fixed"),
-    "support-tickets": (
-        "support_opened",
-        "support_resolved",
-        "support_backlog",
-        "support_first_response",
-        "support_first_within",
-        "support_resolution",
-    ),
-}
 
 
 def table_from_rows(rows: Iterable[tuple[str, str, str, str, float]]) -> Table:
@@ -88,18 +77,21 @@ def first_months(cells: Iterable[Cell]) -> dict[str, str]:
 
 # ------------------------------------------------------------------------------------------ components
 RATIO, COUNT, PIT, DIST = 0, 1, 2, 3  # PIT: a point-in-time count
-Key = tuple[str, str]  # (measure code, severity); distributions: (histogram name, severity)
+Key = tuple[str, str]  # (measure code, severity); distributions: (histogram's fact key, severity)
 Hist = dict[Any, float]
-# Distributions share histograms: measure -> histogram name.
-DISTS = {
-    "REPAIR.TAT_MEAN": "repair",
-    "REPAIR.TAT_MEDIAN": "repair",
-    "REPAIR.TAT_P90": "repair",
-    "SUPPORT.FIRST_RESPONSE_MEDIAN_H": "first",
-    "SUPPORT.RESOLUTION_MEDIAN_H": "resolution",
-}
-DIST_CODES = {name: tuple(code for code, n in DISTS.items() if n == name) for name in set(DISTS.values())}
+# Distributions share histograms: the histogram's fact key -> the measures taken of it.
+DIST_CODES: dict[str, tuple[str, ...]] = {}
+for _d in MEASURES.values():
+    if _d.kind == "distribution":
+        DIST_CODES[_d.fact] = (*DIST_CODES.get(_d.fact, ()), _d.code)
 _EMPTY: Hist = {}
+
+
+def kind_of(d: MeasureDef) -> int:
+    """The kind of series a measure's component is."""
+    if d.kind == "count":
+        return PIT if d.point_in_time else COUNT
+    return DIST if d.kind == "distribution" else RATIO
 
 
 class Series:
@@ -210,7 +202,8 @@ def pool_categories(parts: list[Category], n: int) -> Category:
             s.a = [sum(xs) for xs in zip(*(g.a for g in got), strict=True)]
             s.b = [sum(xs) for xs in zip(*(g.b for g in got), strict=True)]
         else:
-            pool = max if key[0] == "REPAIR.BACKLOG_OLDEST_DAYS" else sum
+            name, _severity = key
+            pool = max if MEASURES[name].pool == "max" else sum
             s.a = [pool(xs) for xs in zip(*(g.a for g in got), strict=True)]
             s.b = [any(xs) for xs in zip(*(g.b for g in got), strict=True)]
     return out
@@ -244,42 +237,50 @@ def _within(hist: Hist | None, limit: float) -> tuple[float, float]:
     return sum(v for x, v in hist.items() if x <= limit), sum(hist.values())
 
 
+# FR's window measures: (code, ship months of the returns counted, ship months of the population)
+_FR_WINDOWS = [
+    (d.code, d.returns_shipped, d.population) for d in of_family("FR") if d.returns_shipped and d.population
+]
+_NPR, _OTD, _FRT, _OFR = (of_family(f) for f in ("NPR", "OTD", "FRT", "OFR"))
+# How far before the first month of a span the components reach (FR.LTR's population: M-19).
+REACH = max(d.needs(basis).lookback for d in MEASURES.values() for basis in NU_BASES)
+
+
+def _months(months: list[str], e: int, window: Window) -> tuple[str | None, str]:
+    """The first and last month of ``window`` around the month ``months[e]`` (None: from the first)."""
+    first, last = window
+    return (None if first is None else months[e + first]), months[e + last]
+
+
 def fr(cat: Category, p: int, slot: Slot | None, months: list[str], e: int, shipped: Shipped) -> None:
-    """``months[e - k]`` is k months before the month at position ``p``."""
-    m, m1, m6, m7, m18, m19 = (months[e - k] for k in (0, 1, 6, 7, 18, 19))
-    eri = yrr = ltr = total = 0.0
+    """``months[e]`` is the month at position ``p``; ``months[e - k]`` is k months before it."""
     returns = slot.get(("returns", "")) if slot else None
-    if returns:
-        for shipped_in, v in returns.items():
-            total += v
-            if shipped_in < m18:
-                ltr += v
-            elif shipped_in <= m7:
-                yrr += v
-            elif m6 <= shipped_in <= m:
-                eri += v
-    cat.ratio(("FR.ERI", ""), p, eri, shipped.between(m6, m1))
-    cat.ratio(("FR.YRR", ""), p, yrr, shipped.between(m18, m7))
-    cat.ratio(("FR.LTR", ""), p, ltr, shipped.between(None, m19))
+    for code, returned, population in _FR_WINDOWS:
+        counted = 0.0
+        if returns:
+            lo, hi = _months(months, e, returned)
+            within = (v for ship, v in returns.items() if (lo is None or lo <= ship) and ship <= hi)
+            counted = sum(within, 0.0)
+        cat.ratio((code, ""), p, counted, shipped.between(*_months(months, e, population)))
     ntf = slot.get(("returns_ntf", ""), _EMPTY).get("", 0) if slot else 0
-    cat.ratio(("FR.NTF", ""), p, ntf, total)
+    cat.ratio(("FR.NTF", ""), p, ntf, sum(returns.values()) if returns else 0.0)
 
 
 def npr(cat: Category, p: int, slot: Slot | None, units: float) -> None:
     reports = slot.get(("npr", ""), _EMPTY) if slot else _EMPTY
-    for sev in ("1", "2", "3"):
-        cat.ratio((f"NPR.{sev}", ""), p, reports.get(sev, 0), units)
+    for d in _NPR:
+        cat.ratio((d.code, ""), p, reports.get(str(d.severity), 0), units)
 
 
 def otd(cat: Category, p: int, slot: Slot) -> None:
     on_time, lines = slot.get(("otd_on_time", ""), _EMPTY), slot.get(("otd_lines", ""), _EMPTY)
-    cat.ratio(("OTD.OTI", ""), p, on_time.get("crd", 0), lines.get("crd", 0))
-    cat.ratio(("OTD.OTIP", ""), p, on_time.get("promised", 0), lines.get("promised", 0))
+    for d in _OTD:
+        cat.ratio((d.code, ""), p, on_time.get(d.dim, 0), lines.get(d.dim, 0))
 
 
 def repair(cat: Category, p: int, slot: Slot, s: Settings) -> None:
     tat = slot.get(("repair_tat", ""))
-    cat.dist(("repair", ""), p, tat)
+    cat.dist(("repair_tat", ""), p, tat)
     backlog = slot.get(("repair_backlog", ""), _EMPTY).get("", 0)
     active = any(k.startswith("repair_") for k, _part in slot)
     cat.count(("REPAIR.BACKLOG", ""), p, backlog, active, PIT)
@@ -290,20 +291,18 @@ def repair(cat: Category, p: int, slot: Slot, s: Settings) -> None:
 
 
 def frt_ofr(cat: Category, p: int, slot: Slot, s: Settings) -> None:
-    fixed, overdue = slot.get(("ofr_fixed", ""), _EMPTY), slot.get(("ofr_overdue", ""), _EMPTY)
-    for sev in (2, 3):
-        threshold = s.frt_thresholds.get(sev)
+    for d in _FRT:
+        threshold = s.frt_thresholds.get(d.severity)
         if threshold is not None:
-            fixes = slot.get(("fix_days", str(sev)))
-            cat.ratio((f"FRT.{sev}", ""), p, *_within(fixes, threshold))
-        cat.ratio((f"OFR.{sev}", ""), p, fixed.get(str(sev), 0), overdue.get(str(sev), 0))
+            cat.ratio((d.code, ""), p, *_within(slot.get(("fix_days", str(d.severity))), threshold))
+    fixed, overdue = slot.get(("ofr_fixed", ""), _EMPTY), slot.get(("ofr_overdue", ""), _EMPTY)
+    for d in _OFR:
+        cat.ratio((d.code, ""), p, fixed.get(str(d.severity), 0), overdue.get(str(d.severity), 0))
 
 
-_SUPPORT_COUNTS = (
-    ("SUPPORT.OPENED", "support_opened", COUNT),
-    ("SUPPORT.RESOLVED", "support_resolved", COUNT),
-    ("SUPPORT.BACKLOG", "support_backlog", PIT),
-)
+_SUPPORT = of_family("SUPPORT")
+_SUPPORT_COUNTS = [(d.code, d.fact, kind_of(d)) for d in _SUPPORT if d.kind == "count"]
+_SUPPORT_HISTS = list(dict.fromkeys(d.fact for d in _SUPPORT if d.kind == "distribution"))
 
 
 def support(cat: Category, p: int, slot: Slot, s: Settings) -> None:
@@ -323,12 +322,12 @@ def support(cat: Category, p: int, slot: Slot, s: Settings) -> None:
         for sev, v in zip(severities, counts, strict=True):
             cat.count((code, sev), p, v, True, kind)
         cat.count((code, ""), p, sum(counts), True, kind)
-    firsts = [slot.get(("support_first_response", sev)) for sev in severities]
-    resolutions = [slot.get(("support_resolution", sev)) for sev in severities]
-    for name, hists in (("first", firsts), ("resolution", resolutions)):
+    by_fact = {fact: [slot.get((fact, sev)) for sev in severities] for fact in _SUPPORT_HISTS}
+    for fact, hists in by_fact.items():
         for sev, hist in zip(severities, hists, strict=True):
-            cat.dist((name, sev), p, hist)
-        cat.dist((name, ""), p, merge(hists))
+            cat.dist((fact, sev), p, hist)
+        cat.dist((fact, ""), p, merge(hists))
+    firsts = by_fact["support_first_response"]
     # Within target is counted exactly from the records (``support_first_within``); the total is the
     # tickets answered, from the first-response histogram.
     within_target = slot.get(("support_first_within", ""), _EMPTY)
@@ -372,22 +371,24 @@ def build(
         if slot is None:
             slot = cat_slots[p] = {}
         slot[(k, part)] = dims
-    ext = [*(add_months(span[0], -k) for k in range(19, 0, -1)), *span]  # ext[p + 19 - k]: p minus k months
+    # ext[p + REACH - k]: the month k months before position p
+    ext = [*(add_months(span[0], -k) for k in range(REACH, 0, -1)), *span]
     out = []
     for c in categories:
         cat = Category(n)
         ships = Shipped(shipped[c])
-        installed = settings.basis(c) == "installed"
+        # NPR's normalization units: shipped in these months, or (None) installed at the end of M
+        nu = NORMALIZATION_BASES[settings.basis(c)].shipped if "NPR" in families else None
         for p in needed:
             slot = slots[c][p]
-            e = p + 19
+            e = p + REACH
             if "FR" in families:
                 fr(cat, p, slot, ext, e, ships)
             if "NPR" in families:
-                if installed:
+                if nu is None:
                     units = slot.get(("installed", ""), _EMPTY).get("", 0) if slot else 0
                 else:
-                    units = ships.between(ext[e - 11], ext[e])
+                    units = ships.between(*_months(ext, e, nu))
                 npr(cat, p, slot, units)
             if slot is None:
                 continue

@@ -21,15 +21,23 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from django.db.models import F, Model, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from accord.measurements import counting, engine
-from accord.measurements.definitions import NU_BASIS_NAMES
+from accord.measurements.definitions import (
+    MEASURES,
+    NORMALIZATION_BASES,
+    SEVERITY_NAMES,
+    MeasureDef,
+    Settings,
+    Window,
+)
 from accord.measurements.months import (
     add_months,
     month_end,
@@ -38,20 +46,23 @@ from accord.measurements.months import (
     next_month_start_utc,
 )
 from accord.measurements.selectors import engine_settings
-from accord.operations.models import (
-    InstalledBase,
-    OrderLine,
-    ProblemReport,
-    Repair,
-    Return,
-    Shipment,
-    SupportTicket,
-)
+from accord.operations import models as ops
+from accord.parties.models import ProductCategory
 
-__all__ = ["AT_MONTH_END", "Chain", "Drill", "drill", "normalization_units", "total"]
+__all__ = [
+    "AT_MONTH_END",
+    "LISTINGS",
+    "Chain",
+    "Column",
+    "Drill",
+    "NormalizationUnit",
+    "drill",
+    "normalization_units",
+    "total",
+]
 
-# Point-in-time measures: a rolling value is the window's last month's (engine.py).
-AT_MONTH_END = frozenset({"REPAIR.BACKLOG", "REPAIR.BACKLOG_OLDEST_DAYS", "SUPPORT.BACKLOG"})
+# The point-in-time measures (``MeasureDef.point_in_time``): a range lists the last month's records.
+AT_MONTH_END = frozenset(code for code, d in MEASURES.items() if d.point_in_time)
 MAX_MONTHS = 12  # the longest range the records list takes (the longest rolling window)
 
 Rows = QuerySet[Any] | list[Any]
@@ -104,10 +115,19 @@ class Chain:
         return iter(self[0 : self.count()])
 
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+class Column(NamedTuple):
+    header: StrOrPromise
+    attribute: str  # the record's attribute (dotted: of a related record) shown in the column
+
+
 @dataclass(frozen=True)
 class Drill:
     title: str
-    columns: list[tuple[str, str]]  # (header, attribute)
+    columns: list[Column]
     rows: Rows | Chain
     quantity: str = ""  # the attribute whose sum is the number; "": the number counts the records
     note: str = ""  # what the value is, when it is not the number of records
@@ -130,69 +150,73 @@ def total(d: Drill) -> float:
 
 
 # ------------------------------------------------------------------------------------------ columns
+PRODUCT = Column(_("Product"), "product.code")
+QUANTITY = Column(_("Quantity"), "quantity")
+SEVERITY = Column(_("Severity"), "severity")
+RECEIVED = Column(_("Received"), "received_date")
 SHIPMENT_COLS = [
-    ("Shipment", "shipment_id"),
-    ("Product", "product.code"),
-    ("Ship date", "ship_date"),
-    ("Quantity", "quantity"),
-    ("Serial", "serial"),
+    Column(_("Shipment"), "shipment_id"),
+    PRODUCT,
+    Column(_("Ship date"), "ship_date"),
+    QUANTITY,
+    Column(_("Serial"), "serial"),
 ]
 RETURN_COLS = [
-    ("Return", "return_id"),
-    ("Product", "product.code"),
-    ("Received", "received_date"),
-    ("Shipped", "ship_date"),
-    ("Quantity", "quantity"),
-    ("NTF", "no_trouble_found"),
-    ("Excluded because", "excluded_reason"),
+    Column(_("Return"), "return_id"),
+    PRODUCT,
+    RECEIVED,
+    Column(_("Shipped"), "ship_date"),
+    QUANTITY,
+    Column(_("NTF"), "no_trouble_found"),
+    Column(_("Excluded because"), "excluded_reason"),
 ]
 INSTALLED_COLS = [
-    ("Site", "site.name"),
-    ("Product", "product.code"),
-    ("In service", "in_service_date"),
-    ("Quantity", "quantity"),
+    Column(_("Site"), "site.name"),
+    PRODUCT,
+    Column(_("In service"), "in_service_date"),
+    QUANTITY,
 ]
 UNITS_COLS = [  # both kinds of normalization unit in one list (ALL of categories on different bases)
-    ("Unit", "nu"),
-    ("Shipment or site", "record"),
-    ("Product", "product.code"),
-    ("Category", "product.category.code"),
-    ("Shipped or in service", "counted_date"),
-    ("Quantity", "quantity"),
+    Column(_("Unit"), "nu"),
+    Column(_("Shipment or site"), "record"),
+    PRODUCT,
+    Column(_("Category"), "product.category.code"),
+    Column(_("Shipped or in service"), "counted_date"),
+    QUANTITY,
 ]
 LINE_COLS = [
-    ("Order", "order_id"),
-    ("Line", "line"),
-    ("Product", "product.code"),
-    ("Qty", "quantity"),
-    ("Requested", "requested_date"),
-    ("Promised", "promised_date"),
-    ("Delivered", "delivered_date"),
-    ("Delivered qty", "delivered_quantity"),
-    ("Early accepted", "early_accepted"),
+    Column(_("Order"), "order_id"),
+    Column(_("Line"), "line"),
+    PRODUCT,
+    Column(_("Qty"), "quantity"),
+    Column(_("Requested"), "requested_date"),
+    Column(_("Promised"), "promised_date"),
+    Column(_("Delivered"), "delivered_date"),
+    Column(_("Delivered qty"), "delivered_quantity"),
+    Column(_("Early accepted"), "early_accepted"),
 ]
 REPAIR_COLS = [
-    ("Repair", "repair_id"),
-    ("Product", "product.code"),
-    ("Received", "received_date"),
-    ("Shipped back", "shipped_date"),
-    ("Finding", "finding"),
+    Column(_("Repair"), "repair_id"),
+    PRODUCT,
+    RECEIVED,
+    Column(_("Shipped back"), "shipped_date"),
+    Column(_("Finding"), "finding"),
 ]
 REPORT_COLS = [
-    ("Report", "report_id"),
-    ("Severity", "severity"),
-    ("Product", "product.code"),
-    ("Received", "received_date"),
-    ("Fix delivered", "fix_delivered_date"),
-    ("Title", "title"),
+    Column(_("Report"), "report_id"),
+    SEVERITY,
+    PRODUCT,
+    RECEIVED,
+    Column(_("Fix delivered"), "fix_delivered_date"),
+    Column(_("Title"), "title"),
 ]
 TICKET_COLS = [
-    ("Ticket", "ticket_id"),
-    ("Severity", "severity"),
-    ("Product", "product.code"),
-    ("Opened", "opened_at"),
-    ("First response", "first_response_at"),
-    ("Resolved", "resolved_at"),
+    Column(_("Ticket"), "ticket_id"),
+    SEVERITY,
+    PRODUCT,
+    Column(_("Opened"), "opened_at"),
+    Column(_("First response"), "first_response_at"),
+    Column(_("Resolved"), "resolved_at"),
 ]
 
 
@@ -204,7 +228,7 @@ class _Ask:
     rel: Any
     category: str
     severity: str
-    settings: engine.Settings
+    settings: Settings
     today: date
 
     def of(self, model: type[Model]) -> QuerySet[Any]:
@@ -217,6 +241,22 @@ def _days(month: str, first: int, last: int) -> tuple[date, date]:
     return month_start(add_months(month, first)), month_end(add_months(month, last))
 
 
+def _in(window: Window, field_: str, month: str) -> Q:
+    """``field_``'s date in the months ``window`` around ``month``."""
+    first, last = window
+    if first is None:
+        return Q(**{f"{field_}__lt": month_start(add_months(month, last + 1))})
+    return Q(**{f"{field_}__range": _days(month, first, last)})
+
+
+def _span(window: Window) -> str:
+    """The months of ``window`` as a title names them: "M-6 … M-1", "M-18 … M-7", "before M-18"."""
+    first, last = window
+    if first is None:
+        return f"before M{last + 1}"
+    return f"M{first} … M{last or ''}"
+
+
 def _with(rows: Iterable[Any], **computed: Any) -> list[Any]:
     """The rows as a list, each given the computed attributes (functions of the row)."""
     out = list(rows)
@@ -226,70 +266,66 @@ def _with(rows: Iterable[Any], **computed: Any) -> list[Any]:
     return out
 
 
-# ------------------------------------------------------------------------------------------ families
-# Titles name months relative to M ("M-6 … M-1"); a single month's drill-down gives them as dates.
-def _fr(ask: _Ask, measure: str, month: str, part: str) -> Drill:
-    returns = (
-        ask.of(Return)
-        .filter(excluded_reason="", received_date__range=_days(month, 0, 0))
-        .order_by("received_date", "pk")
-    )
-    shipments = ask.of(Shipment).order_by("ship_date", "pk")
-    if measure == "FR.NTF":
-        if part == "numerator":
-            ntf = returns.filter(no_trouble_found=True)
-            return Drill("No-trouble-found returns received in M", RETURN_COLS, ntf, "quantity")
-        return Drill("Counted returns received in M", RETURN_COLS, returns, "quantity")
-    if measure == "FR.LTR":
-        before = month_start(add_months(month, -18))
-        if part == "numerator":
-            old = returns.filter(ship_date__lt=before)
-            return Drill("Returns received in M of units shipped before M-18", RETURN_COLS, old, "quantity")
-        return Drill(
-            "Units shipped before M-18", SHIPMENT_COLS, shipments.filter(ship_date__lt=before), "quantity"
-        )
+def _counted(facts: counting.Facts, key: str, dim: str | None = None) -> bool:
+    """Whether ``facts`` count anything under ``key`` (and ``dim``, when given)."""
+    return any(k == key and (dim is None or d == dim) and v for (_c, _m, k, d), v in facts.items())
+
+
+def _statistic_note(d: MeasureDef, of: str) -> str:
+    return f"The value is the {STATISTIC_NAMES[d.statistic]} of {of}, not a count of records."
+
+
+STATISTIC_NAMES = {"mean": _("mean"), "median": _("median"), "p90": _("90th percentile (nearest rank)")}
+
+
+# ------------------------------------------------------------------------------------------ listings
+# One function per kind of list (``MeasureDef.drill``): (ask, measure, month, part) -> Drill. Titles
+# name months relative to M ("M-6 … M-1"); a single month's drill-down gives them as dates.
+def _returns(ask: _Ask, month: str) -> QuerySet[Any]:
+    """The returns counted in ``month``: received in it, with no exclusion reason."""
+    returns = ask.of(ops.Return).filter(excluded_reason="", received_date__range=_days(month, 0, 0))
+    return returns.order_by("received_date", "pk")
+
+
+def fr_window(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    assert d.returns_shipped and d.population
     if part == "numerator":
-        first, last = {"FR.ERI": (-6, 0), "FR.YRR": (-18, -7)}[measure]
-        title = f"Returns received in M of units shipped M{first} … M{last or ''}"
-        return Drill(
-            title, RETURN_COLS, returns.filter(ship_date__range=_days(month, first, last)), "quantity"
-        )
-    first, last = {"FR.ERI": (-6, -1), "FR.YRR": (-18, -7)}[measure]
-    shipped = shipments.filter(ship_date__range=_days(month, first, last))
-    return Drill(f"Units shipped M{first} … M{last}", SHIPMENT_COLS, shipped, "quantity")
+        title = f"Returns received in M of units shipped {_span(d.returns_shipped)}"
+        rows = _returns(ask, month).filter(_in(d.returns_shipped, "ship_date", month))
+        return Drill(title, RETURN_COLS, rows, "quantity")
+    shipped = ask.of(ops.Shipment).filter(_in(d.population, "ship_date", month)).order_by("ship_date", "pk")
+    return Drill(f"Units shipped {_span(d.population)}", SHIPMENT_COLS, shipped, "quantity")
 
 
-def _otd(ask: _Ask, measure: str, month: str, part: str) -> Drill:
-    field_, dim, what = (
-        ("requested_date", "crd", "requested")
-        if measure == "OTD.OTI"
-        else ("promised_date", "promised", "promised")
-    )
-    lines = ask.of(OrderLine).select_related("product__category")
-    lines = lines.filter(**{f"{field_}__range": _days(month, 0, 0)}).order_by(field_, "pk")
+def fr_ntf(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    returns = _returns(ask, month)
+    if part == "numerator":
+        ntf = returns.filter(no_trouble_found=True)
+        return Drill("No-trouble-found returns received in M", RETURN_COLS, ntf, "quantity")
+    return Drill("Counted returns received in M", RETURN_COLS, returns, "quantity")
+
+
+def order_lines(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    lines = ask.of(ops.OrderLine).select_related("product__category")
+    lines = lines.filter(**{f"{d.due_date}__range": _days(month, 0, 0)}).order_by(d.due_date, "pk")
     key = "otd_on_time" if part == "numerator" else "otd_lines"
+    early, late = ask.settings.otd_days_early, ask.settings.otd_days_late
 
     def counted(line: Any) -> bool:
         rec = counting.OrderLineRec(
-            line.product.category.code,
-            line.quantity,
-            line.requested_date,
-            line.promised_date,
-            line.delivered_date,
-            line.delivered_quantity,
-            line.early_accepted,
+            category=line.product.category.code,
+            quantity=line.quantity,
+            requested_date=line.requested_date,
+            promised_date=line.promised_date,
+            delivered_date=line.delivered_date,
+            delivered_quantity=line.delivered_quantity,
+            early_accepted=line.early_accepted,
         )
-        facts = counting.count_order_lines(
-            [rec],
-            {month},
-            days_early=ask.settings.otd_days_early,
-            days_late=ask.settings.otd_days_late,
-            today=ask.today,
-        )
-        return any(k == key and d == dim and v for (_c, _m, k, d), v in facts.items())
+        facts = counting.count_order_lines([rec], {month}, days_early=early, days_late=late, today=ask.today)
+        return _counted(facts, key, d.dim)
 
+    what = d.due_date.removesuffix("_date")  # requested, promised
     if part == "numerator":
-        early, late = ask.settings.otd_days_early, ask.settings.otd_days_late
         title = (
             f"Order lines {what} for M, delivered complete on time "
             f"(agreed: up to {early} days early, {late} days late; earlier only if accepted)"
@@ -299,74 +335,87 @@ def _otd(ask: _Ask, measure: str, month: str, part: str) -> Drill:
     return Drill(title, LINE_COLS, [line for line in lines if counted(line)])
 
 
-_SEVERITY_NAMES = {1: "critical", 2: "major", 3: "minor"}
-_STATISTIC = {"MEAN": "mean", "MEDIAN": "median", "P90": "90th percentile (nearest rank)"}
+def repairs_open(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    end = month_end(month)
+    open_ = (
+        ask.of(ops.Repair)
+        .filter(Q(shipped_date__isnull=True) | Q(shipped_date__gt=end), received_date__lte=end)
+        .order_by("received_date", "pk")
+    )
+    cols = [*REPAIR_COLS, Column(_("Age at month end (days)"), "age_days")]
+    rows = _with(open_, age_days=lambda r: (end - r.received_date).days)
+    return Drill("Repairs open at the end of M", cols, rows, note=d.drill_note)
 
 
-def _repair(ask: _Ask, measure: str, month: str, part: str) -> Drill:
-    repairs = ask.of(Repair)
-    if measure in AT_MONTH_END:
-        end = month_end(month)
-        open_ = repairs.filter(
-            Q(shipped_date__isnull=True) | Q(shipped_date__gt=end), received_date__lte=end
-        ).order_by("received_date", "pk")
-        cols = [*REPAIR_COLS, ("Age at month end (days)", "age_days")]
-        rows = _with(open_, age_days=lambda r: (end - r.received_date).days)
-        note = ""
-        if measure == "REPAIR.BACKLOG_OLDEST_DAYS":
-            note = (
-                "The value is the age of the oldest of these repairs at the month's end (the first listed)."
-            )
-        return Drill("Repairs open at the end of M", cols, rows, note=note)
-    shipped = _with(
-        repairs.filter(shipped_date__range=_days(month, 0, 0)).order_by("shipped_date", "pk"),
+_SHIPPED_BACK = "Repairs shipped back in M"
+_TURNAROUND_COLS = [*REPAIR_COLS, Column(_("Turnaround (days)"), "turnaround_days")]
+
+
+def _shipped_back(ask: _Ask, month: str) -> list[Any]:
+    return _with(
+        ask.of(ops.Repair).filter(shipped_date__range=_days(month, 0, 0)).order_by("shipped_date", "pk"),
         turnaround_days=lambda r: (r.shipped_date - r.received_date).days,
     )
-    cols = [*REPAIR_COLS, ("Turnaround (days)", "turnaround_days")]
-    title = "Repairs shipped back in M"
-    if measure == "REPAIR.WITHIN_SLA":
-        sla = ask.settings.repair_sla_days
-        if sla is None:
-            return Drill(f"{title} (no turnaround agreed)", cols, [])
-        if part == "numerator":
-            within = [r for r in shipped if r.turnaround_days <= sla]
-            return Drill(f"{title} within the agreed {sla} days", cols, within)
-        return Drill(title, cols, shipped)
-    if measure == "REPAIR.TAT_MEAN" and part == "numerator":
+
+
+def repair_turnaround(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    shipped = _shipped_back(ask, month)
+    if d.statistic == "mean" and part == "numerator":
         note = (
             "The numerator is the sum of these repairs' turnaround days; the mean divides it by their number."
         )
-        return Drill(title, cols, shipped, "turnaround_days", note)
-    statistic = _STATISTIC[measure.rsplit("_", 1)[1]]
-    note = f"The value is the {statistic} of these repairs' turnaround days, not a count of records."
-    return Drill(title, cols, shipped, note=note)
+        return Drill(_SHIPPED_BACK, _TURNAROUND_COLS, shipped, "turnaround_days", note)
+    note = _statistic_note(d, "these repairs' turnaround days")
+    return Drill(_SHIPPED_BACK, _TURNAROUND_COLS, shipped, note=note)
 
 
-def _reports(ask: _Ask, measure: str, month: str, part: str) -> Drill:
-    family, sev = measure.split(".")
-    severity = int(sev)
-    reports = ask.of(ProblemReport).filter(severity=severity, customer_originated=True, duplicate_of="")
-    counted = f"{_SEVERITY_NAMES[severity]}, customer-originated, non-duplicate"
-    if family == "NPR":
-        if part == "numerator":
-            received = reports.filter(received_date__range=_days(month, 0, 0)).order_by("received_date", "pk")
-            return Drill(f"Reports received in M ({counted})", REPORT_COLS, received)
+def repair_sla(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    sla = ask.settings.repair_sla_days
+    if sla is None:
+        return Drill(f"{_SHIPPED_BACK} (no turnaround agreed)", _TURNAROUND_COLS, [])
+    shipped = _shipped_back(ask, month)
+    if part == "numerator":
+        within = [r for r in shipped if r.turnaround_days <= sla]
+        return Drill(f"{_SHIPPED_BACK} within the agreed {sla} days", _TURNAROUND_COLS, within)
+    return Drill(_SHIPPED_BACK, _TURNAROUND_COLS, shipped)
+
+
+def _reports(ask: _Ask, d: MeasureDef) -> tuple[QuerySet[Any], str]:
+    """The reports the measure counts (its severity, customer-originated, not duplicates), and how
+    a title says so."""
+    reports = ask.of(ops.ProblemReport).filter(severity=d.severity, customer_originated=True, duplicate_of="")
+    return reports, f"{SEVERITY_NAMES[d.severity]}, customer-originated, non-duplicate"
+
+
+def reports_received(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    if part == "denominator":
         return _normalization(ask, month)
-    threshold = ask.settings.frt_thresholds.get(severity)
-    if family == "FRT":
-        fixed = _with(
-            reports.filter(fix_delivered_date__range=_days(month, 0, 0)).order_by("fix_delivered_date", "pk"),
-            fix_days=lambda r: (r.fix_delivered_date - r.received_date).days,
-        )
-        cols = [*REPORT_COLS, ("Days to fix", "fix_days")]
-        if threshold is None:
-            return Drill("Fixes delivered in M (no threshold)", cols, [])
-        if part == "numerator":
-            within = [r for r in fixed if r.fix_days <= threshold]
-            return Drill(f"Fixes delivered in M within {threshold} days ({counted})", cols, within)
-        return Drill(f"Fixes delivered in M ({counted})", cols, fixed)
-    # OFR: overdue from the day after the threshold up to and including the fix day (or today)
-    cols = [*REPORT_COLS, ("Overdue from", "overdue_from")]
+    reports, counted = _reports(ask, d)
+    received = reports.filter(received_date__range=_days(month, 0, 0)).order_by("received_date", "pk")
+    return Drill(f"Reports received in M ({counted})", REPORT_COLS, received)
+
+
+def fixes(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    reports, counted = _reports(ask, d)
+    threshold = ask.settings.frt_thresholds.get(d.severity)
+    cols = [*REPORT_COLS, Column(_("Days to fix"), "fix_days")]
+    if threshold is None:
+        return Drill("Fixes delivered in M (no threshold)", cols, [])
+    fixed = _with(
+        reports.filter(fix_delivered_date__range=_days(month, 0, 0)).order_by("fix_delivered_date", "pk"),
+        fix_days=lambda r: (r.fix_delivered_date - r.received_date).days,
+    )
+    if part == "numerator":
+        within = [r for r in fixed if r.fix_days <= threshold]
+        return Drill(f"Fixes delivered in M within {threshold} days ({counted})", cols, within)
+    return Drill(f"Fixes delivered in M ({counted})", cols, fixed)
+
+
+def overdue(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    """Overdue from the day after the threshold up to and including the fix day (or today)."""
+    reports, counted = _reports(ask, d)
+    threshold = ask.settings.frt_thresholds.get(d.severity)
+    cols = [*REPORT_COLS, Column(_("Overdue from"), "overdue_from")]
     if threshold is None:
         return Drill("Reports overdue in M (no threshold)", cols, [])
     start, end = _days(month, 0, 0)
@@ -377,11 +426,12 @@ def _reports(ask: _Ask, measure: str, month: str, part: str) -> Drill:
     key = "ofr_fixed" if part == "numerator" else "ofr_overdue"
 
     def counts(r: Any) -> bool:
-        rec = counting.ProblemReportRec("", severity, r.received_date, r.fix_delivered_date)
-        facts = counting.count_problem_reports(
-            [rec], {month}, thresholds=ask.settings.frt_thresholds, today=ask.today
+        rec = counting.ProblemReportRec(
+            category="", severity=d.severity, received_date=r.received_date, fix_date=r.fix_delivered_date
         )
-        return any(k == key and v for (_c, _m, k, _d), v in facts.items())
+        thresholds = ask.settings.frt_thresholds
+        facts = counting.count_problem_reports([rec], {month}, thresholds=thresholds, today=ask.today)
+        return _counted(facts, key)
 
     rows = _with(
         (r for r in candidates if counts(r)),
@@ -392,25 +442,32 @@ def _reports(ask: _Ask, measure: str, month: str, part: str) -> Drill:
     return Drill(f"Reports overdue at any time in M ({counted})", cols, rows)
 
 
-def normalization_units(settings: engine.Settings, codes: Iterable[str]) -> list[tuple[str, str, list[str]]]:
-    """How the categories ``codes`` count NPR's normalization units: (the unit's name, what is
-    counted, the categories), one per unit and basis, in order of their first category."""
-    from accord.parties.models import ProductCategory
+class NormalizationUnit(NamedTuple):
+    unit: str  # its name ("units", "terminations")
+    basis: StrOrPromise  # what is counted ("installed units at end of M")
+    categories: list[str]
 
+
+def normalization_units(settings: Settings, codes: Iterable[str]) -> list[NormalizationUnit]:
+    """How the categories ``codes`` count NPR's normalization units, one per unit and basis, in order
+    of their first category."""
     codes = sorted(codes)
     names = dict(ProductCategory.objects.filter(code__in=codes).values_list("code", "normalization_unit"))
-    grouped: dict[tuple[str, str], list[str]] = {}
+    grouped: dict[tuple[str, StrOrPromise], list[str]] = {}
     for code in codes:
         basis = settings.basis(code)
-        grouped.setdefault((names.get(code) or "units", NU_BASIS_NAMES.get(basis, basis)), []).append(code)
-    return [(unit, basis, cats) for (unit, basis), cats in grouped.items()]
+        known = NORMALIZATION_BASES.get(basis)
+        grouped.setdefault((names.get(code) or "units", known.name if known else basis), []).append(code)
+    return [NormalizationUnit(unit, basis, cats) for (unit, basis), cats in grouped.items()]
 
 
 def _normalization(ask: _Ask, month: str) -> Drill:
     installed_codes = [c for c, b in ask.settings.nu_basis.items() if b == "installed"]
-    shipped = ask.of(Shipment).filter(ship_date__range=_days(month, -11, 0))
-    installed = ask.of(InstalledBase).filter(in_service_date__lte=month_end(month)).select_related("site")
-    shipped_title = "Normalization units: units shipped M-11 … M"
+    window = NORMALIZATION_BASES["shipped_12m"].shipped
+    assert window is not None
+    shipped = ask.of(ops.Shipment).filter(_in(window, "ship_date", month))
+    installed = ask.of(ops.InstalledBase).filter(in_service_date__lte=month_end(month)).select_related("site")
+    shipped_title = f"Normalization units: units shipped {_span(window)}"
     installed_title = "Normalization units: installed units at the end of M"
     if ask.category != engine.ALL:
         if ask.settings.basis(ask.category) == "installed":
@@ -423,7 +480,7 @@ def _normalization(ask: _Ask, month: str) -> Drill:
     installed = installed.filter(product__category__code__in=installed_codes).order_by(
         "in_service_date", "pk"
     )
-    on_installed = ask.of(InstalledBase).filter(product__category__code__in=installed_codes).exists()
+    on_installed = ask.of(ops.InstalledBase).filter(product__category__code__in=installed_codes).exists()
     if not on_installed:
         return Drill(shipped_title, SHIPMENT_COLS, shipped, "quantity")
     unit = F("product__category__normalization_unit")
@@ -438,7 +495,7 @@ def _normalization(ask: _Ask, month: str) -> Drill:
         ]
     )
     title = "Normalization units, each category's on its own basis: installed units at the end of M, "
-    title += "or units shipped M-11 … M"
+    title += f"or units shipped {_span(window)}"
     return Drill(title, UNITS_COLS, both, "quantity")
 
 
@@ -455,67 +512,110 @@ def _elapsed(start: datetime, end: datetime) -> str:
     return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def _tickets(ask: _Ask, measure: str, month: str, part: str) -> Drill:
-    tickets = ask.of(SupportTicket)
+class _Tickets(NamedTuple):
+    """The month's tickets (of the severity asked, if any): all, opened in M, resolved in M."""
+
+    all: QuerySet[Any]
+    opened: QuerySet[Any]
+    resolved: QuerySet[Any]
+    end: datetime  # the month's end (the next month's start)
+
+
+def _tickets(ask: _Ask, month: str) -> _Tickets:
+    tickets = ask.of(ops.SupportTicket)
     if ask.severity:
         tickets = tickets.filter(severity=int(ask.severity))
     start = datetime.combine(month_start(month), datetime.min.time(), tzinfo=UTC)
     end = next_month_start_utc(month)
     opened = tickets.filter(opened_at__gte=start, opened_at__lt=end).order_by("opened_at", "pk")
     resolved = tickets.filter(resolved_at__gte=start, resolved_at__lt=end).order_by("resolved_at", "pk")
-    if measure == "SUPPORT.OPENED":
-        return Drill("Tickets opened in M", TICKET_COLS, opened)
-    if measure == "SUPPORT.RESOLVED":
-        return Drill("Tickets resolved in M", TICKET_COLS, resolved)
-    if measure == "SUPPORT.BACKLOG":
-        open_ = tickets.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=end), opened_at__lt=end)
-        return Drill("Tickets open at the end of M", TICKET_COLS, open_.order_by("opened_at", "pk"))
-    if measure == "SUPPORT.RESOLUTION_MEDIAN_H":
-        rows = _with(resolved, resolution_hours=lambda t: _hours(t.opened_at, t.resolved_at))
-        cols = [*TICKET_COLS, ("Hours to resolution", "resolution_hours")]
-        note = "The value is the median of these tickets' whole hours to resolution, not a count of records."
-        return Drill("Tickets resolved in M", cols, rows, note=note)
-    answered = opened.filter(first_response_at__isnull=False)
-    cols = [*TICKET_COLS, ("Hours to first response", "response_hours")]
-    if measure == "SUPPORT.FIRST_RESPONSE_MEDIAN_H":
-        rows = _with(answered, response_hours=lambda t: _hours(t.opened_at, t.first_response_at))
-        note = (
-            "The value is the median of these tickets' whole hours to first response, not a count of records."
-        )
-        return Drill("Tickets opened in M and answered", cols, rows, note=note)
-    # FIRST_RESPONSE_WITHIN_SLA: the answered tickets of the severities with a target; within it as
-    # ``counting`` decides (the facts keep the count, not the rule)
+    return _Tickets(tickets, opened, resolved, end)
+
+
+def tickets_opened(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    return Drill("Tickets opened in M", TICKET_COLS, _tickets(ask, month).opened)
+
+
+def tickets_resolved(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    return Drill("Tickets resolved in M", TICKET_COLS, _tickets(ask, month).resolved)
+
+
+def tickets_open(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    tickets = _tickets(ask, month)
+    end = tickets.end
+    open_ = tickets.all.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=end), opened_at__lt=end)
+    return Drill("Tickets open at the end of M", TICKET_COLS, open_.order_by("opened_at", "pk"))
+
+
+def resolution_hours(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    rows = _with(_tickets(ask, month).resolved, resolution_hours=lambda t: _hours(t.opened_at, t.resolved_at))
+    cols = [*TICKET_COLS, Column(_("Hours to resolution"), "resolution_hours")]
+    note = _statistic_note(d, "these tickets' whole hours to resolution")
+    return Drill("Tickets resolved in M", cols, rows, note=note)
+
+
+def _answered(ask: _Ask, month: str) -> QuerySet[Any]:
+    return _tickets(ask, month).opened.filter(first_response_at__isnull=False)
+
+
+def first_response_hours(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    rows = _with(_answered(ask, month), response_hours=lambda t: _hours(t.opened_at, t.first_response_at))
+    cols = [*TICKET_COLS, Column(_("Hours to first response"), "response_hours")]
+    note = _statistic_note(d, "these tickets' whole hours to first response")
+    return Drill("Tickets opened in M and answered", cols, rows, note=note)
+
+
+def first_response_within(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
+    """The answered tickets of the severities with a target; within it as ``counting`` decides (the
+    facts keep the count, not the rule)."""
     targets = ask.settings.support_response_targets_h
     rows = _with(
-        answered.filter(severity__in=list(targets)),
+        _answered(ask, month).filter(severity__in=list(targets)),
         response_time=lambda t: _elapsed(t.opened_at, t.first_response_at),
         target_hours=lambda t: targets[t.severity],
     )
     cols = [
         *TICKET_COLS,
-        ("Time to first response (h:mm:ss)", "response_time"),
-        ("Target (hours)", "target_hours"),
+        Column(_("Time to first response (h:mm:ss)"), "response_time"),
+        Column(_("Target (hours)"), "target_hours"),
     ]
     title = "Tickets opened in M and answered (severities with a response target)"
     if part == "numerator":
 
         def within(t: Any) -> bool:
-            rec = counting.TicketRec("", t.severity, t.opened_at, t.first_response_at, t.resolved_at)
-            facts = counting.count_tickets([rec], {month}, targets_h=targets)
-            return any(k == "support_first_within" and v for (_c, _m, k, _d), v in facts.items())
+            rec = counting.TicketRec(
+                category="",
+                severity=t.severity,
+                opened_at=t.opened_at,
+                first_response_at=t.first_response_at,
+                resolved_at=t.resolved_at,
+            )
+            return _counted(counting.count_tickets([rec], {month}, targets_h=targets), "support_first_within")
 
         return Drill(f"{title}, answered within the target", cols, [t for t in rows if within(t)])
     return Drill(title, cols, rows)
 
 
-_FAMILIES = {
-    "FR": _fr,
-    "OTD": _otd,
-    "REPAIR": _repair,
-    "NPR": _reports,
-    "FRT": _reports,
-    "OFR": _reports,
-    "SUPPORT": _tickets,
+Listing = Callable[[_Ask, MeasureDef, str, str], Drill]
+LISTINGS: dict[str, Listing] = {
+    listing.__name__: listing
+    for listing in (
+        fr_window,
+        fr_ntf,
+        order_lines,
+        repairs_open,
+        repair_turnaround,
+        repair_sla,
+        reports_received,
+        fixes,
+        overdue,
+        tickets_opened,
+        tickets_resolved,
+        tickets_open,
+        resolution_hours,
+        first_response_hours,
+        first_response_within,
+    )
 }
 _RELATIVE = re.compile(r"\bM(?:-(\d+))?\b")
 
@@ -535,24 +635,25 @@ def drill(
     """The records behind ``part`` ("numerator" or "denominator") of ``measure`` in ``month`` and
     ``category`` (or ALL); SUPPORT measures of ``severity`` ("": all). ``settings``: the relationship's
     ``MeasurementSettings``. ``first``: a range of months ``first`` … ``month`` (a rolling window)."""
-    family = measure.split(".")[0]
-    if family not in _FAMILIES:
+    d = MEASURES.get(measure)
+    if d is None:
         raise ValueError(f"unknown measure {measure!r}")
-    ask = _Ask(rel, category, severity if family == "SUPPORT" else "", engine_settings(settings), today)
-    months = [month] if first is None or measure in AT_MONTH_END else month_range(first, month)
+    ask = _Ask(rel, category, severity if d.per_severity else "", engine_settings(settings), today)
+    months = [month] if first is None or d.point_in_time else month_range(first, month)
     if not months or len(months) > MAX_MONTHS:
         raise ValueError(f"a range of 1 to {MAX_MONTHS} months ending with {month}, not from {first}")
-    drills = [_FAMILIES[family](ask, measure, m, part) for m in months]
+    listing = LISTINGS[d.drill]
+    drills = [listing(ask, d, m, part) for m in months]
     last = drills[-1]
     if len(drills) == 1:
         title = _RELATIVE.sub(lambda m: add_months(month, -int(m.group(1) or 0)), last.title)
         return replace(last, title=title, months=months)
     parts: list[tuple[str, Rows]] = []
-    for m, d in zip(months, drills, strict=True):
-        parts += [(m, rows) for _m, rows in d.rows.parts] if isinstance(d.rows, Chain) else [(m, d.rows)]
+    for m, one in zip(months, drills, strict=True):
+        parts += [(m, rows) for _, rows in one.rows.parts] if isinstance(one.rows, Chain) else [(m, one.rows)]
     return Drill(
         f"{last.title}, for each month M of {months[0]} … {month}",
-        [("Month", "counted_in"), *last.columns],
+        [Column(_("Month"), "counted_in"), *last.columns],
         Chain(parts),
         last.quantity,
         last.note,

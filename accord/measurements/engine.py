@@ -10,8 +10,12 @@ three steps that only ever pool **counts**:
    normalization units, so categories on different bases still add up.
 3. Rolling windows (``window`` = 3 or 12): the components of the window's months M-window+1 … M
    pooled the same way (sum of numerators over sum of denominators; merged histograms; counts of
-   flows such as tickets opened are summed). **Point-in-time** measures (``REPAIR.BACKLOG``,
-   ``REPAIR.BACKLOG_OLDEST_DAYS``, ``SUPPORT.BACKLOG``) take the window's last month's row.
+   flows such as tickets opened are summed). **Point-in-time** measures (``MeasureDef.point_in_time``:
+   ``REPAIR.BACKLOG``, ``REPAIR.BACKLOG_OLDEST_DAYS``, ``SUPPORT.BACKLOG``) take the window's last
+   month's row.
+
+What a measure is (its factor, look-back, how it pools, its histogram and statistic) is read from its
+definition (``definitions.MEASURES``); this module keeps no list of measure codes.
 
 Choices where measurements.md is silent ([Accord]):
 
@@ -24,8 +28,10 @@ Choices where measurements.md is silent ([Accord]):
   (point-in-time: in the last month); ``REPAIR.BACKLOG_OLDEST_DAYS`` only when the backlog is not empty.
 - SUPPORT measures come per severity (``Value.severity`` "1", "2", …) plus severity "" pooled over
   all severities; ``SUPPORT.FIRST_RESPONSE_WITHIN_SLA`` only for severities with a target (its ""
-  row pools those). Within target = whole hours to first response < target (exact for whole-hour
-  targets; the facts keep whole hours).
+  row pools those). Within target is decided when counting, exactly (``support_first_within``: the
+  time from opening to the first response is at most the target's hours; not the whole hours the
+  histogram keeps); the engine divides those counts by the tickets answered (the first-response
+  histogram).
 - FR: returns whose ship month is after M (bad data) count in ``FR.NTF``'s denominator only.
 - ``FR.LTR``'s population is every ``shipped`` fact before M-18 that ``facts`` holds: pass the full
   shipment history. NPR on ``shipped_12m`` needs M-11 … M, FR needs back to M-18.
@@ -36,14 +42,12 @@ Choices where measurements.md is silent ([Accord]):
 - **Partial windows.** ``Value.partial`` is true when the value's window reaches before the first
   month with data of the kind its denominator counts: the relationship's first month with a fact of
   that kind, over all categories (``data_start``, or else from the facts given). For month M and
-  ``window`` w the window reaches back to M - (w - 1) - L, L being the measure's own look-back:
-  ``FR.ERI`` 6 (shipments M-6 … M-1; its returns were shipped M-6 … M), ``FR.YRR`` 18 (shipments
-  M-18 … M-7), ``FR.LTR`` 19 (every shipment before M-18: none until M-19 is a shipment month),
-  ``NPR.*`` 11 on ``shipped_12m`` (shipments M-11 … M) and 0 on ``installed`` (the installed base),
-  and 0 for every other measure (its own kind: returns for ``FR.NTF``, order lines, repairs, problem
-  reports, support tickets), so monthly values of those are never partial and their rolling ones are
-  while the window starts before their first month. Point-in-time measures ignore ``window``. A kind
-  with no data at all makes the values that need it partial. ``ALL`` is partial when a category
+  ``window`` w the window reaches back to M - (w - 1) - L, L being the measure's own look-back
+  (``MeasureDef.needs``: ``FR.ERI`` 6, ``FR.YRR`` 18, ``FR.LTR`` 19, ``NPR.*`` 11 on ``shipped_12m`` and
+  0 on ``installed``, and 0 for every other measure, whose denominator counts its own kind), so
+  monthly values of those are never partial and their rolling ones are while the window starts before
+  their first month. Point-in-time measures ignore ``window``. A kind with no data at all makes the
+  values that need it partial. ``ALL`` is partial when a category
   contributing to the window is. A return or problem report is an event, so the first one does not
   mark where the data starts: only the denominator's kind counts.
 
@@ -58,37 +62,18 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from itertools import accumulate
-from operator import mul
-from typing import NamedTuple
+from operator import attrgetter, mul
+from typing import TYPE_CHECKING, NamedTuple, Required, TypedDict
 
 from accord.measurements import components as comp
 from accord.measurements.counting import Facts
-from accord.measurements.definitions import (
-    DEFAULT_NU_BASIS,
-    FRT_DEFAULT_THRESHOLDS,
-    MEASURES,
-    NU_BASES,
-)
+from accord.measurements.definitions import KIND_KEYS, MEASURES, NU_BASES, Settings
 from accord.measurements.months import add_months, month_range
 
 __all__ = ["ALL", "Facts", "Settings", "Value", "compute", "compute_table", "round_value"]
 
 ALL = "ALL"
-
-
-@dataclass(frozen=True)
-class Settings:
-    frt_thresholds: Mapping[int, int | None] = field(default_factory=lambda: dict(FRT_DEFAULT_THRESHOLDS))
-    otd_days_early: int = 0
-    otd_days_late: int = 0
-    repair_sla_days: int | None = None
-    support_response_targets_h: Mapping[int, float] = field(default_factory=dict)
-    nu_basis: Mapping[str, str] = field(default_factory=dict)  # category -> "shipped_12m" | "installed"
-
-    def basis(self, category: str) -> str:
-        return self.nu_basis.get(category, DEFAULT_NU_BASIS)
 
 
 class Value(NamedTuple):
@@ -110,23 +95,6 @@ def round_value(v: float | None, measure: str) -> float | None:
     if v is None:
         return None
     return round(v, MEASURES[measure].decimals)
-
-
-_FACTOR = {"FR.ERI": 1200.0, "FR.YRR": 1200.0, "FR.LTR": 1200.0, "NPR.1": 12.0, "NPR.2": 12.0, "NPR.3": 12.0}
-_POINT_IN_TIME = {"REPAIR.BACKLOG", "REPAIR.BACKLOG_OLDEST_DAYS", "SUPPORT.BACKLOG"}
-# measure (or family) -> (the kind of data its denominator counts, its own look-back in months)
-_LOOKBACK = {
-    "FR.ERI": ("shipments", 6),
-    "FR.YRR": ("shipments", 18),
-    "FR.LTR": ("shipments", 19),
-    "FR.NTF": ("returns", 0),
-    "OTD": ("order-lines", 0),
-    "REPAIR": ("repairs", 0),
-    "FRT": ("problem-reports", 0),
-    "OFR": ("problem-reports", 0),
-    "SUPPORT": ("support-tickets", 0),
-}
-_NPR_LOOKBACK = {"shipped_12m": ("shipments", 11), "installed": ("installed-base", 0)}
 
 
 # ------------------------------------------------------------------------------------------ values
@@ -154,15 +122,15 @@ def _quantile(ordered: _Ordered, rank: int) -> int:
 
 
 def _dist_value(
-    code: str, hist: Mapping[int, float], n: float, ordered: _Ordered | None
+    statistic: str, hist: Mapping[int, float], n: float, ordered: _Ordered | None
 ) -> tuple[float | None, float, float, _Ordered | None]:
     """(numerator, denominator, value, the sorted histogram for the next measure of it)."""
-    if code.endswith("MEAN"):
+    if statistic == "mean":
         total = float(sum(map(mul, hist.keys(), hist.values())))
         return total, n, total / n, ordered
     ordered = ordered or _ordered(hist)
     count = round(n)
-    if code.endswith("P90"):
+    if statistic == "p90":
         return None, n, float(_quantile(ordered, max(1, (9 * count + 9) // 10))), ordered
     if count % 2:
         return None, n, float(_quantile(ordered, count // 2 + 1)), ordered
@@ -170,8 +138,19 @@ def _dist_value(
     return None, n, (low + high) / 2, ordered
 
 
-# (measure, severity, series, kind, factor, first month not partial, or per category: (series, month))
-_Plan = tuple[str, str, comp.Series, int, float, str, list[tuple[comp.Series, str]] | None]
+class _Plan(NamedTuple):
+    """How to make one measure's rows (of one severity) of a category or ALL."""
+
+    rank: tuple[int, bool, str]  # definitions order, then severities (pooled "" first)
+    code: str
+    severity: str
+    series: comp.Series
+    kind: int  # the series' kind
+    factor: float  # ratios
+    statistic: str  # distributions
+    first_full: str  # the first month whose window is full of data
+    # ALL of categories on different NPR bases: per category, its series and first full month
+    checks: list[tuple[comp.Series, str]] | None
 
 
 def _emit(
@@ -183,11 +162,11 @@ def _emit(
     for m in months:
         p = pos[m]
         lo, hi = p - w + 1, p + 1
-        last: comp.Series | None = None  # the REPAIR distributions share one histogram
+        last: comp.Series | None = None  # distributions of one fact share its histogram
         hist: comp.Hist | None = None
         n = 0.0
         ordered: _Ordered | None = None
-        for code, sev, s, kind, factor, first_full, checks in plans:
+        for _rank, code, sev, s, kind, factor, statistic, first_full, checks in plans:
             num: float | None
             den: float | None
             if kind == comp.RATIO:
@@ -219,7 +198,7 @@ def _emit(
                     n = sum(hist.values()) if hist else 0.0
                 if not hist or n <= 0:
                     continue
-                num, den, value, ordered = _dist_value(code, hist, n, ordered)
+                num, den, value, ordered = _dist_value(statistic, hist, n, ordered)
             if checks is None:
                 partial = m < first_full
             else:  # ALL of categories on different bases: partial when a contributing one is
@@ -227,28 +206,23 @@ def _emit(
             append(Value(code, m, label, num, den, value, w, sev, partial))
 
 
-def compute(
-    facts: Facts,
-    *,
-    months: list[str],
-    categories: list[str],
-    settings: Settings,
-    window: int = 1,
-    measures: list[str] | None = None,
-    data_start: Mapping[str, str] | None = None,
-) -> list[Value]:
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    class _Options(TypedDict, total=False):
+        months: Required[list[str]]
+        categories: Required[list[str]]
+        settings: Required[Settings]
+        window: int
+        measures: list[str] | None
+        data_start: Mapping[str, str] | None
+        labels: set[str] | None
+
+
+def compute(facts: Facts, **options: Unpack[_Options]) -> list[Value]:
     """Every requested measure for every month and category with data, and for ``ALL`` (the
-    categories pooled). Ordered by category (as given, then ALL), month, measure (definitions order)
-    and severity. ``data_start``: the first month with a fact per key (default: from ``facts``)."""
-    return compute_table(
-        comp.table_of(facts),
-        months=months,
-        categories=categories,
-        settings=settings,
-        window=window,
-        measures=measures,
-        data_start=data_start,
-    )
+    categories pooled), from ``facts``: see ``compute_table`` for the options."""
+    return compute_table(comp.table_of(facts), **options)
 
 
 def compute_table(
@@ -262,8 +236,10 @@ def compute_table(
     data_start: Mapping[str, str] | None = None,
     labels: set[str] | None = None,
 ) -> list[Value]:
-    """``compute`` from facts already arranged as a ``components.Table``; ``labels``: only the rows of
-    these categories (or ALL)."""
+    """Every requested measure for every month and category with data, and for ``ALL`` (the
+    categories pooled), from facts arranged as a ``components.Table``. Ordered by category (as given,
+    then ALL), month, measure (definitions order) and severity. ``data_start``: the first month with a
+    fact per key (default: from ``table``); ``labels``: only the rows of these categories (or ALL)."""
     if window < 1:
         raise ValueError("window must be at least 1 month")
     codes = list(MEASURES) if measures is None else list(measures)
@@ -275,7 +251,7 @@ def compute_table(
         return []
     wanted = set(codes)
     families = {MEASURES[c].family for c in wanted}
-    if "NPR" in families:
+    if any(MEASURES[c].normalized for c in wanted):
         for c in categories:
             if (basis := settings.basis(c)) not in NU_BASES:
                 raise ValueError(
@@ -290,33 +266,30 @@ def compute_table(
     )
     for cat in parts:
         cat.series = {
-            key: s
-            for key, s in cat.series.items()
-            if (wanted.intersection(comp.DIST_CODES[key[0]]) if s.kind == comp.DIST else key[0] in wanted)
+            (name, sev): s
+            for (name, sev), s in cat.series.items()
+            if (wanted.intersection(comp.DIST_CODES[name]) if s.kind == comp.DIST else name in wanted)
         }
 
     starts = comp.first_months(table) if data_start is None else data_start
     kind_start = {
-        kind: min((starts[k] for k in keys if k in starts), default=None)
-        for kind, keys in comp.KIND_KEYS.items()
+        kind: min((starts[k] for k in keys if k in starts), default=None) for kind, keys in KIND_KEYS.items()
     }
 
     def first_full(code: str, category: str) -> str:
         """The first month whose window of ``code`` in ``category`` is full of data."""
-        if code.startswith("NPR."):
-            kind, back = _NPR_LOOKBACK[settings.basis(category)]
-        else:
-            kind, back = _LOOKBACK.get(code) or _LOOKBACK[MEASURES[code].family]
+        d = MEASURES[code]
+        kind, back = d.needs(settings.basis(category))
         start = kind_start[kind]
         if start is None:
             return "~"  # after every month: always partial
-        return add_months(start, back + (0 if code in _POINT_IN_TIME else w - 1))
+        return add_months(start, back + (0 if d.point_in_time else w - 1))
 
     order = {code: i for i, code in enumerate(MEASURES)}
 
     def plans(label: str, cat: comp.Category) -> list[_Plan]:
         """What to emit for a category (or ALL), in measure and severity order."""
-        out: list[tuple[tuple[int, bool, str], _Plan]] = []
+        out: list[_Plan] = []
         for (name, sev), s in cat.series.items():
             for code in comp.DIST_CODES[name] if s.kind == comp.DIST else (name,):
                 if code not in wanted:
@@ -329,10 +302,11 @@ def compute_table(
                         for c, part in zip(categories, parts, strict=True)
                         if (name, sev) in part.series
                     ]
-                plan = (code, sev, s, s.kind, _FACTOR.get(code, 100.0), min(fulls), checks)
-                out.append(((order[code], sev != "", sev.zfill(6)), plan))
-        out.sort(key=lambda x: x[0])
-        return [plan for _k, plan in out]
+                d = MEASURES[code]
+                rank = (order[code], sev != "", sev.zfill(6))
+                out.append(_Plan(rank, code, sev, s, s.kind, d.factor, d.statistic, min(fulls), checks))
+        out.sort(key=attrgetter("rank"))
+        return out
 
     rows: list[Value] = []
     for label, part in [*zip(categories, parts, strict=True), (ALL, None)]:

@@ -10,28 +10,26 @@ from typing import Any
 from django.db import connections
 from django.db.models import Min, Q
 
-from accord.measurements import engine
+from accord.measurements import engine, services
 from accord.measurements.components import Table, table_from_rows
-from accord.measurements.definitions import FRT_DEFAULT_THRESHOLDS
+from accord.measurements.definitions import Settings
 from accord.measurements.models import MeasurementSettings, MonthlyFact
 from accord.measurements.months import add_months, month_range
-from accord.measurements.services import settings_for
+from accord.operations.models import Benchmark
 from accord.parties.models import ProductCategory, Relationship, category_basis
 
 
-def engine_settings(s: MeasurementSettings) -> engine.Settings:
-    targets = {1: s.support_response_critical_h, 2: s.support_response_major_h, 3: s.support_response_minor_h}
+def engine_settings(s: MeasurementSettings) -> Settings:
     # The relationship's supplier's own basis of each category, else the category's default: one query,
     # reaching the supplier through the relationship (``s.relationship`` need not be loaded).
     categories = ProductCategory.objects.annotate(basis=category_basis(relationship_id=s.relationship_id))
-    nu_basis = dict(categories.values_list("code", "basis"))
-    return engine.Settings(
-        frt_thresholds={**FRT_DEFAULT_THRESHOLDS, 2: s.frt_major_days, 3: s.frt_minor_days},
+    return Settings(
+        frt_thresholds=services.thresholds(s),
         otd_days_early=s.otd_days_early,
         otd_days_late=s.otd_days_late,
         repair_sla_days=s.repair_sla_days,
-        support_response_targets_h={sev: hours for sev, hours in targets.items() if hours is not None},
-        nu_basis=nu_basis,
+        support_response_targets_h=services.response_targets(s),
+        nu_basis=dict(categories.values_list("code", "basis")),
     )
 
 
@@ -87,7 +85,7 @@ def metrics_by_window(
     measures: list[str] | None = None,
 ) -> dict[int, list[engine.Value]]:
     """``metrics`` for each of ``windows`` (1, 3, 12), from one read of the facts."""
-    settings = engine_settings(settings_for(relationship))
+    settings = engine_settings(services.settings_for(relationship))
     own = category if category and category != engine.ALL else None  # needs no other category's facts
     with _no_collections():
         table, starts = load_table(
@@ -150,8 +148,6 @@ def as_dict(row: engine.Value) -> dict[str, Any]:
 
 def benchmarks(relationship: Relationship, *, category: str, start: str, end: str) -> dict[str, list[Any]]:
     """The supplier's imported TL 9000 benchmarks per measure for a category (none for the pooled ALL)."""
-    from accord.operations.models import Benchmark
-
     out: dict[str, list[Any]] = {}
     if category == "ALL":
         return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
@@ -29,7 +29,7 @@ from accord.lib import charts
 from accord.lib.errors import Conflict
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField, add_service_error
 from accord.measurements import definitions, services
-from accord.measurements.drilldown import AT_MONTH_END, MAX_MONTHS, drill, normalization_units, total
+from accord.measurements.drilldown import MAX_MONTHS, drill, normalization_units, total
 from accord.measurements.engine import ALL, Value, round_value
 from accord.measurements.models import MeasurementSettings, MonthlyFact
 from accord.measurements.months import (
@@ -135,7 +135,7 @@ def _links(slug: str, row: Value | None, period: Period, *, rolling: bool = Fals
     query = {"measure": row.measure, "month": row.month, "category": row.category}
     back = {"start": period.start, "end": period.end, "window": period.window}
     extra = {"severity": row.severity} if row.severity else {}
-    if rolling and period.window > 1 and row.measure not in AT_MONTH_END:
+    if rolling and period.window > 1 and not definitions.measure(row.measure).point_in_time:
         extra["first"] = add_months(row.month, -(period.window - 1))
     base = reverse("measurements:records", args=[slug])
     return {
@@ -143,9 +143,6 @@ def _links(slug: str, row: Value | None, period: Period, *, rolling: bool = Fals
         for part, number in (("numerator", row.numerator), ("denominator", row.denominator))
         if number is not None
     }
-
-
-RECORDS_ONLY = frozenset({"REPAIR.BACKLOG_OLDEST_DAYS"})  # its numerator is days, its records repairs
 
 
 # ------------------------------------------------------------------------------------------ charts
@@ -305,6 +302,83 @@ def chart_spec(
     }
 
 
+class _Key(NamedTuple):
+    """A row of the page's table: a measure, of one severity (SUPPORT) or of all ("")."""
+
+    measure: str
+    severity: str
+
+
+class _Chart(NamedTuple):
+    """A chart: one family's measures of one unit, so no chart mixes days with percentages."""
+
+    family: str
+    unit: str
+
+
+_ORDER = {code: i for i, code in enumerate(definitions.MEASURES)}
+
+
+def _at(rows: list[Value], month: str) -> dict[_Key, Value]:
+    return {_Key(r.measure, r.severity): r for r in rows if r.month == month}
+
+
+class Trend(NamedTuple):
+    arrow: str  # from last month's value to this month's
+    better: bool | None  # None: the measure has no better direction
+
+
+def _trend(d: definitions.MeasureDef, now: Value | None, before: Value | None) -> Trend | None:
+    if not (now and before) or now.value is None or before.value is None or now.value == before.value:
+        return None
+    up = now.value > before.value
+    return Trend("↑" if up else "↓", None if d.direction == "none" else (up == (d.direction == "higher")))
+
+
+def _table(slug: str, monthly: list[Value], rolling: list[Value], period: Period) -> list[dict[str, Any]]:
+    """The table's rows: each measure (and severity) with a value in the period's last month."""
+    latest, rolled = _at(monthly, period.end), _at(rolling, period.end)
+    previous = _at(monthly, add_months(period.end, -1))
+    table = []
+    for key in sorted({*latest, *rolled}, key=lambda k: (_ORDER[k.measure], k.severity)):
+        d = definitions.measure(key.measure)
+        now, roll = latest.get(key), rolled.get(key)
+        table.append(
+            {
+                "def": d,
+                "severity": key.severity,
+                "latest": now,
+                "rolling": roll,
+                "trend": _trend(d, now, previous.get(key)),
+                "latest_value": round_value(now.value, d.code) if now else None,
+                "rolling_value": round_value(roll.value, d.code) if roll else None,
+                "latest_partial": bool(now and now.partial),
+                "rolling_partial": bool(roll and roll.partial),
+                "latest_links": _links(slug, now, period),
+                "rolling_links": _links(slug, roll, period, rolling=True),
+                # a value that is neither a count nor made of counted records: link to "the records"
+                "records_only": d.records_only,
+            }
+        )
+    return table
+
+
+Charted = dict[_Chart, dict[str, list[Value]]]
+
+
+def _charted(monthly: list[Value], rolling: list[Value]) -> tuple[Charted, Charted]:
+    """The monthly and the rolling values on each chart, by measure (pooled severities only). A
+    count's rolling value is a window's total (flows) or its last month's (backlogs): not charted."""
+    by_chart: Charted = defaultdict(lambda: defaultdict(list))
+    rolling_by_chart: Charted = defaultdict(lambda: defaultdict(list))
+    for rows, out, counts in ((monthly, by_chart, True), (rolling, rolling_by_chart, False)):
+        for r in rows:
+            d = definitions.measure(r.measure)
+            if not r.severity and (counts or d.kind != "count"):
+                out[_Chart(d.family, d.unit)][r.measure].append(r)
+    return by_chart, rolling_by_chart
+
+
 @require_GET
 @login_required
 def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
@@ -314,70 +388,24 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
     start, end, category, window = period.start, period.end, period.category, period.window
     by_window = metrics_by_window(rel, start=start, end=end, category=category, windows=[1, window])
     monthly, rolling = by_window[1], by_window[window]
-    latest = {(r.measure, r.severity): r for r in monthly if r.month == end}
-    previous = {(r.measure, r.severity): r for r in monthly if r.month == add_months(end, -1)}
-    rolled = {(r.measure, r.severity): r for r in rolling if r.month == end}
-    table = []
+    table = _table(rel.slug, monthly, rolling, period)
     choices = _category_choices(rel, category)
     codes = [code for code, _label in choices if code != ALL] if category == ALL else [category]
-    npr = any(code.startswith("NPR.") for code, _sev in (*latest, *rolled))
+    npr = any(row["def"].normalized for row in table)
     units = normalization_units(engine_settings(services.settings_for(rel)), codes) if npr else []
-    for code in definitions.MEASURES:
-        d = definitions.measure(code)
-        keys = sorted({k for k in (*latest, *rolled) if k[0] == code}, key=lambda k: k[1])
-        for key in keys:
-            now, before = latest.get(key), previous.get(key)
-            trend = None
-            if (
-                now
-                and before
-                and now.value is not None
-                and before.value is not None
-                and now.value != before.value
-            ):
-                up = now.value > before.value
-                better = None if d.direction == "none" else (up == (d.direction == "higher"))
-                trend = ("↑" if up else "↓", better)
-            table.append(
-                {
-                    "def": d,
-                    "severity": key[1],
-                    "latest": now,
-                    "rolling": rolled.get(key),
-                    "trend": trend,
-                    "latest_value": round_value(now.value, code) if now else None,
-                    "rolling_value": round_value(rolled[key].value, code) if key in rolled else None,
-                    "latest_partial": bool(now and now.partial),
-                    "rolling_partial": key in rolled and rolled[key].partial,
-                    "latest_links": _links(rel.slug, now, period),
-                    "rolling_links": _links(rel.slug, rolled.get(key), period, rolling=True),
-                    # a value that is neither a count nor made of counted records: link to "the records"
-                    "records_only": code in RECORDS_ONLY,
-                }
-            )
-    # One chart per family and unit, so no chart mixes days with percentages.
-    by_chart: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    rolling_by_chart: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for r in monthly:
-        d = definitions.measure(r.measure)
-        if not r.severity:
-            by_chart[(d.family, d.unit)][r.measure].append(r)
-    for r in rolling:  # pooled ratios and distributions; a count's rolling value is a window's total
-        d = definitions.measure(r.measure)  # (flows) or its last month's (backlogs): not on the chart
-        if not r.severity and d.kind != "count":
-            rolling_by_chart[(d.family, d.unit)][r.measure].append(r)
+    by_chart, rolling_by_chart = _charted(monthly, rolling)
     bands = benchmarks(rel, category=category, start=start, end=end)
     chart_specs = [
         chart_spec(
-            f"{family} · {unit}",
-            by_chart[(family, unit)],
-            rolling_by_chart.get((family, unit), {}),
-            {m: bands.get(m, []) for m in by_chart[(family, unit)]},
+            f"{chart.family} · {chart.unit}",
+            by_chart[chart],
+            rolling_by_chart.get(chart, {}),
+            {m: bands.get(m, []) for m in by_chart[chart]},
             start=start,
             end=end,
             window=window,
         )
-        for family, unit in sorted(by_chart, key=lambda k: (definitions.FAMILIES.index(k[0]), k[1]))
+        for chart in sorted(by_chart, key=lambda c: (definitions.FAMILIES.index(c.family), c.unit))
     ]
     charted = (
         r for c in (*by_chart.values(), *rolling_by_chart.values()) for rows in c.values() for r in rows
@@ -465,11 +493,11 @@ def records(request: AuthedRequest, slug: str) -> HttpResponse:
             .first(),
             "back_query": back.query(),
             "part": part,
-            "cells": [[_cell(obj, attr) for _h, attr in result.columns] for obj in page.object_list],
+            "cells": [[_cell(obj, c.attribute) for c in result.columns] for obj in page.object_list],
             "query": query.urlencode(),
             # the number the records give, when it sums a column (units, days) rather than counts them
             "total": total(result) if result.quantity else None,
-            "total_of": next((h for h, attr in result.columns if attr == result.quantity), ""),
+            "total_of": next((c.header for c in result.columns if c.attribute == result.quantity), ""),
         },
     )
 

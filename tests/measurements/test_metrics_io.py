@@ -11,7 +11,8 @@ from django.core.management import call_command
 from accord.measurements import services
 from accord.measurements.models import MonthlyFact
 from accord.measurements.selectors import metrics
-from accord.operations.models import Repair, Return, Shipment
+from accord.operations.models import Repair, Return
+from tests.measurements.records import add, repair, returned, ship_monthly
 
 TODAY = date(2026, 6, 15)
 
@@ -21,60 +22,21 @@ def data(world: Any) -> Any:
     """Telco A: 1,000 units shipped each month Jan–May 2026; in May, 3 returns of April units, 1 of them
     NTF and 1 excluded (stock rotation); 2 repairs shipped back in May after 10 and 30 days."""
     rel, product = world.nw_ta, world.product
-    Shipment.objects.bulk_create(
-        Shipment(
-            relationship=rel, shipment_id=f"S{m}", product=product, ship_date=date(2026, m, 5), quantity=1000
-        )
-        for m in range(1, 6)
+    ship_monthly(rel, product, range(1, 6))
+    add(
+        Return,
+        rel,
+        product,
+        returned("R1", date(2026, 5, 3), date(2026, 4, 5), 2, no_trouble_found=False),
+        returned("R2", date(2026, 5, 20), date(2026, 4, 5), 1, no_trouble_found=True),
+        returned("R3", date(2026, 5, 21), date(2026, 4, 5), 5, excluded_reason="stock rotation"),
     )
-    Return.objects.bulk_create(
-        [
-            Return(
-                relationship=rel,
-                return_id="R1",
-                product=product,
-                received_date=date(2026, 5, 3),
-                ship_date=date(2026, 4, 5),
-                quantity=2,
-                no_trouble_found=False,
-            ),
-            Return(
-                relationship=rel,
-                return_id="R2",
-                product=product,
-                received_date=date(2026, 5, 20),
-                ship_date=date(2026, 4, 5),
-                quantity=1,
-                no_trouble_found=True,
-            ),
-            Return(
-                relationship=rel,
-                return_id="R3",
-                product=product,
-                received_date=date(2026, 5, 21),
-                ship_date=date(2026, 4, 5),
-                quantity=5,
-                excluded_reason="stock rotation",
-            ),
-        ]
-    )
-    Repair.objects.bulk_create(
-        [
-            Repair(
-                relationship=rel,
-                repair_id="P1",
-                product=product,
-                received_date=date(2026, 5, 1),
-                shipped_date=date(2026, 5, 11),
-            ),
-            Repair(
-                relationship=rel,
-                repair_id="P2",
-                product=product,
-                received_date=date(2026, 4, 25),
-                shipped_date=date(2026, 5, 25),
-            ),
-        ]
+    add(
+        Repair,
+        rel,
+        product,
+        repair("P1", date(2026, 5, 1), date(2026, 5, 11)),
+        repair("P2", date(2026, 4, 25), date(2026, 5, 25)),
     )
     services.refresh_all(rel, today=TODAY)
     return world

@@ -16,9 +16,10 @@ from accord.lib import charts
 from accord.measurements import definitions, services
 from accord.measurements.models import MonthlyFact
 from accord.measurements.selectors import metrics
-from accord.operations.models import Repair, Return, Shipment, SupportTicket
+from accord.operations.models import Repair, Return, SupportTicket
 from accord.parties import services as parties
 from accord.parties.models import ProductCategory
+from tests.measurements.records import add, repair, returned, ship_monthly
 
 TODAY = date(2026, 6, 15)
 PAGE = "/r/northwind-telco-a/measurements/"
@@ -43,44 +44,15 @@ def data(world: Any) -> Any:
     router = parties.create_product(
         actor=None, supplier=world.northwind, code="NW-R900", name="R900", category=routers
     )
-    Shipment.objects.bulk_create(
-        Shipment(
-            relationship=rel, shipment_id=f"S{m}", product=product, ship_date=date(2026, m, 5), quantity=1000
-        )
-        for m in range(1, 6)
-    )
-    Return.objects.create(
-        relationship=rel,
-        return_id="R1",
-        product=product,
-        received_date=date(2026, 5, 3),
-        ship_date=date(2026, 4, 5),
-        quantity=3,
-    )
-    Repair.objects.bulk_create(
-        [
-            Repair(
-                relationship=rel,
-                repair_id="P1",
-                product=product,
-                received_date=date(2026, 4, 20),
-                shipped_date=date(2026, 5, 4),
-            ),
-            Repair(
-                relationship=rel,
-                repair_id="P2",
-                product=product,
-                received_date=date(2026, 5, 1),
-                shipped_date=date(2026, 5, 11),
-            ),
-            Repair(
-                relationship=rel,
-                repair_id="OLD",
-                product=router,
-                received_date=date(2025, 2, 1),
-                shipped_date=date(2025, 2, 20),
-            ),
-        ]
+    ship_monthly(rel, product, range(1, 6))
+    add(Return, rel, product, returned("R1", date(2026, 5, 3), date(2026, 4, 5), 3))
+    add(
+        Repair,
+        rel,
+        product,
+        repair("P1", date(2026, 4, 20), date(2026, 5, 4)),
+        repair("P2", date(2026, 5, 1), date(2026, 5, 11)),
+        repair("OLD", date(2025, 2, 1), date(2025, 2, 20), product=router),
     )
     SupportTicket.objects.create(  # about no product: counted in ALL only
         relationship=rel, ticket_id="T1", severity=2, opened_at=datetime(2026, 5, 4, 9, tzinfo=UTC)
