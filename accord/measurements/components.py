@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from itertools import accumulate
 from typing import Any
 
-from accord.measurements.definitions import KIND_KEYS as KIND_KEYS  # services.py reads it here
 from accord.measurements.definitions import (
     MEASURES,
     NORMALIZATION_BASES,

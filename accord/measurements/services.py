@@ -17,7 +17,7 @@ from django.utils import timezone
 from accord.audit.versioned import versioned_update
 from accord.lib.months import month_of, month_range
 from accord.measurements import counting
-from accord.measurements.components import KIND_KEYS
+from accord.measurements.definitions import KIND_KEYS
 from accord.measurements.models import MeasurementSettings, MonthlyFact
 from accord.operations.models import (
     InstalledBase,
