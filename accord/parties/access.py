@@ -7,6 +7,7 @@ object that the viewer's role may not change gives ``PermissionDenied`` (403).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,11 +123,10 @@ def _check(role: str, *, write: bool, admin: bool) -> None:
         raise PermissionDenied(_("Your role may read but not change this."))
 
 
-def access_from(
-    user: Any, relationship: Relationship, *, allow_guest: bool = False
+def _access(
+    user: Any, relationship: Relationship, roles: dict[int, str], guest_role: str | None
 ) -> RelationshipAccess | None:
-    """The viewer's access to an already-loaded relationship, or None when they have none."""
-    roles = member_roles(user)
+    """The access that ``roles`` (party id → role) or a guest role give ``user`` to ``relationship``."""
     best: tuple[int, int] | None = None
     for party_id in (relationship.supplier_id, relationship.customer_id):
         if party_id in roles:
@@ -138,11 +138,34 @@ def access_from(
         party = relationship.supplier if party_id == relationship.supplier_id else relationship.customer
         side = relationship.side_of(party_id)
         return RelationshipAccess(relationship, user, party, side, roles[party_id])
-    if allow_guest and _active(user):
-        guest = Guest.objects.filter(user=user, relationship=relationship, is_active=True).first()
-        if guest is not None:
-            return RelationshipAccess(relationship, user, None, None, guest.role)
+    if guest_role is not None:
+        return RelationshipAccess(relationship, user, None, None, guest_role)
     return None
+
+
+def access_from(
+    user: Any, relationship: Relationship, *, allow_guest: bool = False
+) -> RelationshipAccess | None:
+    """The viewer's access to an already-loaded relationship, or None when they have none."""
+    found = accesses_for(user, [relationship], allow_guest=allow_guest)
+    return found[0] if found else None
+
+
+def accesses_for(
+    user: Any, relationships: Iterable[Relationship] | None = None, *, allow_guest: bool = False
+) -> list[RelationshipAccess]:
+    """The viewer's access to each of ``relationships`` (default: every one they may open) that they
+    have access to, in their order; two queries whatever their number."""
+    if relationships is None:
+        relationships = visible_relationships(user)
+    roles = member_roles(user)
+    guest_roles: dict[int, str] = {}
+    if allow_guest and _active(user):
+        guest_roles = dict(
+            Guest.objects.filter(user=user, is_active=True).values_list("relationship_id", "role")
+        )
+    found = (_access(user, rel, roles, guest_roles.get(rel.pk)) for rel in relationships)
+    return [access for access in found if access is not None]
 
 
 def relationship_for_user(

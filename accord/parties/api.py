@@ -196,7 +196,7 @@ def me(request: AuthedRequest) -> dict[str, object]:
     "/relationships", response=responses({200: list[RelationshipOut]}), summary="Relationships I can see"
 )
 def list_relationships(request: AuthedRequest) -> list[dict[str, Any]]:
-    return [_relationship(row.access.relationship, row.access) for row in selectors.home_rows(request.user)]
+    return [_relationship(a.relationship, a) for a in selectors.visible_accesses(request.user)]
 
 
 @router.get("/relationships/{rel_id}", response=responses({200: RelationshipOut}), summary="One relationship")

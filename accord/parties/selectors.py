@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accord.audit.models import AuditEvent
 from accord.lib import summary
-from accord.parties.access import PartyAccess, RelationshipAccess, access_from, visible_relationships
+from accord.parties.access import PartyAccess, RelationshipAccess, accesses_for, visible_relationships
 from accord.parties.models import (
     Guest,
     Invitation,
@@ -33,13 +33,15 @@ class HomeRow:
 
 def home_rows(user: Any) -> list[HomeRow]:
     """The relationships the user can see, their side in each, and what is open in each."""
-    accesses = []
-    for relationship in visible_relationships(user).order_by("status", "supplier__name", "customer__name"):
-        access = access_from(user, relationship, allow_guest=True)
-        if access is not None:
-            accesses.append(access)
+    accesses = visible_accesses(user)
     facts = summary.facts_for(accesses)
     return [HomeRow(a, a.other_party, facts.get(a.relationship.pk, [])) for a in accesses]
+
+
+def visible_accesses(user: Any) -> list[RelationshipAccess]:
+    """The viewer's access to every relationship they may open, facilitators' included, in order."""
+    ordered = visible_relationships(user).order_by("status", "supplier__name", "customer__name")
+    return accesses_for(user, ordered, allow_guest=True)
 
 
 def members_of(party: Party, *, include_inactive: bool = False) -> QuerySet[Membership]:

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 
 from accord.parties.access import (
     RelationshipAccess,
-    access_from,
+    accesses_for,
     relationship_for_user,
-    visible_relationships,
 )
 from accord.parties.models import Relationship
 from accord.register.models import ActionItem, ActionItemQuerySet, TaskForce
@@ -60,10 +59,7 @@ def member_accesses(
 ) -> list[RelationshipAccess]:
     """``user``'s access, as a member of a side, to each of ``relationships`` (default: all of theirs)
     that they belong to. Facilitators are left out: the register is not theirs to see."""
-    if relationships is None:
-        relationships = visible_relationships(user)
-    found = (access_from(user, relationship) for relationship in relationships)
-    return [access for access in found if access is not None]
+    return accesses_for(user, relationships)
 
 
 def items_visible_to_user(

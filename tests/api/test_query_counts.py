@@ -296,21 +296,9 @@ def _call(client: Any, url: str) -> tuple[Any, list[str]]:
     return response.json(), [q["sql"] for q in queries.captured_queries]
 
 
-# Known and not yet fixed: strict, so the fix turns this red until the entry goes.
-KNOWN_TO_GROW = {
-    "/relationships": "parties.access.access_from reads the viewer's memberships once per relationship "
-    "(parties.selectors.home_rows calls it for each)",
-}
-
-
 @pytest.mark.parametrize(
     "path",
-    [
-        pytest.param(path, marks=pytest.mark.xfail(strict=True, reason=KNOWN_TO_GROW[path]))
-        if path in KNOWN_TO_GROW
-        else path
-        for path in sorted(LIST_OPERATIONS)
-    ],
+    sorted(LIST_OPERATIONS),
 )
 def test_a_list_answers_in_as_many_queries_for_12_rows_as_for_2(
     world: World, as_user: Any, path: str
