@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -17,6 +16,7 @@ from accord.accounts.types import AuthedRequest
 from accord.lib.api import responses
 from accord.lib.importing import UnknownImportKind, importer_kinds
 from accord.operations import selectors, services
+from accord.operations.access import batch_for_user
 from accord.operations.models import ImportBatch
 from accord.parties.access import relationship_for_user
 
@@ -110,7 +110,7 @@ def create_import(
 @router.get(IMPORTS, response=responses({200: list[BatchOut]}), summary="The relationship's import history")
 def list_imports(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
     rel = relationship_for_user(request.user, pk=rel_id).relationship
-    return [_batch(b) for b in ImportBatch.objects.filter(relationship=rel)[:100]]
+    return [_batch(b) for b in selectors.batches_in(rel)[:100]]
 
 
 @router.get(
@@ -119,10 +119,7 @@ def list_imports(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
     summary="One import: status, progress, counts and its first errors",
 )
 def get_import(request: AuthedRequest, rel_id: int, batch_id: int) -> dict[str, Any]:
-    rel = relationship_for_user(request.user, pk=rel_id).relationship
-    batch = ImportBatch.objects.filter(relationship=rel, pk=batch_id).first()
-    if batch is None:
-        raise Http404
+    batch, _access = batch_for_user(request.user, pk=rel_id, batch_id=batch_id)
     return _batch(batch, errors=True)
 
 

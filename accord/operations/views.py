@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accord.accounts.types import AuthedRequest
 from accord.lib.importing import RowError, errors_as_csv
 from accord.lib.tabular import MB, max_upload_bytes
-from accord.operations import exports, services
+from accord.operations import exports, selectors, services
+from accord.operations.access import batch_for_user
 from accord.operations.forms import KIND_LABELS, UploadForm
 from accord.operations.models import BatchStatus, ImportBatch
 from accord.parties.access import RelationshipAccess, relationship_for_user
@@ -48,17 +49,6 @@ def _decorate(batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def _batch_of(access: RelationshipAccess, pk: int) -> ImportBatch:
-    batch = (
-        ImportBatch.objects.filter(relationship=access.relationship, pk=pk)
-        .select_related("uploaded_by")
-        .first()
-    )
-    if batch is None:
-        raise Http404(_("Not found."))
-    return _decorate(batch)
-
-
 def _importer_access(request: AuthedRequest, slug: str) -> RelationshipAccess:
     access = relationship_for_user(request.user, slug=slug, write=True)
     services.check_may_import(access)
@@ -68,8 +58,7 @@ def _importer_access(request: AuthedRequest, slug: str) -> RelationshipAccess:
 def _page(
     request: AuthedRequest, access: RelationshipAccess, form: UploadForm | None, status: int = 200
 ) -> HttpResponse:
-    batches = ImportBatch.objects.filter(relationship=access.relationship).select_related("uploaded_by")
-    page = Paginator(batches.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.batches_in(access.relationship), PAGE_SIZE).get_page(request.GET.get("page"))
     for batch in page.object_list:
         _decorate(batch)
     context = {
@@ -146,8 +135,8 @@ def _tell(request: AuthedRequest, batch: ImportBatch) -> None:
 @login_required
 def batch_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """The batch's page; for htmx polling (``HX-Request``), just its row of the history table."""
-    access = relationship_for_user(request.user, slug=slug)
-    batch = _batch_of(access, pk)
+    batch, access = batch_for_user(request.user, slug=slug, batch_id=pk)
+    _decorate(batch)
     context = {"access": access, "rel": access.relationship, "b": batch}
     if request.headers.get("HX-Request"):
         return render(request, "operations/_batch_row.html", context)
@@ -159,8 +148,7 @@ def batch_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def batch_errors_csv(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    access = relationship_for_user(request.user, slug=slug)
-    batch = _batch_of(access, pk)
+    batch, _access = batch_for_user(request.user, slug=slug, batch_id=pk)
     response = HttpResponse(errors_as_csv(RowError(*e) for e in batch.errors), content_type=CSV)
     response["Content-Disposition"] = f'attachment; filename="{slug}-import-{batch.pk}-errors.csv"'
     return response
@@ -169,8 +157,8 @@ def batch_errors_csv(request: AuthedRequest, slug: str, pk: int) -> HttpResponse
 @require_POST
 @login_required
 def batch_retry(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    access = _importer_access(request, slug)
-    batch = _batch_of(access, pk)
+    batch, access = batch_for_user(request.user, slug=slug, batch_id=pk, write=True)
+    services.check_may_import(access)
     try:
         batch = services.retry_batch(batch.pk)
     except services.BatchNotRetryable as exc:
