@@ -14,6 +14,7 @@ from pydantic_core import to_json
 from accord.accounts.types import AuthedRequest
 from accord.lib.api import responses, serializer
 from accord.measurements import services
+from accord.measurements.access import settings_for_user
 from accord.measurements.months import add_months, month_of, parse_month
 from accord.measurements.selectors import as_dict, metrics
 from accord.parties.access import relationship_for_user
@@ -129,7 +130,7 @@ def _settings_current(s: Any) -> dict[str, Any]:
     summary="Agreed thresholds, tolerances and targets",
 )
 def get_settings(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
-    return _settings(services.settings_for(relationship_for_user(request.user, pk=rel_id).relationship))
+    return _settings(settings_for_user(request.user, pk=rel_id)[0])
 
 
 @router.patch(
@@ -138,7 +139,7 @@ def get_settings(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
     summary="Change the agreed settings (admins of either side); recomputes the facts",
 )
 def patch_settings(request: AuthedRequest, rel_id: int, payload: SettingsPatch) -> dict[str, Any]:
-    access = relationship_for_user(request.user, pk=rel_id, admin=True)
+    _current, access = settings_for_user(request.user, pk=rel_id, admin=True)
     values = payload.dict(exclude_unset=True)
     version = values.pop("version")
     return _settings(

@@ -29,6 +29,7 @@ from accord.lib import charts
 from accord.lib.errors import Conflict
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField, add_service_error
 from accord.measurements import definitions, services
+from accord.measurements.access import settings_for_user
 from accord.measurements.drilldown import MAX_MONTHS, drill, normalization_units, total
 from accord.measurements.engine import ALL, Value, round_value
 from accord.measurements.models import MeasurementSettings, MonthlyFact
@@ -528,10 +529,9 @@ class SettingsForm(StyledModelForm):
 @require_http_methods(["GET", "POST"])
 @login_required
 def settings_page(request: AuthedRequest, slug: str) -> HttpResponse:
-    access = relationship_for_user(request.user, slug=slug, admin=request.method == "POST")
+    current, access = settings_for_user(request.user, slug=slug, admin=request.method == "POST")
     # the measurements page it was opened from, to go back to: its category, period and window
     back = reverse("measurements:page", args=[slug]) + (f"?{_period(request).query()}" if request.GET else "")
-    current = services.settings_for(access.relationship)
     form = SettingsForm(request.POST or None, instance=current, initial={"version": current.version})
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
