@@ -13,9 +13,9 @@ from pydantic_core import to_json
 
 from accord.accounts.types import AuthedRequest
 from accord.lib.api import responses, serializer
+from accord.lib.months import add_months, month_of, parse_month
 from accord.measurements import services
 from accord.measurements.access import settings_for_user
-from accord.measurements.months import add_months, month_of, parse_month
 from accord.measurements.selectors import as_dict, metrics
 from accord.parties.access import relationship_for_user
 

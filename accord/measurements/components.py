@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from itertools import accumulate
 from typing import Any
 
+from accord.lib.months import add_months
 from accord.measurements.definitions import (
     MEASURES,
     NORMALIZATION_BASES,
@@ -22,7 +23,6 @@ from accord.measurements.definitions import (
     Window,
     of_family,
 )
-from accord.measurements.months import add_months
 
 Cell = tuple[str, str, str, str]  # (category, month, key, part)
 Table = dict[Cell, dict[Any, float]]

@@ -29,6 +29,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 from django.db.models import F, Model, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from accord.lib.months import (
+    add_months,
+    month_end,
+    month_range,
+    month_start,
+    next_month_start_utc,
+)
 from accord.measurements import counting, engine
 from accord.measurements.definitions import (
     MEASURES,
@@ -37,13 +44,6 @@ from accord.measurements.definitions import (
     MeasureDef,
     Settings,
     Window,
-)
-from accord.measurements.months import (
-    add_months,
-    month_end,
-    month_range,
-    month_start,
-    next_month_start_utc,
 )
 from accord.measurements.selectors import engine_settings
 from accord.operations import models as ops

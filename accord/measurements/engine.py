@@ -66,10 +66,10 @@ from itertools import accumulate
 from operator import attrgetter, mul
 from typing import TYPE_CHECKING, NamedTuple, Required, TypedDict
 
+from accord.lib.months import add_months, month_range
 from accord.measurements import components as comp
 from accord.measurements.counting import Facts
 from accord.measurements.definitions import KIND_KEYS, MEASURES, NU_BASES, Settings
-from accord.measurements.months import add_months, month_range
 
 __all__ = ["ALL", "Facts", "Settings", "Value", "compute", "compute_table", "round_value"]
 

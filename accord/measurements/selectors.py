@@ -10,11 +10,11 @@ from typing import Any
 from django.db import connections
 from django.db.models import Min, Q
 
+from accord.lib.months import add_months, month_range
 from accord.measurements import engine, services
 from accord.measurements.components import Table, table_from_rows
 from accord.measurements.definitions import Settings
 from accord.measurements.models import MeasurementSettings, MonthlyFact
-from accord.measurements.months import add_months, month_range
 from accord.operations.models import Benchmark
 from accord.parties.models import ProductCategory, Relationship, category_basis
 

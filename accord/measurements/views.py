@@ -28,12 +28,7 @@ from accord.accounts.types import AuthedRequest
 from accord.lib import charts
 from accord.lib.errors import Conflict
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField, add_service_error
-from accord.measurements import definitions, services
-from accord.measurements.access import settings_for_user
-from accord.measurements.drilldown import MAX_MONTHS, drill, normalization_units, total
-from accord.measurements.engine import ALL, Value, round_value
-from accord.measurements.models import MeasurementSettings, MonthlyFact
-from accord.measurements.months import (
+from accord.lib.months import (
     add_months,
     month_of,
     month_range,
@@ -41,6 +36,11 @@ from accord.measurements.months import (
     months_between,
     parse_month,
 )
+from accord.measurements import definitions, services
+from accord.measurements.access import settings_for_user
+from accord.measurements.drilldown import MAX_MONTHS, drill, normalization_units, total
+from accord.measurements.engine import ALL, Value, round_value
+from accord.measurements.models import MeasurementSettings, MonthlyFact
 from accord.measurements.selectors import benchmarks, engine_settings, metrics_by_window
 from accord.parties.access import relationship_for_user
 from accord.parties.models import ProductCategory, Relationship, Role

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
-from django.utils.translation import gettext as _
-
 from accord.operations.models import ImportBatch
-from accord.parties.access import RelationshipAccess, relationship_for_user
+from accord.parties.access import RelationshipAccess, first_or_404, relationship_for_user
 
 
 def batch_for_user(
@@ -17,11 +14,5 @@ def batch_for_user(
     """An import batch of a relationship (by slug or id) the viewer may open; the same 404 for a
     missing batch and another relationship's."""
     access = relationship_for_user(user, slug=slug, pk=pk, write=write)
-    batch = (
-        ImportBatch.objects.filter(relationship=access.relationship, pk=batch_id)
-        .select_related("uploaded_by")
-        .first()
-    )
-    if batch is None:
-        raise Http404(_("Not found."))
-    return batch, access
+    batches = ImportBatch.objects.filter(relationship=access.relationship, pk=batch_id)
+    return first_or_404(batches.select_related("uploaded_by")), access

@@ -197,6 +197,14 @@ def relationship_for_user(
     return access
 
 
+def first_or_404(queryset: QuerySet[Any]) -> Any:
+    """The first row of ``queryset`` (already scoped to what the viewer may see), or the one 404."""
+    found = queryset.first()
+    if found is None:
+        raise _not_found()
+    return found
+
+
 def party_for_user(user: Any, *, slug: str, write: bool = False, admin: bool = False) -> PartyAccess:
     """A party the viewer belongs to, or a counterpart of one of their relationships (read only)."""
     if not _active(user):

@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.http import Http404
-from django.utils.translation import gettext as _
-
 from accord.parties.access import (
     RelationshipAccess,
     accesses_for,
+    first_or_404,
     relationship_for_user,
 )
 from accord.parties.models import Relationship
@@ -29,29 +27,17 @@ def action_item_for_user(
     Private items of the other side give the same 404 as missing ones.
     """
     access = relationship_for_user(user, slug=slug, pk=pk, write=write)
-    item = (
-        ActionItem.objects.visible_to(access)
-        .filter(number=number)
-        .select_related("relationship", "owner", "requested_by", "task_force", "private_party")
-        .first()
-    )
-    if item is None:
-        raise Http404(_("Not found."))
-    return item, access
+    items = ActionItem.objects.visible_to(access).filter(number=number)
+    related = ("relationship", "owner", "requested_by", "task_force", "private_party")
+    return first_or_404(items.select_related(*related)), access
 
 
 def task_force_for_user(
     user: Any, *, slug: str | None = None, pk: int | None = None, task_force_id: int, write: bool = False
 ) -> tuple[TaskForce, RelationshipAccess]:
     access = relationship_for_user(user, slug=slug, pk=pk, write=write)
-    task_force = (
-        TaskForce.objects.filter(relationship=access.relationship, pk=task_force_id)
-        .select_related("lead")
-        .first()
-    )
-    if task_force is None:
-        raise Http404(_("Not found."))
-    return task_force, access
+    task_forces = TaskForce.objects.filter(relationship=access.relationship, pk=task_force_id)
+    return first_or_404(task_forces.select_related("lead")), access
 
 
 def member_accesses(

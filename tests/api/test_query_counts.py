@@ -23,8 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accord.api.main import api
+from accord.lib.months import month_of
 from accord.measurements.models import MonthlyFact
-from accord.measurements.months import month_of
 from accord.operations.models import ImportBatch, InstalledBase
 from accord.parties.access import access_from
 from accord.parties.models import (

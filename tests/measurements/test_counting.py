@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from accord.lib.months import add_months, month_end, month_of, month_range
 from accord.measurements.counting import (
     InstalledRec,
     OrderLineRec,
@@ -24,7 +25,6 @@ from accord.measurements.counting import (
     merge_facts,
     months_touched_by,
 )
-from accord.measurements.months import add_months, month_end, month_of, month_range
 
 D = date
 TODAY = D(2010, 6, 15)

@@ -19,10 +19,10 @@ import pytest
 from django.db import transaction
 
 from accord.lib.demo import DemoContext, generate
+from accord.lib.months import add_months, month_end, month_of, month_range, month_start
 from accord.measurements import definitions
 from accord.measurements.drilldown import AT_MONTH_END, Drill, drill, total
 from accord.measurements.engine import Value
-from accord.measurements.months import add_months, month_end, month_of, month_range, month_start
 from accord.measurements.selectors import metrics
 from accord.measurements.services import refresh_all, settings_for
 from accord.operations.models import ProblemReport, SupportTicket

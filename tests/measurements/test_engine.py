@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from accord.lib.months import add_months, month_range, months_between
 from accord.measurements.counting import (
     Facts,
     ReturnRec,
@@ -16,7 +17,6 @@ from accord.measurements.counting import (
 )
 from accord.measurements.definitions import CODES, FRT_DEFAULT_THRESHOLDS, MEASURES
 from accord.measurements.engine import ALL, Settings, Value, compute, round_value
-from accord.measurements.months import add_months, month_range, months_between
 
 M = "2010-01"
 S = Settings()

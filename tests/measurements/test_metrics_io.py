@@ -276,7 +276,7 @@ def test_partial_knows_where_data_started_before_the_months_asked_for(world: Any
 def test_reading_only_what_a_request_needs_changes_no_value(world: Any) -> None:
     """Facts are read for the months and category asked for (and the shipment history): every row equals
     the same row computed from every stored fact."""
-    from accord.measurements.months import add_months, month_range
+    from accord.lib.months import add_months, month_range
 
     facts = []
     for i, month in enumerate(month_range("2024-01", "2026-05")):

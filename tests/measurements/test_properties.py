@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accord.lib.months import add_months, month_end, month_of, month_range, next_month_start_utc
 from accord.measurements import counting as c
 from accord.measurements.engine import ALL, Settings, compute
-from accord.measurements.months import add_months, month_end, month_of, month_range, next_month_start_utc
 
 BASE = date(2008, 1, 1)
 DAYS = 3 * 365

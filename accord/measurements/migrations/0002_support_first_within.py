@@ -14,7 +14,7 @@ def add_within_facts(apps, schema_editor):
     MeasurementSettings = apps.get_model("measurements", "MeasurementSettings")
     MonthlyFact = apps.get_model("measurements", "MonthlyFact")
     SupportTicket = apps.get_model("operations", "SupportTicket")
-    from accord.measurements.months import month_of
+    from accord.lib.months import month_of
 
     for s in MeasurementSettings.objects.all():
         hours = {1: s.support_response_critical_h, 2: s.support_response_major_h, 3: s.support_response_minor_h}

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accord.measurements.months import parse_month
+from accord.lib.months import parse_month
 from accord.measurements.selectors import as_dict, metrics
 from accord.parties.models import Relationship
 
