@@ -127,48 +127,27 @@ PLANS = (
 RETURN_RATES = (3.0, 1.8, 1.2)
 BAD_FACTOR = 4.5
 FAILURES = (
-    "No light on client port",
-    "Fails power-on self-test",
-    "Laser bias current alarm",
-    "Intermittent reboots",
-    "CRC errors on line side",
-    "Fan tray failure",
-    "Card not recognized by shelf controller",
+    "No light on client port", "Fails power-on self-test", "Laser bias current alarm", "Intermittent reboots",
+    "CRC errors on line side", "Fan tray failure", "Card not recognized by shelf controller",
     "Output power drift",
-)
+)  # fmt: skip
 BAD_FAILURE = "Card resets with DSP over-temperature alarm"
 EXCLUSIONS = ("stock rotation", "retrofit to hardware revision C", "mis-shipment: wrong part ordered")
 FINDINGS = (
-    "Optical module replaced",
-    "Power stage capacitor replaced",
-    "Firmware reloaded, connector cleaned",
-    "Fan replaced",
-    "Main board replaced",
-    "Solder joint on DSP reworked",
-)
+    "Optical module replaced", "Power stage capacitor replaced", "Firmware reloaded, connector cleaned",
+    "Fan replaced", "Main board replaced", "Solder joint on DSP reworked",
+)  # fmt: skip
 REPORT_TITLES = {
-    1: (
-        "Traffic loss after software upgrade",
-        "Shelf controller restarts under load",
-        "Protection switch fails",
-    ),
-    2: (
-        "Alarm not cleared after recovery",
-        "Performance counters reset at midnight",
-        "Provisioning rejects valid configuration",
-        "Wrong part delivered",
-        "Upgrade procedure missing a step",
-    ),
-    3: (
-        "Typo in the CLI help",
-        "Inventory report misses serial numbers",
-        "Documentation shows the old port numbering",
-        "Invoice lists a wrong order number",
-        "Web UI table sorts dates as text",
-        "Log message with a misleading severity",
-        "Label on the shipping box is hard to read",
-    ),
-}
+    1: ("Traffic loss after software upgrade", "Shelf controller restarts under load",
+        "Protection switch fails"),
+    2: ("Alarm not cleared after recovery", "Performance counters reset at midnight",
+        "Provisioning rejects valid configuration", "Wrong part delivered",
+        "Upgrade procedure missing a step"),
+    3: ("Typo in the CLI help", "Inventory report misses serial numbers",
+        "Documentation shows the old port numbering", "Invoice lists a wrong order number",
+        "Web UI table sorts dates as text", "Log message with a misleading severity",
+        "Label on the shipping box is hard to read"),
+}  # fmt: skip
 # Support tickets a month, at least, about the products of each TL 9000 category, by severity.
 TICKETS_AT_LEAST = {2: 1, 3: 2}
 TICKET_CATEGORIES = ("configuration", "hardware fault", "software", "documentation", "licensing", "training")
