@@ -12,13 +12,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from accord.accounts.models import User
@@ -154,7 +155,7 @@ def world(db: Any) -> World:
         title="Root-cause the line card returns",
         owner_side="supplier",
         owner=world.sam,
-        due_date=date(2030, 1, 31),
+        due_date=timezone.localdate() + timedelta(days=3 * 365),  # neither overdue nor due soon, any day
         task_force=world.task_force,
     )
     world.private_item = register.create_item(
