@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from accord.lib.demo import DemoContext
 from accord.measurements.definitions import FAMILIES
@@ -31,14 +32,14 @@ from tests.register import test_demo as register_stories
 DAYS = sorted(
     {
         date(2026, 12, 4),  # the day a sparse month was found
-        date(2026, 12, 31),  # 31 December: the year-end holidays are half over
+        date(2027, 1, 1),  # New Year's Day: last month is December, late deliveries in the holidays
         date(2027, 2, 28),  # the end of February in a common year
         date(2027, 5, 1),  # a 1st: last month has just ended, its files came in after midnight
         date(2027, 8, 31),  # the end of a 31-day month
         date(2027, 12, 31),  # 31 December
         date(2028, 2, 29),  # 29 February
         date(2028, 11, 30),  # the end of a 30-day month, two years on
-        date.today(),  # the real day (of the clock, which faketime may have moved)
+        timezone.localdate(),  # the real day (of the clock, which faketime may have moved)
     }
 )
 TELCO_A = "northwind-telco-a"
