@@ -9,15 +9,21 @@ Fay: facilitator of the Northwind–Telco A relationship.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+import time_machine
+from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from accord.accounts.models import User
+from accord.lib.demo import DemoContext, generate
 from accord.operations.models import InstalledBase
 from accord.parties import services
 from accord.parties.models import Guest, Party, Product, ProductCategory, Relationship, Role, Site
@@ -29,6 +35,23 @@ PASSWORD = "correct-horse-battery-staple"
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+# The day the demo tests build the demo for: a suite that passes or fails by the calendar blocks every
+# landing on the wrong day. tests/test_demo_any_day.py checks the demo's stories on many other days.
+DEMO_DAY = date(2026, 12, 4)
+
+
+@contextmanager
+def demo_built_for(day: date) -> Iterator[DemoContext]:
+    """The demo built for ``day``, in a transaction rolled back at the end, with the clock at noon UTC
+    of ``day`` meanwhile: the code under test reads "today" (overdue items, last month, recounts) off
+    the clock, so the checks see the day the demo was built for. Needs database access (a module
+    fixture wraps it in ``django_db_blocker.unblock()``)."""
+    with time_machine.travel(datetime.combine(day, time(12), tzinfo=UTC)), transaction.atomic():
+        ctx = generate(password="x-demo-pass-123", today=day)
+        yield ctx
+        transaction.set_rollback(True)
 
 
 @dataclass
@@ -132,7 +155,7 @@ def world(db: Any) -> World:
         title="Root-cause the line card returns",
         owner_side="supplier",
         owner=world.sam,
-        due_date=date(2030, 1, 31),
+        due_date=timezone.localdate() + timedelta(days=3 * 365),  # neither overdue nor due soon, any day
         task_force=world.task_force,
     )
     world.private_item = register.create_item(

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -45,9 +46,14 @@ def step(order: int) -> Callable[[Step], Step]:
 
 
 def generate(*, password: str, today: date | None = None, seed: int = 9000) -> DemoContext:
-    """Build the whole demo world; deterministic for a given seed and day."""
+    """Build the whole demo world; deterministic for a given seed and day.
+
+    ``today`` (default: today in ``TIME_ZONE``, the day the pages count from) is the only "now" the
+    steps may use: every date and time of the story they tell (histories, operational data, uploads)
+    is relative to ``ctx.today``, never read off the clock. (The services they call stamp audit events
+    and back-office times with the clock's time.)"""
     autodiscover_modules("demo")
-    ctx = DemoContext(password=password, today=today or date.today(), rng=random.Random(seed))
+    ctx = DemoContext(password=password, today=today or timezone.localdate(), rng=random.Random(seed))
     with transaction.atomic():
         for _order, _name, func in sorted(STEPS):
             func(ctx)

@@ -126,48 +126,29 @@ PLANS = (
 RETURN_RATES = (3.0, 1.8, 1.2)
 BAD_FACTOR = 4.5
 FAILURES = (
-    "No light on client port",
-    "Fails power-on self-test",
-    "Laser bias current alarm",
-    "Intermittent reboots",
-    "CRC errors on line side",
-    "Fan tray failure",
-    "Card not recognized by shelf controller",
+    "No light on client port", "Fails power-on self-test", "Laser bias current alarm", "Intermittent reboots",
+    "CRC errors on line side", "Fan tray failure", "Card not recognized by shelf controller",
     "Output power drift",
-)
+)  # fmt: skip
 BAD_FAILURE = "Card resets with DSP over-temperature alarm"
 EXCLUSIONS = ("stock rotation", "retrofit to hardware revision C", "mis-shipment: wrong part ordered")
 FINDINGS = (
-    "Optical module replaced",
-    "Power stage capacitor replaced",
-    "Firmware reloaded, connector cleaned",
-    "Fan replaced",
-    "Main board replaced",
-    "Solder joint on DSP reworked",
-)
+    "Optical module replaced", "Power stage capacitor replaced", "Firmware reloaded, connector cleaned",
+    "Fan replaced", "Main board replaced", "Solder joint on DSP reworked",
+)  # fmt: skip
 REPORT_TITLES = {
-    1: (
-        "Traffic loss after software upgrade",
-        "Shelf controller restarts under load",
-        "Protection switch fails",
-    ),
-    2: (
-        "Alarm not cleared after recovery",
-        "Performance counters reset at midnight",
-        "Provisioning rejects valid configuration",
-        "Wrong part delivered",
-        "Upgrade procedure missing a step",
-    ),
-    3: (
-        "Typo in the CLI help",
-        "Inventory report misses serial numbers",
-        "Documentation shows the old port numbering",
-        "Invoice lists a wrong order number",
-        "Web UI table sorts dates as text",
-        "Log message with a misleading severity",
-        "Label on the shipping box is hard to read",
-    ),
-}
+    1: ("Traffic loss after software upgrade", "Shelf controller restarts under load",
+        "Protection switch fails"),
+    2: ("Alarm not cleared after recovery", "Performance counters reset at midnight",
+        "Provisioning rejects valid configuration", "Wrong part delivered",
+        "Upgrade procedure missing a step"),
+    3: ("Typo in the CLI help", "Inventory report misses serial numbers",
+        "Documentation shows the old port numbering", "Invoice lists a wrong order number",
+        "Web UI table sorts dates as text", "Log message with a misleading severity",
+        "Label on the shipping box is hard to read"),
+}  # fmt: skip
+# Support tickets a month, at least, about the products of each TL 9000 category, by severity.
+TICKETS_AT_LEAST = {2: 1, 3: 2}
 TICKET_CATEGORIES = ("configuration", "hardware fault", "software", "documentation", "licensing", "training")
 
 
@@ -523,15 +504,19 @@ class _Builder:
         resolution = {1: (2, 30), 2: (8, 140), 3: (24, 700)}
         out: list[SupportTicket] = []
         for i, month in enumerate(self.months):
+            asked: list[tuple[int, ProductPlan | None]] = []  # (severity, product) of each ticket
             for _ in range(_poisson(rng, plan.tickets * (0.8 + 0.5 * i / (MONTHS - 1)))):
                 roll = rng.random()
                 severity = 1 if roll < 0.08 else 2 if roll < 0.35 else 3
+                pp = rng.choices(plan.products, weights)[0] if rng.random() < 0.9 else None
+                asked.append((severity, pp))
+            asked += self._tickets_wanting(asked)
+            for severity, pp in asked:
                 day = month_start(month) + timedelta(days=rng.randint(0, month_end(month).day - 1))
                 opened = _at(day, rng)
                 usual, slow, share = response[severity]
                 first = opened + timedelta(hours=rng.uniform(*(slow if rng.random() < share else usual)))
                 resolved = opened + timedelta(hours=rng.uniform(*resolution[severity]))
-                pp = rng.choices(plan.products, weights)[0] if rng.random() < 0.9 else None
                 out.append(
                     SupportTicket(
                         relationship=self.rel,
@@ -548,6 +533,20 @@ class _Builder:
         for n, ticket in enumerate(out, start=1):
             ticket.ticket_id = f"{self.prefix}-T-{n:06d}"
         return out
+
+    def _tickets_wanting(self, asked: list[tuple[int, ProductPlan | None]]) -> list[tuple[int, ProductPlan]]:
+        """Tickets that give every product category of the plan its monthly minimum of each severity
+        (``TICKETS_AT_LEAST``): a category with few units (the radios) would otherwise have months
+        without a major or even without any ticket, on some days but not others."""
+        by_category: dict[str, list[ProductPlan]] = {}
+        for pp in self.plan.products:
+            by_category.setdefault(self.products[pp.code].category.code, []).append(pp)
+        more: list[tuple[int, ProductPlan]] = []
+        for products in by_category.values():
+            for severity, least in TICKETS_AT_LEAST.items():
+                have = sum(sev == severity and pp in products for sev, pp in asked)
+                more += [(severity, self.rng.choice(products)) for _ in range(least - have)]
+        return more
 
     # -- installed base of the categories normalized by installed units -------------------------------
     def installed(self) -> list[InstalledBase]:

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from django.utils import timezone
-
 from accord.lib.demo import DemoContext
 from accord.lib.months import add_months, month_of, month_start
 from accord.operations.exports import SOURCES, csv_chunks, header
@@ -44,9 +42,14 @@ def monthly_imports(ctx: DemoContext, rel: Relationship, held: dict[str, list[An
 
 
 def _uploaded_at(ctx: DemoContext) -> datetime:
-    """09:00 UTC on the 3rd of this month, or an hour ago when that is still to come."""
-    day = min(month_start(month_of(ctx.today)) + timedelta(days=2), ctx.today)
-    return min(datetime.combine(day, time(9), tzinfo=UTC), timezone.now() - timedelta(hours=1))
+    """09:00 UTC on the 3rd of this month or yesterday, whichever is earlier; just after midnight UTC
+    when today is the 1st. (The demo reads no clock: the files arrived before ``ctx.today``, which
+    may be any day.)"""
+    first = month_start(month_of(ctx.today))
+    if ctx.today == first:
+        return datetime.combine(first, time(0, 5), tzinfo=UTC)
+    day = min(first + timedelta(days=2), ctx.today - timedelta(days=1))
+    return datetime.combine(day, time(9), tzinfo=UTC)
 
 
 def _record(kind: str, row: Any) -> list[Any]:

@@ -16,9 +16,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.db import transaction
 
-from accord.lib.demo import DemoContext, generate
+from accord.lib.demo import DemoContext
 from accord.lib.months import add_months, month_end, month_of, month_range, month_start
 from accord.measurements import definitions
 from accord.measurements.drilldown import AT_MONTH_END, Drill, drill, total
@@ -27,6 +26,7 @@ from accord.measurements.selectors import metrics
 from accord.measurements.services import refresh_all, settings_for
 from accord.operations.models import ProblemReport, SupportTicket
 from accord.parties.models import Product, Relationship
+from tests.conftest import DEMO_DAY, demo_built_for
 
 TELCO_A = "northwind-telco-a"
 OPTICAL, RADIO = "3.2.1", "3.3.1"  # normalized by units shipped in 12 months / by installed units
@@ -99,15 +99,14 @@ def add_edge_cases(rel: Relationship, edge: str, today: date) -> None:
 
 @pytest.fixture(scope="module")
 def demo_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Demo]:
-    """The demo with the edge cases, built once for this module in a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        ctx = generate(password="x-demo-pass-123")
+    """The demo with the edge cases, built once for this module for a fixed day, in a transaction rolled
+    back at its end."""
+    with django_db_blocker.unblock(), demo_built_for(DEMO_DAY) as ctx:
         rel = ctx.relationships[TELCO_A]
         end = add_months(month_of(ctx.today), -1)
         edge = add_months(end, -2)
         add_edge_cases(rel, edge, ctx.today)
         yield Demo(ctx, rel, edge, end)
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

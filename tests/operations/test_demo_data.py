@@ -12,10 +12,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
-from accord.lib.demo import DemoContext, generate
+from accord.lib.demo import DemoContext
 from accord.lib.months import add_months, month_of, month_range, month_start
 from accord.measurements.engine import Value
 from accord.measurements.models import MeasurementSettings, MonthlyFact
@@ -32,6 +31,7 @@ from accord.operations.models import (
     Shipment,
     SupportTicket,
 )
+from tests.conftest import DEMO_DAY, demo_built_for
 
 TELCO_A = "northwind-telco-a"
 OPTICAL = "3.2.1"  # the category of the NW-OTX-TP4 transponder cards
@@ -39,11 +39,9 @@ OPTICAL = "3.2.1"  # the category of the NW-OTX-TP4 transponder cards
 
 @pytest.fixture(scope="module")
 def demo_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoContext]:
-    """The demo is built once for this module, in a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        ctx = generate(password="x-demo-pass-123")
+    """The demo is built once for this module, for a fixed day, in a transaction rolled back at its end."""
+    with django_db_blocker.unblock(), demo_built_for(DEMO_DAY) as ctx:
         yield ctx
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count
 
-from accord.lib.demo import DemoContext, generate
+from accord.lib.demo import DemoContext
 from accord.parties.access import access_from
 from accord.parties.models import Membership
 from accord.register.models import (
@@ -23,18 +23,21 @@ from accord.register.models import (
     UpdateKind,
     Visibility,
 )
+from tests.conftest import DEMO_DAY, demo_built_for
 
 
 @pytest.fixture(scope="module")
 def demo_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoContext]:
-    """The demo is built once for this module, in a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        ctx = generate(password="x-demo-pass-123")
-        # The demo enqueues no e-mail about its invented history (it would go out on commit).
-        pending = [entry[1] for entry in connection.run_on_commit]  # (savepoints, callback, robust)
-        assert not any("on_commit_" in getattr(func, "__qualname__", "") for func in pending)
+    """The demo is built once for this module, for a fixed day, in a transaction rolled back at its end."""
+    with django_db_blocker.unblock(), demo_built_for(DEMO_DAY) as ctx:
+        assert_no_mail_waits_for_the_commit()
         yield ctx
-        transaction.set_rollback(True)
+
+
+def assert_no_mail_waits_for_the_commit() -> None:
+    """The demo enqueues no e-mail about its invented history (it would go out on commit)."""
+    pending = [entry[1] for entry in connection.run_on_commit]  # (savepoints, callback, robust)
+    assert not any("on_commit_" in getattr(func, "__qualname__", "") for func in pending)
 
 
 @pytest.fixture

@@ -140,7 +140,7 @@ def test_editing_from_a_stale_version_keeps_the_other_change(world: Any, as_user
         "priority": "medium",
         "visibility": "shared",
         "version": 1,
-        "due_date": "2030-01-31",
+        "due_date": world.item.due_date.isoformat(),
     }
     assert as_user(world.sam).post("/r/northwind-telco-a/items/1/edit/", data).status_code == 302
     stale = as_user(world.carol).post("/r/northwind-telco-a/items/1/edit/", data | {"title": "Carol's"})
@@ -308,7 +308,7 @@ def test_related_items_are_edited_on_the_item_form_and_listed(world: Any, as_use
         "priority": "medium",
         "visibility": "shared",
         "version": 1,
-        "due_date": "2030-01-31",
+        "due_date": world.item.due_date.isoformat(),
         "related_numbers": other.reference,
     }
     assert as_user(world.carol).post("/r/northwind-telco-a/items/1/edit/", data).status_code == 302

@@ -1,13 +1,16 @@
 import io
 import subprocess
 import sys
+from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from accord.accounts.models import ApiToken, User, hash_token
 from accord.parties.models import Invitation, Membership, Party, Relationship
+from tests.conftest import DEMO_DAY
 
 
 def run(*args: str, stdin: str = "") -> str:
@@ -103,7 +106,8 @@ def test_token_create_prints_a_working_token(world: Any) -> None:
 
 def test_load_demo_builds_the_world_and_prints_sign_ins(db: Any, monkeypatch: Any) -> None:
     monkeypatch.setenv("ACCORD_DEMO_PASSWORD", "demo-password-for-tests")
-    out = run("load_demo")
+    with time_machine.travel(datetime.combine(DEMO_DAY, time(12), tzinfo=UTC)):  # builds it for "today"
+        out = run("load_demo")
     assert "ada@northwind.example" in out and "demo-password-for-tests" in out
     assert set(Party.objects.values_list("slug", flat=True)) == {"northwind", "telco-a", "telco-b", "photon"}
     photon = Relationship.objects.get(slug="photon-northwind")
