@@ -18,10 +18,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from accord.measurements.months import add_months, month_of
 from django.utils import timezone
 
 from accord.lib.demo import DemoContext
+from accord.lib.months import add_months, month_of
 from accord.measurements.definitions import FAMILIES
 from accord.measurements.selectors import metrics
 from tests.conftest import demo_built_for
