@@ -37,6 +37,17 @@ from accord.lib.months import (
     next_month_start_utc,
 )
 from accord.measurements import counting, engine
+from accord.measurements.columns import (
+    INSTALLED_COLS,
+    LINE_COLS,
+    REPAIR_COLS,
+    REPORT_COLS,
+    RETURN_COLS,
+    SHIPMENT_COLS,
+    TICKET_COLS,
+    UNITS_COLS,
+    Column,
+)
 from accord.measurements.definitions import (
     MEASURES,
     NORMALIZATION_BASES,
@@ -48,6 +59,9 @@ from accord.measurements.definitions import (
 from accord.measurements.selectors import engine_settings
 from accord.operations import models as ops
 from accord.parties.models import ProductCategory
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "AT_MONTH_END",
@@ -115,15 +129,6 @@ class Chain:
         return iter(self[0 : self.count()])
 
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-class Column(NamedTuple):
-    header: StrOrPromise
-    attribute: str  # the record's attribute (dotted: of a related record) shown in the column
-
-
 @dataclass(frozen=True)
 class Drill:
     title: str
@@ -147,77 +152,6 @@ def total(d: Drill) -> float:
     if isinstance(d.rows, Chain):
         return sum(of(rows) for _m, rows in d.rows.parts)
     return of(d.rows)
-
-
-# ------------------------------------------------------------------------------------------ columns
-PRODUCT = Column(_("Product"), "product.code")
-QUANTITY = Column(_("Quantity"), "quantity")
-SEVERITY = Column(_("Severity"), "severity")
-RECEIVED = Column(_("Received"), "received_date")
-SHIPMENT_COLS = [
-    Column(_("Shipment"), "shipment_id"),
-    PRODUCT,
-    Column(_("Ship date"), "ship_date"),
-    QUANTITY,
-    Column(_("Serial"), "serial"),
-]
-RETURN_COLS = [
-    Column(_("Return"), "return_id"),
-    PRODUCT,
-    RECEIVED,
-    Column(_("Shipped"), "ship_date"),
-    QUANTITY,
-    Column(_("NTF"), "no_trouble_found"),
-    Column(_("Excluded because"), "excluded_reason"),
-]
-INSTALLED_COLS = [
-    Column(_("Site"), "site.name"),
-    PRODUCT,
-    Column(_("In service"), "in_service_date"),
-    QUANTITY,
-]
-UNITS_COLS = [  # both kinds of normalization unit in one list (ALL of categories on different bases)
-    Column(_("Unit"), "nu"),
-    Column(_("Shipment or site"), "record"),
-    PRODUCT,
-    Column(_("Category"), "product.category.code"),
-    Column(_("Shipped or in service"), "counted_date"),
-    QUANTITY,
-]
-LINE_COLS = [
-    Column(_("Order"), "order_id"),
-    Column(_("Line"), "line"),
-    PRODUCT,
-    Column(_("Qty"), "quantity"),
-    Column(_("Requested"), "requested_date"),
-    Column(_("Promised"), "promised_date"),
-    Column(_("Delivered"), "delivered_date"),
-    Column(_("Delivered qty"), "delivered_quantity"),
-    Column(_("Early accepted"), "early_accepted"),
-]
-REPAIR_COLS = [
-    Column(_("Repair"), "repair_id"),
-    PRODUCT,
-    RECEIVED,
-    Column(_("Shipped back"), "shipped_date"),
-    Column(_("Finding"), "finding"),
-]
-REPORT_COLS = [
-    Column(_("Report"), "report_id"),
-    SEVERITY,
-    PRODUCT,
-    RECEIVED,
-    Column(_("Fix delivered"), "fix_delivered_date"),
-    Column(_("Title"), "title"),
-]
-TICKET_COLS = [
-    Column(_("Ticket"), "ticket_id"),
-    SEVERITY,
-    PRODUCT,
-    Column(_("Opened"), "opened_at"),
-    Column(_("First response"), "first_response_at"),
-    Column(_("Resolved"), "resolved_at"),
-]
 
 
 # ------------------------------------------------------------------------------------------ helpers
