@@ -109,6 +109,7 @@ class _Member:
 class _Taken:
     visible: bool  # the importer's side may see the item (``ActionItem.objects.visible_to``)
     private: bool
+    owner_id: int | None
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class _Lookups:
     """What validation looks up once, before reading the rows."""
 
     members: dict[str, _Member]  # e-mail (lower case) → active member of either party
+    parties_of: dict[int, set[int]]  # user id → the parties of ``members``
     task_forces: dict[str, int]  # name (exact, and case-folded) → id
     taken: dict[str, _Taken]  # external_id in use → what the importer may know of its item
     party_names: dict[int, str]
@@ -141,8 +143,11 @@ class ActionItemImporter(Importer):
 
     def validate(self, rows: Rows, context: ImportContext) -> tuple[list[ItemRecord], list[RowError]]:
         rel: Relationship = context.relationship
+        # who may own an item: a new owner's e-mail, or the owner an updated item keeps
+        members = self._members(rel) if {"owner_email", "external_id"} & set(context.columns) else {}
         look = _Lookups(
-            members=self._members(rel) if "owner_email" in context.columns else {},
+            members=members,
+            parties_of={m.user_id: m.party_ids for m in members.values()},
             task_forces=self._task_forces(rel) if "task_force" in context.columns else {},
             taken=self._taken_external_ids(context.access) if "external_id" in context.columns else {},
             party_names={rel.supplier_id: rel.supplier.name, rel.customer_id: rel.customer.name},
@@ -263,6 +268,17 @@ class ActionItemImporter(Importer):
                     row.get("owner_side", ""),
                     f"Item {external_id!r} is private to your side, so your side must own it.",
                 )
+            elif taken is not None and taken.owner_id and side is not None and "owner_email" not in row:
+                # the item keeps its owner, who must still be on the owning side (the service's rule)
+                parties = look.parties_of.get(taken.owner_id, set())
+                if not services.may_own(parties, rel, side):
+                    names = " or ".join(look.party_names[p] for p in owning_party_ids(rel, side))
+                    bad(
+                        "owner_side",
+                        row.get("owner_side", ""),
+                        f"Item {external_id!r} keeps its owner, who is not an editor or admin of {names}; "
+                        "add an owner_email column to give it a new owner.",
+                    )
         return values, found
 
     @staticmethod
@@ -291,11 +307,11 @@ class ActionItemImporter(Importer):
             ActionItem.objects.filter(relationship=access.relationship)
             .exclude(external_id="")
             .annotate(visible=_visible(access))
-            .values_list("external_id", "visible", "visibility")
+            .values_list("external_id", "visible", "visibility", "owner_id")
         )
         return {
-            external_id: _Taken(visible, visibility == Visibility.PRIVATE)
-            for external_id, visible, visibility in rows
+            external_id: _Taken(visible, visibility == Visibility.PRIVATE, owner_id)
+            for external_id, visible, visibility, owner_id in rows
         }
 
     # --- apply (inside run_import's transaction) -------------------------------------------------
@@ -427,7 +443,7 @@ class ActionItemImporter(Importer):
                 continue
             if attname == "status":
                 services.set_status(item, new, now)
-                fields.update(("status", "done_at", "closed_at"))
+                fields.update(("status", "done_at", "closed_at", "resolution"))
                 if new in CLOSED_STATUSES:
                     final_from = old  # recorded as a status change of its own
                     continue

@@ -98,10 +98,12 @@ def note_due_move(item: ActionItem, old_due: Any) -> None:
 
 def set_status(item: ActionItem, status: str, now: datetime) -> None:
     """Set the status and keep ``done_at``/``closed_at`` consistent with it: open statuses have
-    neither; done has ``done_at``; verified has both; cancelled has ``closed_at``."""
+    neither (nor a resolution: the old one stays in the timeline, the item shows none until it is done
+    again); done has ``done_at``; verified has both; cancelled has ``closed_at``."""
     item.status = status
     if status in OPEN_STATUSES:
         item.done_at = item.closed_at = None
+        item.resolution = ""
     elif status == Status.DONE:
         item.done_at = item.done_at or now
         item.closed_at = None
@@ -336,9 +338,6 @@ def transition(
     set_status(item, step.target, timezone.now())
     if step.name == "done":
         item.resolution = note
-    if step.target == Status.OPEN:
-        # The old resolution stays in the timeline; the item shows none until it is done again.
-        item.resolution = ""
     _save(item, ["status", "resolution", "done_at", "closed_at"])
     _record(
         item,

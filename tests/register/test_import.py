@@ -476,3 +476,45 @@ def test_an_imported_final_status_names_who_imported_it_and_from_which_file(
     # re-importing the same file changes nothing and records nothing more
     again = do_import(world, csv_file(tmp_path, rows, name="register.xlsx.csv"), user=world.sam)
     assert again.unchanged == 3 and verified.updates.count() == 2
+
+
+def test_an_updated_item_that_keeps_its_owner_may_not_move_to_a_side_the_owner_is_not_on(
+    world: Any, task_force: Any, tmp_path: Path
+) -> None:
+    do_import(world, csv_file(tmp_path, GOOD_ROWS))  # R-1 is owned by Sam, on the supplier side
+    path = csv_file(
+        tmp_path,
+        [["Fix the laser drift", "customer", "R-1"]],
+        header=["title", "owner_side", "external_id"],
+        name="sides.csv",
+    )
+    result = do_import(world, path)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "owner_side")]
+    assert "keeps its owner" in result.errors[0].reason and "Telco A" in result.errors[0].reason
+    assert ActionItem.objects.get(external_id="R-1").owner_side == "supplier"
+    # naming a new owner of that side moves it
+    path = csv_file(
+        tmp_path,
+        [["Fix the laser drift", "customer", "carol@telco-a.example", "R-1"]],
+        header=["title", "owner_side", "owner_email", "external_id"],
+        name="sides2.csv",
+    )
+    assert do_import(world, path).errors == []
+    moved = ActionItem.objects.get(external_id="R-1")
+    assert (moved.owner_side, moved.owner) == ("customer", world.carol)
+
+
+def test_an_import_that_reopens_a_done_item_clears_its_resolution_as_reopening_does(
+    world: Any, tmp_path: Path
+) -> None:
+    header = ["title", "owner_side", "status", "external_id"]
+    do_import(world, csv_file(tmp_path, [["Swap the fan", "supplier", "in progress", "F-1"]], header=header))
+    item = ActionItem.objects.get(external_id="F-1")
+    item.status, item.resolution = "done", "Fan swapped at all sites."
+    item.save()
+    result = do_import(
+        world, csv_file(tmp_path, [["Swap the fan", "supplier", "open", "F-1"]], header=header)
+    )
+    assert result.errors == [] and result.updated == 1
+    item.refresh_from_db()
+    assert (item.status, item.resolution, item.done_at) == ("open", "", None)
