@@ -1,11 +1,13 @@
 """Where a capability (an app) plugs into the core without the core importing it.
 
 An app registers what it shows outside its own pages in its ``overview.py``: relationship tabs
-(``accord.lib.nav``), overview sections (``accord.lib.overview``) and home-page facts
-(``accord.lib.summary``). The other registries find their modules the same way: API routers in
-``api.py`` (``accord.api.main``), importers in ``importers.py`` (``accord.lib.importing``), periodic jobs
-in ``jobs.py`` (``accord.lib.periodic``), demo steps in ``demo.py`` (``accord.lib.demo``) and
-notification kinds in ``notifications.py`` or ``overview.py`` (``accord.lib.notify``).
+(``accord.lib.nav``), overview sections (``accord.lib.overview``), home-page facts
+(``accord.lib.summary``) and the kinds of e-mail people may turn off (``accord.lib.notify``). The
+other registries find their modules by name too: API routers in ``api.py`` (``accord.api.main``),
+pages in ``urls.py`` (``accord.urls``), importers in ``importers.py`` (``accord.lib.importing``),
+periodic jobs in ``jobs.py`` (``accord.lib.periodic``) and demo steps in ``demo.py``
+(``accord.lib.demo``). Listeners of written operational data (``accord.lib.written``) register from
+their app's ``AppConfig.ready()``, before any import runs.
 """
 
 from __future__ import annotations

@@ -138,6 +138,7 @@ class InstalledOut(Schema):
     response=responses({200: list[InstalledOut]}),
     summary="Units in service at the customer's sites",
     tags=["relationships"],
+    operation_id="accord_parties_api_installed_base",  # as before it moved here: clients keep their names
 )
 def installed_base(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
     rel = relationship_for_user(request.user, pk=rel_id).relationship

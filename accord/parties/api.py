@@ -135,8 +135,12 @@ class ProductPatch(Schema):
     is_active: bool | None = None
 
 
+class PartyRef(PartyOut):
+    pass  # a party one belongs to: its own schema name in the OpenAPI document, as clients know it
+
+
 class MembershipOut(Schema):
-    party: PartyOut
+    party: PartyRef
     role: str
 
 
@@ -175,7 +179,13 @@ def _relationship_current(rel: Relationship) -> dict[str, Any]:
     return out
 
 
-@router.get("/me", response=responses({200: MeOut}), summary="Who am I", tags=["me"])
+@router.get(
+    "/me",
+    response=responses({200: MeOut}),
+    summary="Who am I",
+    tags=["me"],
+    operation_id="accord_accounts_api_me",  # as before it moved here: generated clients keep their names
+)
 def me(request: AuthedRequest) -> dict[str, object]:
     user = request.user
     memberships = Membership.objects.filter(user=user, is_active=True).select_related("party")

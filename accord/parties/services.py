@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accord.accounts.models import User
 from accord.audit import services as audit
 from accord.audit.versioned import versioned_update
+from accord.lib import written
 from accord.lib.mail import absolute_url, queue_email
 from accord.parties.models import (
     Guest,
@@ -432,7 +433,8 @@ def create_product(*, actor: User | None, supplier: Party, **values: Any) -> Pro
 
 @transaction.atomic
 def update_product(*, actor: User, product: Product, version: int, **values: Any) -> Product:
-    return _save_changes(
+    before = product.category_id
+    saved = _save_changes(
         product,
         actor=actor,
         party=product.supplier,
@@ -441,3 +443,7 @@ def update_product(*, actor: User, product: Product, version: int, **values: Any
         version=version,
         values=values,
     )
+    if saved.category_id != before:  # its records count in another category now
+        for relationship in Relationship.objects.filter(supplier=saved.supplier):
+            written.replaced(relationship)
+    return saved

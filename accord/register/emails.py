@@ -125,7 +125,7 @@ def send_digests(today: date) -> int:
     items = (
         ActionItem.objects.open()
         .filter(owner__isnull=False, owner__is_active=True, due_date__lte=today + timedelta(days=7))
-        .select_related("relationship", "owner")
+        .select_related("relationship__supplier", "relationship__customer", "owner")
         .order_by("due_date", "number")
     )
     by_owner: dict[int | None, list[Any]] = defaultdict(list)

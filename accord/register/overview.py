@@ -21,8 +21,9 @@ nav.tab(
     30, "register:task_forces", gettext_lazy("Task forces"), "register:task_force", "register:task_force_edit"
 )
 
-for _order, _kind in enumerate(NotificationKind):
-    notify.kind(10 + _order, _kind.value, _kind.label)
+for order, kind in enumerate(NotificationKind, start=10):
+    notify.kind(order, kind.value, kind.label)
+del order, kind
 
 
 @summary.provider(10)
