@@ -306,11 +306,6 @@ def update_item(*, access: RelationshipAccess, item: ActionItem, version: int, *
     return item
 
 
-def allowed_actions(access: RelationshipAccess, item: ActionItem) -> list[str]:
-    """The names of the workflow actions this viewer may take on the item now (for the API)."""
-    return [action.name for action in workflow.allowed(access, item)]
-
-
 @transaction.atomic
 def transition(
     *, access: RelationshipAccess, item: ActionItem, version: int, action: str, note: str = ""
