@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accord.audit.models import AuditEvent
-from accord.lib import summary
+from accord.lib import auditing, summary
 from accord.parties.access import PartyAccess, RelationshipAccess, accesses_for, visible_relationships
 from accord.parties.models import (
     Guest,
@@ -92,11 +92,12 @@ def relationships_of(party: Party, viewer: PartyAccess) -> QuerySet[Relationship
 
 
 def audit_trail(
-    *, relationship: Relationship | None = None, party: Party | None = None
+    *, access: RelationshipAccess | None = None, party: Party | None = None
 ) -> QuerySet[AuditEvent]:
+    """A relationship's events that the viewer (``access``) may read, or a party's own events."""
     qs = AuditEvent.objects.select_related("actor")
-    if relationship is not None:
-        return qs.filter(relationship=relationship)
+    if access is not None:
+        return auditing.visible_events(qs.filter(relationship=access.relationship), access)
     return qs.filter(party=party, relationship__isnull=True)
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accord.accounts.forms import AcceptInvitationForm
 from accord.accounts.types import AuthedRequest
-from accord.lib import overview
+from accord.lib import auditing, overview
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
 from accord.parties import selectors, services
@@ -128,9 +128,9 @@ def relationship_invite_guest(request: AuthedRequest, slug: str) -> HttpResponse
 @login_required
 def relationship_audit(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug, admin=True)
-    page = Paginator(selectors.audit_trail(relationship=access.relationship), 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.audit_trail(access=access), 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    auditing.redact(page.object_list, access)
     return render(
         request,
         "audit/trail.html",

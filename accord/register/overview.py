@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accord.lib import charts, nav, notify, overview, summary
+from accord.lib import auditing, charts, nav, notify, overview, summary
 from accord.register import selectors
 from accord.register.models import OPEN_STATUSES, ActionItem, NotificationKind
 
@@ -24,6 +25,32 @@ nav.tab(
 for order, kind in enumerate(NotificationKind, start=10):
     notify.kind(order, kind.value, kind.label)
 del order, kind
+
+
+def _hidden_items(access: Any) -> QuerySet[Any]:
+    """The ids (text, as audit events name them) of the relationship's items the viewer may not see."""
+    visible = ActionItem.objects.visible_to(access).values("pk")
+    return (
+        ActionItem.objects.filter(relationship=access.relationship)
+        .exclude(pk__in=visible)
+        .annotate(text_id=Cast("pk", CharField()))
+        .values("text_id")
+    )
+
+
+def _strike_related(access: Any, events: Sequence[Any]) -> None:
+    """Related-item changes name items by number: keep the numbers the viewer may see."""
+    linked = [e for e in events if e.changes.get("related")]
+    if not linked:
+        return
+    visible = set(ActionItem.objects.visible_to(access).values_list("number", flat=True))
+    for event in linked:
+        before, after = event.changes["related"]
+        kept = [[n for n in numbers if n in visible] for numbers in (before, after)]
+        event.changes = {**event.changes, "related": kept}
+
+
+auditing.rule("register.actionitem", hidden=_hidden_items, redact=_strike_related)
 
 
 @summary.provider(10)
