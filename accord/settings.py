@@ -20,12 +20,21 @@ DEBUG = env_bool("DEBUG", False)
 DATA_DIR = Path(env_str("ACCORD_DATA_DIR", "var")).resolve()
 
 
+SECRET_KEY_MIN_LENGTH = 50  # as Django's deploy check (security.W009) asks
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
+    if not DEBUG and not key:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
+    if not DEBUG and (len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < 5):
+        # A short key is guessable; sessions, password-reset links and signed cookies rest on it.
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too short or too simple: use at least {SECRET_KEY_MIN_LENGTH} random characters "
+            'when DEBUG is off, e.g. python -c "import secrets; print(secrets.token_urlsafe(50))".'
+        )
     if key:
         return key
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
     # Development only: one random key kept in the data directory, so sessions survive restarts.
     path = DATA_DIR / "dev-secret-key"
     if not path.exists():

@@ -40,6 +40,18 @@ def test_secret_key_is_required_when_debug_is_off(tmp_path: Path) -> None:
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.parametrize("key", ["x", "only-for-the-checks", "a" * 60, "0123" * 20])
+def test_a_short_or_uniform_secret_key_is_refused_when_debug_is_off(key: str, tmp_path: Path) -> None:
+    result = run_accord("check", env=PRODUCTION | {"SECRET_KEY": key}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is too short or too simple: use at least 50 random characters" in result.stderr
+
+
+def test_a_short_secret_key_does_in_development(tmp_path: Path) -> None:
+    result = run_accord("check", env={"DEBUG": "true", "SECRET_KEY": "x"}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
 def test_debug_without_a_secret_key_keeps_one_in_the_data_dir(tmp_path: Path) -> None:
     result = run_accord("check", env={"DEBUG": "true"}, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
