@@ -141,8 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 ACCORD_INVITATION_DAYS = env_int("ACCORD_INVITATION_DAYS", 7)
-ACCORD_LOGIN_FAILURE_LIMIT = env_int("ACCORD_LOGIN_FAILURE_LIMIT", 5)
-ACCORD_LOGIN_LOCKOUT_MINUTES = env_int("ACCORD_LOGIN_LOCKOUT_MINUTES", 15)
+# Each failed sign-in doubles the wait before the next (1 s, 2 s, 4 s, …) up to this many seconds.
+ACCORD_LOGIN_MAX_DELAY_SECONDS = env_int("ACCORD_LOGIN_MAX_DELAY_SECONDS", 900)
 ACCORD_BASE_URL = env_str("ACCORD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Internationalization: every user-facing string is marked; times stored in UTC. --------------

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accord.accounts.forms import AdminSignInForm
 from accord.accounts.models import ApiToken, User
+
+# The admin's sign-in page is throttled as the main one.
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)

@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from accord.accounts import preferences, services
+from accord.accounts import devices, preferences, services
 from accord.lib import notify
 from accord.lib.forms import Renderer, StyledForm, style
 from accord.lib.mail import queue_email
@@ -28,7 +29,8 @@ def _client_ip(request: Any) -> str | None:
 
 
 class SignInForm(auth_forms.AuthenticationForm):
-    """E-mail and password; refuses for a while after repeated failures."""
+    """E-mail and password; after failures the next attempts wait a growing delay
+    (``services.sign_in_wait``): refused at once, with the seconds left, and not checked."""
 
     default_renderer = Renderer
     username = forms.EmailField(
@@ -37,32 +39,37 @@ class SignInForm(auth_forms.AuthenticationForm):
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": _("That e-mail address and password do not match an account."),
-        "locked": _("Too many failed sign-ins. Wait %(minutes)d minutes, or reset your password."),
+        "throttled": _("Too many failed sign-ins: try again in %(seconds)d s."),
     }
+    retry_after = 0  # seconds, when the attempt was refused unchecked
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style(self)
 
     def clean(self) -> dict[str, Any]:
-        from django.conf import settings
-
         email = (self.data.get("username") or "").strip().lower()
+        if not email:
+            return super().clean()
         ip = _client_ip(self.request)
-        if email and services.is_locked_out(email=email, ip=ip):
+        device = devices.known_device(self.request, email)
+        self.retry_after = services.sign_in_wait(email=email, ip=ip, device=device)
+        if self.retry_after:
             raise forms.ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": settings.ACCORD_LOGIN_LOCKOUT_MINUTES},
+                self.error_messages["throttled"], code="throttled", params={"seconds": self.retry_after}
             )
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            if email:
-                services.record_login_failure(email=email, ip=ip)
+            services.record_login_failure(email=email, ip=ip, device=device)
             raise
         services.clear_login_failures(email=email)
         return cleaned
+
+
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
+    """The Django admin's sign-in (staff only), throttled as the main one (Django's own form is not);
+    the admin's door (superusers only) stays ``admin.site.has_permission``."""
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -106,10 +106,12 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in; recent failures for an address or a client lock sign-in for a while."""
+    """One failed sign-in; recent failures for an account, an address or a known device slow down
+    the next attempts (``services.sign_in_wait``)."""
 
     email = models.CharField(max_length=254, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    device = models.CharField(max_length=32, blank=True, default="", help_text=_("Known device, if any."))
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+import math
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from accord.accounts.models import ApiToken, LoginFailure, User, hash_token, new_token_value
@@ -46,24 +47,47 @@ def user_for_token(raw: str) -> User | None:
     return token.user
 
 
-def _window_start() -> Any:
-    return timezone.now() - timedelta(minutes=settings.ACCORD_LOGIN_LOCKOUT_MINUTES)
+# Sign-in throttling: each failure makes the next attempt wait twice as long (1 s, 2 s, 4 s, … up to
+# ACCORD_LOGIN_MAX_DELAY_SECONDS), counted per account and per client address. A refused attempt is not
+# checked (no password hashing, no sleeping worker) and does not count. A known device (``devices``)
+# is throttled on its own failures for that account only, so no one can lock someone else out.
+ACCOUNT_WINDOW = timedelta(days=1)  # failures older than this are forgotten (and deleted by a job)
+ADDRESS_WINDOW = timedelta(hours=1)
+ADDRESS_FREE_FAILURES = 20  # an office behind one address makes typos too
 
 
-def is_locked_out(*, email: str, ip: str | None) -> bool:
-    """Too many recent failures for this address, or (five times as many) from this client."""
-    limit = settings.ACCORD_LOGIN_FAILURE_LIMIT
-    recent = LoginFailure.objects.filter(at__gte=_window_start())
-    if recent.filter(email=email.strip().lower()).count() >= limit:
-        return True
-    return bool(ip) and recent.filter(ip=ip).count() >= limit * 5
+def _delay(failures: int, *, free: int = 0) -> int:
+    """Seconds the next attempt waits after the last of ``failures`` failures."""
+    over = failures - free
+    return 0 if over <= 0 else min(2 ** min(over - 1, 30), settings.ACCORD_LOGIN_MAX_DELAY_SECONDS)
 
 
-def record_login_failure(*, email: str, ip: str | None) -> None:
-    LoginFailure.objects.create(email=email.strip().lower()[:254], ip=ip or None)
+def _wait(failures: QuerySet[LoginFailure], now: datetime, *, free: int = 0) -> int:
+    found = failures.aggregate(n=Count("id"), last=Max("at"))
+    if not found["n"]:
+        return 0
+    remaining = found["last"] + timedelta(seconds=_delay(found["n"], free=free)) - now
+    return max(0, math.ceil(remaining.total_seconds()))
+
+
+def sign_in_wait(*, email: str, ip: str | None, device: str = "") -> int:
+    """Seconds before ``email`` may try to sign in again from this client (0: now). ``device`` is the
+    known-device id of the browser for this account (``devices.known_device``), or ""."""
+    now = timezone.now()
+    email = email.strip().lower()
+    account = LoginFailure.objects.filter(email=email, at__gte=now - ACCOUNT_WINDOW)
+    if device:
+        return _wait(account.filter(device=device), now)
+    address = LoginFailure.objects.filter(ip=ip, at__gte=now - ADDRESS_WINDOW) if ip else None
+    return max(_wait(account, now), _wait(address, now, free=ADDRESS_FREE_FAILURES) if address else 0)
+
+
+def record_login_failure(*, email: str, ip: str | None, device: str = "") -> None:
+    LoginFailure.objects.create(email=email.strip().lower()[:254], ip=ip or None, device=device[:32])
 
 
 def clear_login_failures(*, email: str) -> None:
+    """After a successful sign-in: the account's failures no longer slow anyone down."""
     LoginFailure.objects.filter(email=email.strip().lower()).delete()
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accord.accounts import forms, preferences, services
+from accord.accounts import devices, forms, preferences, services
 from accord.accounts.models import ApiToken
 from accord.accounts.types import AuthedRequest
 from accord.lib.forms import add_service_error
@@ -28,6 +28,18 @@ class SignInView(auth_views.LoginView):
     form_class = forms.SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        devices.remember(self.request, response, form.get_user().email)
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.retry_after:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
