@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib import import_module
 from typing import Any
 
@@ -9,9 +10,10 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -41,6 +43,22 @@ class Session(APIKeyCookie):
         return user if user is not None and user.is_authenticated and user.is_active else None
 
 
+class SwaggerFromStatic(Swagger):
+    """Swagger UI served from Accord's vendored static files (``api/docs.html``), not from a CDN."""
+
+    template = "api/docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            # "</" escaped, so no value can end the JSON block early
+            "swagger_settings": json.dumps(self.settings).replace("</", "<\\/"),
+            "api": api,
+            "add_csrf": True,  # the session's writes are CSRF-checked (``Session(csrf=True)`` below)
+        }
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="Accord API",
     version="1",
@@ -48,6 +66,7 @@ api = NinjaAPI(
     '`{"error": "...", "fields": {...}}`.',
     auth=[BearerToken(), Session(csrf=True)],
     urls_namespace="api",
+    docs=SwaggerFromStatic(),
 )
 
 
