@@ -189,6 +189,9 @@ HTTPS = env_bool("ACCORD_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("ACCORD_SSL_REDIRECT", True)
+# ACCORD_SSL_REDIRECT=false says that the TLS proxy in front redirects plain HTTP itself: the deploy
+# check's warning that Accord does not (security.W008) is then answered.
+SILENCED_SYSTEM_CHECKS = ["security.W008"] if HTTPS and not SECURE_SSL_REDIRECT else []
 SECURE_HSTS_SECONDS = env_int("ACCORD_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS

@@ -34,6 +34,19 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
     assert "no issues" in result.stdout
 
 
+def test_behind_a_tls_proxy_that_redirects_itself_the_deploy_check_is_clean(tmp_path: Path) -> None:
+    behind_a_proxy = PRODUCTION | {"ACCORD_SSL_REDIRECT": "false", "ACCORD_TRUST_X_FORWARDED_PROTO": "true"}
+    result = run_accord("check", "--deploy", "--fail-level", "WARNING", env=behind_a_proxy, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_fails_on_plain_http(tmp_path: Path) -> None:
+    plain = PRODUCTION | {"ACCORD_HTTPS": "false"}
+    result = run_accord("check", "--deploy", "--fail-level", "WARNING", env=plain, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr and "security.W012" in result.stderr
+
+
 def test_secret_key_is_required_when_debug_is_off(tmp_path: Path) -> None:
     result = run_accord("check", env={"DEBUG": "false"}, tmp_path=tmp_path)
     assert result.returncode != 0
