@@ -39,7 +39,7 @@ class SignInForm(auth_forms.AuthenticationForm):
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": _("That e-mail address and password do not match an account."),
-        "throttled": _("Too many failed sign-ins: try again in %(seconds)d s."),
+        "throttled": _("Too many failed sign-ins: try again in %(seconds)d s, or reset your password."),
     }
     retry_after = 0  # seconds, when the attempt was refused unchecked
 

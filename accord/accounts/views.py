@@ -57,6 +57,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        # The e-mailed link proved the account is theirs: this browser is now a known device, which an
+        # attacker failing on purpose at the sign-in throttle cannot hold up.
+        response = super().form_valid(form)
+        devices.remember(self.request, response, form.user.email)
+        return response
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     http_method_names = FORM_METHODS

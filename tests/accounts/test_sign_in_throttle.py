@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core import mail
 from django.test import Client
 
 from accord.accounts import devices
@@ -50,7 +51,7 @@ def test_each_failure_doubles_the_wait_and_the_wait_is_refused_with_the_seconds_
         refused = sign_in(client, ADA, PASSWORD)  # even the right password waits
         assert refused.status_code == 429
         assert refused["Retry-After"] == str(expected)
-        assert f"Too many failed sign-ins: try again in {expected} s." in refused.content.decode()
+        assert f"Too many failed sign-ins: try again in {expected} s," in refused.content.decode()
         clock.shift(timedelta(seconds=expected - 1))
         assert sign_in(client, ADA, PASSWORD)["Retry-After"] == "1"
         clock.shift(timedelta(seconds=1))
@@ -88,6 +89,19 @@ def test_the_right_password_from_a_known_device_passes_while_an_attacker_fails_o
     assert sign_in(Client(), ADA, PASSWORD).status_code == 429  # an unknown browser waits
     assert sign_in(ada_browser, ADA, PASSWORD).status_code == 302  # Ada's own does not
     assert ada_browser.get("/").status_code == 200
+
+
+def test_a_password_reset_makes_the_browser_a_known_device(world: Any, clock: Any) -> None:
+    fail_until_the_wait_is(Client(), clock, 512)
+    browser = Client()
+    assert browser.post("/accounts/password/reset/", {"email": ADA}).status_code == 302
+    (message,) = mail.outbox
+    link = next(line for line in message.body.splitlines() if "/accounts/password/reset/" in line)
+    form_url = browser.get(link.split("127.0.0.1:8000", 1)[-1], follow=True).redirect_chain[-1][0]
+    new = "a-Brand-new-pass-42"
+    assert browser.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+    assert sign_in(Client(), ADA, new).status_code == 429  # the attacker's failures still count
+    assert sign_in(browser, ADA, new).status_code == 302
 
 
 def test_a_known_device_is_throttled_on_its_own_failures(world: Any, clock: Any) -> None:
@@ -139,7 +153,7 @@ def test_the_admin_sign_in_is_throttled_too(world: Any, client: Client, clock: A
     world.ada.save()
     client.post("/admin/login/", {"username": ADA, "password": "wrong"})
     refused = client.post("/admin/login/?next=/admin/", {"username": ADA, "password": PASSWORD})
-    assert "Too many failed sign-ins: try again in 1 s." in refused.content.decode()
+    assert "Too many failed sign-ins: try again in 1 s," in refused.content.decode()
     clock.shift(timedelta(seconds=1))
     assert (
         client.post("/admin/login/?next=/admin/", {"username": ADA, "password": PASSWORD}).status_code == 302
