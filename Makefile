@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Settings refuse to start without a SECRET_KEY of 50+ characters (or DEBUG); the checks load them (the migrations check,
-# mypy's Django plugin) but serve nothing, so a throwaway key does unless one is exported.
+# Settings refuse to start without a SECRET_KEY of 50+ characters (or DEBUG); the checks load them (the
+# migrations check, mypy's Django plugin) but serve nothing, so a throwaway key does unless one is exported.
 CHECK_ENV := SECRET_KEY="$${SECRET_KEY:-only-for-the-checks-which-load-the-settings-and-serve-nothing}"
 
 .PHONY: demo test bench lint format typecheck install clean
