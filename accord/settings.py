@@ -171,9 +171,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ACCORD_UPLOAD_MAX_MB", 50) * 1024 * 1024
-# Imports: the largest file accepted, and the most an XLSX may unpack to (checked before opening it).
+# Imports: the largest file accepted, the most an XLSX may unpack to (checked before opening it), and
+# the most cells its sheet may have (each row counted up to its last cell, whatever the sheet declares).
 ACCORD_IMPORT_MAX_MB = env_int("ACCORD_IMPORT_MAX_MB", 50)
 ACCORD_IMPORT_MAX_UNZIPPED_MB = env_int("ACCORD_IMPORT_MAX_UNZIPPED_MB", 200)
+ACCORD_IMPORT_MAX_XLSX_CELLS = env_int("ACCORD_IMPORT_MAX_XLSX_CELLS", 20_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------------

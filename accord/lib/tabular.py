@@ -9,6 +9,12 @@ Safety: an upload larger than ``ACCORD_IMPORT_MAX_MB`` is refused before it is r
 file (a zip archive) is checked before anything is unzipped: the number of entries, their total
 declared uncompressed size and the compression ratio. Python's ``zipfile`` never inflates an entry
 beyond its declared size, so the declared sizes bound what openpyxl can read.
+
+A sheet is then read by the cells it holds, never by what it declares: its ``<dimension>`` (which
+openpyxl's read-only mode would pad every row to, so a 1.6 kB file declaring ``A1:XFD1048576``
+kept an import busy for minutes) is ignored, a row past 1,048,576 (the most a sheet can have) stops
+the reading, and so does a sheet of more than ``ACCORD_IMPORT_MAX_XLSX_CELLS`` cells (each row
+counted up to its last cell). A damaged sheet (bad zip data, bad XML) is a ``TabularError`` too.
 """
 
 from __future__ import annotations
@@ -33,11 +39,14 @@ DEFAULT_MAX_XLSX_UNZIPPED_MB = 200
 # judged once the archive declares more than RATIO_FLOOR_BYTES, so tiny files never trip it.
 MAX_XLSX_RATIO = 200
 RATIO_FLOOR_BYTES = 5 * MB
+MAX_XLSX_ROWS = 1_048_576  # the most rows a sheet can have (Excel's limit, and the file format's)
+DEFAULT_MAX_XLSX_CELLS = 20_000_000
 
 PathOrFile = str | os.PathLike[str] | IO[bytes]
 Rows = Iterator[tuple[int, dict[str, str]]]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")  # the place after a CR that no LF follows
 TRUE_WORDS = frozenset({"true", "yes", "1"})
 FALSE_WORDS = frozenset({"false", "no", "0"})
 
@@ -85,6 +94,11 @@ def file_size(path_or_file: PathOrFile) -> int | None:
     except (AttributeError, OSError, ValueError):
         return None
     return end
+
+
+def max_xlsx_cells() -> int:
+    """The most cells an XLSX sheet may have: ``ACCORD_IMPORT_MAX_XLSX_CELLS`` (20,000,000 by default)."""
+    return int(getattr(settings, "ACCORD_IMPORT_MAX_XLSX_CELLS", DEFAULT_MAX_XLSX_CELLS))
 
 
 # --- XLSX safety ---------------------------------------------------------------------------------
@@ -204,15 +218,31 @@ def _csv_records(path_or_file: PathOrFile) -> Generator[list[str], None, None]:
         yield from _csv_from_binary(path_or_file)
 
 
+def _lines(binary: Iterable[bytes]) -> Iterator[bytes]:
+    """The file's lines, ended by LF, CRLF or a lone CR (as old Mac programs write them)."""
+    for chunk in binary:  # a binary file iterates by LF
+        cr = chunk.find(b"\r")
+        if cr == -1 or (cr == len(chunk) - 2 and chunk.endswith(b"\r\n")):
+            yield chunk
+        else:
+            yield from (piece for piece in _LONE_CR.split(chunk) if piece)
+
+
 def _decoded_lines(binary: Iterable[bytes]) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    for line_number, chunk in enumerate(binary, start=1):
+    for line_number, chunk in enumerate(_lines(binary), start=1):
         try:
-            yield decoder.decode(chunk)
+            text = decoder.decode(chunk)
         except UnicodeDecodeError as exc:
             raise TabularError(
                 f"Line {line_number} of the file is not UTF-8 text; save the file as “CSV UTF-8”."
             ) from exc
+        if "\x00" in text:  # no text may hold one (PostgreSQL refuses it); UTF-16 is full of them
+            raise TabularError(
+                f"Line {line_number} of the file holds a NUL character, which no cell may hold: the file "
+                "is probably UTF-16 or not text at all; save it as “CSV UTF-8”."
+            )
+        yield text
     tail = decoder.decode(b"", final=True)
     if tail:
         yield tail
@@ -227,7 +257,11 @@ def _csv_from_binary(binary: IO[bytes]) -> Iterator[list[str]]:
 
 
 def _xlsx_records(path_or_file: PathOrFile) -> Generator[list[str], None, None]:
-    """The first sheet's rows, read in openpyxl's read-only mode after the archive is checked."""
+    """The first sheet's rows, read in openpyxl's read-only mode after the archive is checked.
+
+    Only the cells present are read: the sheet's declared dimension is dropped (``reset_dimensions``),
+    so a row is as long as its last cell and a missing row is empty. Rows and cells are capped.
+    """
     from openpyxl import load_workbook
 
     check_xlsx_archive(path_or_file)
@@ -235,18 +269,54 @@ def _xlsx_records(path_or_file: PathOrFile) -> Generator[list[str], None, None]:
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise TabularError(f"The XLSX file cannot be read: {exc}") from exc
+        raise TabularError(_damaged(exc)) from exc
     try:
         if not workbook.worksheets:
-            return
+            raise TabularError("The XLSX file has no sheet that can be read; it may be damaged.")
         sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            cells = [cell_text(value) for value in values]
-            while cells and cells[-1] == "":
-                cells.pop()
-            yield cells
+        sheet.reset_dimensions()  # what the sheet declares is not what it holds
+        yield from _bounded(sheet.iter_rows(values_only=True), max_xlsx_cells())
     finally:
         workbook.close()
+
+
+def _bounded(rows: Iterator[tuple[Any, ...]], max_cells: int) -> Iterator[list[str]]:
+    """The rows as texts, stopping (``TabularError`` with its row) past the row and cell caps, or at
+    damage found part-way (a bad CRC, bad XML): openpyxl parses the sheet as it is read."""
+    number = cells = 0
+    while True:
+        try:
+            values = next(rows, None)
+        except Exception as exc:  # zipfile, zlib, XML parser … errors of a damaged sheet
+            raise TabularError(_damaged(exc), row=number + 1) from exc
+        if values is None:
+            return
+        number += 1
+        if number > MAX_XLSX_ROWS:
+            raise TabularError(
+                f"The sheet has more than {MAX_XLSX_ROWS:,} rows, the most a sheet can have; "
+                "the file is damaged or not a spreadsheet's.",
+                row=number,
+            )
+        cells += len(values)
+        if cells > max_cells:
+            raise TabularError(
+                f"The sheet has more than {max_cells:,} cells (each row counted up to its last cell); "
+                f"at most {max_cells:,} are read (ACCORD_IMPORT_MAX_XLSX_CELLS). "
+                "Split the file, or export it as CSV.",
+                row=number,
+            )
+        end = len(values)
+        while end and values[end - 1] is None:
+            end -= 1
+        texts = [cell_text(value) for value in values[:end]]
+        while texts and texts[-1] == "":
+            texts.pop()
+        yield texts
+
+
+def _damaged(exc: Exception) -> str:
+    return f"The XLSX file is damaged and cannot be read ({type(exc).__name__}: {exc})."
 
 
 def cell_text(value: Any) -> str:

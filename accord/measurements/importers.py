@@ -10,7 +10,7 @@ from typing import Any
 from accord.lib.importing import ImportContext, register_importer
 from accord.lib.months import parse_month
 from accord.measurements.definitions import MEASURES
-from accord.operations.cells import Col, lookup, number
+from accord.operations.cells import FIRST_YEAR, LAST_YEAR, Col, lookup, number
 from accord.operations.importers_base import TableImporter
 from accord.operations.models import Benchmark
 from accord.parties.models import Membership, ProductCategory, Role
@@ -18,9 +18,11 @@ from accord.parties.models import Membership, ProductCategory, Role
 
 def _month(value: str) -> str:
     try:
-        parse_month(value)
+        year, _mon = parse_month(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a month (YYYY-MM).") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # the operational dates' range (cells.FIRST_YEAR)
+        raise ValueError(f"{value!r} is out of range: a month must lie between {FIRST_YEAR} and {LAST_YEAR}.")
     return value
 
 

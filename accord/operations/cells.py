@@ -25,6 +25,10 @@ from accord.parties.models import Product, Site
 
 INT_MAX = 2_147_483_647
 DATE_CACHE_MAX = 100_000
+# [Accord] Operational dates (a shipment, a return, a ticket, …) lie between 1900 and 2199: a year
+# 0001 or 9999 is a typing or export error, and a date that far out would stretch every monthly
+# count and chart over thousands of empty months. (columnar.DATE accepts the same years.)
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,18 @@ def _date(value: str) -> date:
             found = _parse_date(value)
         except ValueError as exc:
             raise ValueError(f"{exc}.") from None
+        _check_year(found.year, value)
         if len(_dates) < DATE_CACHE_MAX:
             _dates[value] = found
     return found
 
 
 parse_date = Parser("date", _date)
+
+
+def _check_year(year: int, value: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"{value!r} is out of range: a date must lie between {FIRST_YEAR} and {LAST_YEAR}.")
 
 
 def parse_datetime(value: str) -> datetime:
@@ -97,6 +107,7 @@ def parse_datetime(value: str) -> datetime:
         raise ValueError(
             f"{value!r} is not a date and time (ISO 8601, e.g. 2026-01-31T14:05:00+01:00)."
         ) from None
+    _check_year(when.year, value)
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
     return when.astimezone(UTC)
