@@ -35,9 +35,10 @@ if TYPE_CHECKING:
 BLOCK_BYTES = 4 << 20
 INT_MAX = 2_147_483_647
 # A cell the per-row path could read differently: blanks or control characters at either end
-# (``str.strip`` removes them), a leading apostrophe (``clean_text``), quotes and line breaks.
-NOT_PLAIN = r"^[\p{Z}\p{Cc}']|[\p{Z}\p{Cc}]$|[\"\r\n]"
-DATE = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$"
+# (``str.strip`` removes them), a leading apostrophe (``clean_text``), quotes and line breaks, and a
+# NUL anywhere (the stdlib reader refuses a line holding one).
+NOT_PLAIN = r"^[\p{Z}\p{Cc}']|[\p{Z}\p{Cc}]$|[\"\r\n\x00]"
+DATE = r"^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$"  # the years of cells.FIRST_YEAR to cells.LAST_YEAR
 WHOLE = r"^[0-9]{1,10}$"
 DECIMAL = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 
