@@ -14,6 +14,7 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006"
 SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
 BOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 
@@ -56,14 +57,15 @@ def xlsx_with_sheet(sheet_data: str | None, *, dimension: str | None = None) -> 
     parts = {
         "[Content_Types].xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{PKG}/content-types">'
-            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Default Extension="rels" ContentType="{RELS_TYPE}"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             f'<Override PartName="/xl/workbook.xml" ContentType="{BOOK_TYPE}"/>'
             f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{SHEET_TYPE}"/></Types>'
         ),
         "_rels/.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}/relationships">'
-            f'<Relationship Id="rId1" Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+            f'<Relationship Id="rId1" Type="{RELS}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
         ),
         "xl/workbook.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{RELS}">'
@@ -71,7 +73,8 @@ def xlsx_with_sheet(sheet_data: str | None, *, dimension: str | None = None) -> 
         ),
         "xl/_rels/workbook.xml.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}/relationships">'
-            f'<Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+            f'<Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"
         ),
     }
     if sheet_data is not None:

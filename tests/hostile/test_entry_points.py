@@ -43,7 +43,9 @@ def bad_rows(kind: str, n: int = 50_000, every: int = 50) -> tuple[bytes, list[i
 
 
 @pytest.mark.parametrize("kind", ["action-items", "shipments"])  # run_import directly; an import batch
-def test_the_command_prints_every_error_and_exits_2(kind: str, world: Any, tmp_path: Path, capsys: Any) -> None:
+def test_the_command_prints_every_error_and_exits_2(
+    kind: str, world: Any, tmp_path: Path, capsys: Any
+) -> None:
     before = counts()
     for name, data, rows in [
         ("bomb.xlsx", bomb(kind), [LAST]),
@@ -83,10 +85,17 @@ def test_the_data_page_rejects_the_bomb_and_the_bad_rows(world: Any, as_user: An
 def test_the_register_import_page_shows_the_errors(world: Any, as_user: Any) -> None:
     client = as_user(world.carol)
     before = counts()
-    for name, data in [("bomb.xlsx", bomb("action-items")), ("latin.csv", "title,owner_side\nMüller,joint\n".encode("latin-1"))]:
+    for name, data in [
+        ("bomb.xlsx", bomb("action-items")),
+        ("latin.csv", "title,owner_side\nMüller,joint\n".encode("latin-1")),
+    ]:
         response = client.post(f"/r/{SLUG}/items/import/", {"file": SimpleUploadedFile(name, data)})
         assert response.status_code == 400
-        assert b"row 1048576" in response.content.lower() or b"1048576" in response.content or b"UTF-8" in response.content
+        assert (
+            b"row 1048576" in response.content.lower()
+            or b"1048576" in response.content
+            or b"UTF-8" in response.content
+        )
     assert counts() == before
 
 
@@ -114,10 +123,15 @@ def test_the_worker_rejects_the_bomb_and_a_damaged_sheet(world: Any, tmp_path: P
     access = relationship_for_user(world.sam, slug=SLUG, write=True)
     before = counts()
     damaged = bomb("shipments").replace(b"PK\x03\x04", b"PK\x03\x05", 1)
-    for name, data, reason in [("bomb.xlsx", bomb("shipments"), "needs a value"), ("bad.xlsx", damaged, "XLSX")]:
+    for name, data, reason in [
+        ("bomb.xlsx", bomb("shipments"), "needs a value"),
+        ("bad.xlsx", damaged, "XLSX"),
+    ]:
         path = tmp_path / name
         path.write_bytes(data)
-        batch, _size = services.create_batch(access=access, kind="shipments", upload_path=path, file_name=name)
+        batch, _size = services.create_batch(
+            access=access, kind="shipments", upload_path=path, file_name=name
+        )
         started = time.monotonic()
         status = tasks.run_import_batch.call(batch_id=batch.pk)
         assert time.monotonic() - started < 10

