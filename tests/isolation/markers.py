@@ -64,7 +64,9 @@ class Registry:
             if any(target.pk in (r.supplier_id, r.customer_id) for r in related):
                 return True
             guest = [r for r in self._all() if r.pk in viewer.guest_of]
-            return model in FACILITATOR_MODELS and any(target.pk in (r.supplier_id, r.customer_id) for r in guest)
+            return model in FACILITATOR_MODELS and any(
+                target.pk in (r.supplier_id, r.customer_id) for r in guest
+            )
         sides = {target.supplier_id: "SUP", target.customer_id: "CUS"}
         mine = {sides[p] for p in viewer.parties if p in sides}
         if mine:

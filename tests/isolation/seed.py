@@ -61,7 +61,10 @@ def _person(m: Registry, scope: str, first: str, domain: str, party: Party | Non
         password=PASSWORD,
     )
     accounts.update_profile(
-        user=user, full_name=user.full_name, job_title=m.new(scope, "SH", "accounts.User.job_title"), time_zone="UTC"
+        user=user,
+        full_name=user.full_name,
+        job_title=m.new(scope, "SH", "accounts.User.job_title"),
+        time_zone="UTC",
     )
     if party is not None:
         parties.add_member(actor=None, party=party, user=user, role=role)
@@ -77,50 +80,92 @@ def _write(tmp: Path, name: str, header: list[str], rows: list[list[str]]) -> Pa
     return path
 
 
-def _import(m: Registry, scope: str, user: User, rel: Relationship, kind: str, tmp: Path, header: list[str], rows: list[list[str]]) -> None:
-    name = m.new(scope, "SH", "operations.ImportBatch.file_name") + f"-{kind}.csv"
-    path = _write(tmp, name, header, rows)
-    access = relationship_for_user(user, pk=rel.pk, write=True)
-    batch = operations.start_batch(access=access, kind=kind, upload_path=path, file_name=name)
-    batch.refresh_from_db()
-    assert batch.status == BatchStatus.SUCCEEDED, (kind, batch.status, batch.message, batch.errors)
-
-
-def _operational_data(m: Registry, s: str, user: User, rel: Relationship, site: str, product: str, tmp: Path) -> None:
+def _operational_data(
+    m: Registry, s: str, user: User, rel: Relationship, site: str, product: str, tmp: Path
+) -> None:
     """Every kind of operational data of ``rel``, its text columns marked, through the import pipeline."""
 
-    def mk(what: str) -> str:
-        return m.new(s, "SH", what)
+    def mk(model: str, column: str) -> str:
+        return m.new(s, "SH", f"operations.{model}.{column}")
 
-    ship, ret, order = mk("operations.Shipment.shipment_id"), mk("operations.Return.return_id"), mk("operations.OrderLine.order_id")
-    _import(m, s, user, rel, "installed-base", tmp, ["site", "product_code", "quantity", "in_service_date", "serial"],
-            [[site, product, "4", "2026-02-01", mk("operations.InstalledBase.serial")]])  # fmt: skip
-    _import(m, s, user, rel, "shipments", tmp,
-            ["shipment_id", "product_code", "ship_date", "quantity", "serial", "site", "order_id"],
-            [[ship, product, "2026-01-05", "3", mk("operations.Shipment.serial"), site, mk("operations.Shipment.order_id")]])  # fmt: skip
-    _import(m, s, user, rel, "returns", tmp,
-            ["return_id", "product_code", "received_date", "ship_date", "serial", "reason", "no_trouble_found", "excluded_reason"],
-            [[ret, product, "2026-03-01", "2026-01-05", mk("operations.Return.serial"), mk("operations.Return.reason"), "no",
-              mk("operations.Return.excluded_reason")]])  # fmt: skip
-    _import(m, s, user, rel, "repairs", tmp,
-            ["repair_id", "product_code", "received_date", "shipped_date", "return_id", "finding"],
-            [[mk("operations.Repair.repair_id"), product, "2026-03-02", "2026-03-12", ret, mk("operations.Repair.finding")]])  # fmt: skip
-    _import(m, s, user, rel, "order-lines", tmp,
-            ["order_id", "line", "product_code", "quantity", "requested_date", "delivered_date", "delivered_quantity"],
-            [[order, mk("operations.OrderLine.line"), product, "3", "2026-01-05", "2026-01-04", "3"]])  # fmt: skip
-    _import(m, s, user, rel, "problem-reports", tmp,
-            ["report_id", "received_date", "severity", "product_code", "duplicate_of", "title"],
-            [[mk("operations.ProblemReport.report_id"), "2026-01-05", "minor", product, mk("operations.ProblemReport.duplicate_of"),
-              mk("operations.ProblemReport.title")]])  # fmt: skip
-    _import(m, s, user, rel, "support-tickets", tmp,
-            ["ticket_id", "opened_at", "severity", "product_code", "category"],
-            [[mk("operations.SupportTicket.ticket_id"), "2026-01-31T23:30:00Z", "2", product, mk("operations.SupportTicket.category")]])  # fmt: skip
-    # A failing import: its error names the marked value (the batch's errors and message).
-    bad = m.new(s, "SH", "operations.ImportBatch.file_name") + "-bad.csv"
-    path = _write(tmp, bad, ["shipment_id", "product_code", "ship_date", "quantity"],
-                  [[mk("operations.Shipment.shipment_id"), product, mk("operations.ImportBatch.errors"), "1"]])  # fmt: skip
+    ret = mk("Return", "return_id")
+    files = {  # kind → {column: value}
+        "installed-base": {
+            "site": site,
+            "product_code": product,
+            "quantity": "4",
+            "in_service_date": "2026-02-01",
+            "serial": mk("InstalledBase", "serial"),
+        },
+        "shipments": {
+            "shipment_id": mk("Shipment", "shipment_id"),
+            "product_code": product,
+            "ship_date": "2026-01-05",
+            "quantity": "3",
+            "serial": mk("Shipment", "serial"),
+            "site": site,
+            "order_id": mk("Shipment", "order_id"),
+        },
+        "returns": {
+            "return_id": ret,
+            "product_code": product,
+            "received_date": "2026-03-01",
+            "ship_date": "2026-01-05",
+            "serial": mk("Return", "serial"),
+            "reason": mk("Return", "reason"),
+            "no_trouble_found": "no",
+            "excluded_reason": mk("Return", "excluded_reason"),
+        },
+        "repairs": {
+            "repair_id": mk("Repair", "repair_id"),
+            "product_code": product,
+            "received_date": "2026-03-02",
+            "shipped_date": "2026-03-12",
+            "return_id": ret,
+            "finding": mk("Repair", "finding"),
+        },
+        "order-lines": {
+            "order_id": mk("OrderLine", "order_id"),
+            "line": mk("OrderLine", "line"),
+            "product_code": product,
+            "quantity": "3",
+            "requested_date": "2026-01-05",
+            "delivered_date": "2026-01-04",
+            "delivered_quantity": "3",
+        },
+        "problem-reports": {
+            "report_id": mk("ProblemReport", "report_id"),
+            "received_date": "2026-01-05",
+            "severity": "minor",
+            "product_code": product,
+            "duplicate_of": mk("ProblemReport", "duplicate_of"),
+            "title": mk("ProblemReport", "title"),
+        },
+        "support-tickets": {
+            "ticket_id": mk("SupportTicket", "ticket_id"),
+            "opened_at": "2026-01-31T23:30:00Z",
+            "severity": "2",
+            "product_code": product,
+            "category": mk("SupportTicket", "category"),
+        },
+    }
     access = relationship_for_user(user, pk=rel.pk, write=True)
-    batch = operations.start_batch(access=access, kind="shipments", upload_path=path, file_name=bad)
+    for kind, row in files.items():
+        name = m.new(s, "SH", "operations.ImportBatch.file_name") + f"-{kind}.csv"
+        path = _write(tmp, name, list(row), [list(row.values())])
+        batch = operations.start_batch(access=access, kind=kind, upload_path=path, file_name=name)
+        batch.refresh_from_db()
+        assert batch.status == BatchStatus.SUCCEEDED, (kind, batch.status, batch.errors)
+    # A rejected import: its error names the marked value (the batch's errors).
+    name = m.new(s, "SH", "operations.ImportBatch.file_name") + "-bad.csv"
+    row = {
+        "shipment_id": "S-bad",
+        "product_code": product,
+        "ship_date": mk("ImportBatch", "errors"),
+        "quantity": "1",
+    }
+    path = _write(tmp, name, list(row), [list(row.values())])
+    batch = operations.start_batch(access=access, kind="shipments", upload_path=path, file_name=name)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.REJECTED, batch.status
 
@@ -166,9 +211,14 @@ def _register(m: Registry, s: str, rel: Relationship, supplier: Side, customer: 
                 source_url="https://example.com/" + m.new(s, vis, "register.ActionItem.source_url"),
                 external_id=m.new(s, vis, "register.ActionItem.external_id"),
             )
-            register.comment(access=access(creator), item=item, body=m.new(s, vis, "register.ActionUpdate.body"))
+            register.comment(
+                access=access(creator), item=item, body=m.new(s, vis, "register.ActionUpdate.body")
+            )
             item = register.update_item(
-                access=access(creator), item=item, version=item.version, title=m.new(s, vis, "register.ActionItem.title")
+                access=access(creator),
+                item=item,
+                version=item.version,
+                title=m.new(s, vis, "register.ActionItem.title"),
             )
             if done:
                 item = register.transition(
@@ -178,7 +228,9 @@ def _register(m: Registry, s: str, rel: Relationship, supplier: Side, customer: 
             numbers.append(item.number)
         if visibility == "private":  # a shared item of the side names its private one ("related: [] → [n]")
             side_writer = creator
-            shared = ActionItem.objects.filter(relationship=rel, visibility="shared").order_by("number").first()
+            shared = (
+                ActionItem.objects.filter(relationship=rel, visibility="shared").order_by("number").first()
+            )
             assert shared is not None
             register.set_related(access=access(side_writer), item=shared, numbers=numbers)
 
@@ -198,7 +250,9 @@ def seed(tmp: Path, today: date) -> Seeded:
         ("TB", nw, tb, "northwind-telco-b", "TLB"),
         ("AN", ta, nw, "telco-a-northwind", "TAN"),
     ):
-        rel = parties.create_relationship(actor=None, supplier=sup, customer=cus, slug=slug, item_prefix=prefix)
+        rel = parties.create_relationship(
+            actor=None, supplier=sup, customer=cus, slug=slug, item_prefix=prefix
+        )
         m.scopes[key] = rel
         rel.description = m.new(key, "SH", "parties.Relationship.description")
         rel.save(update_fields=["description"])
@@ -218,7 +272,11 @@ def seed(tmp: Path, today: date) -> Seeded:
 
     category = ProductCategory.objects.create(code="3.2.1", name="Optical transport")  # shared reference data
     sites, products = {}, {}
-    for key, party, admin in (("PNW", nw, people["ada"]), ("PTA", ta, people["tara"]), ("PTB", tb, people["mallory"])):
+    for key, party, admin in (
+        ("PNW", nw, people["ada"]),
+        ("PTA", ta, people["tara"]),
+        ("PTB", tb, people["mallory"]),
+    ):
         site = parties.create_site(
             actor=admin, party=party, name=m.new(key, "SH", "parties.Site.name"),
             address=m.new(key, "SH", "parties.Site.address"), kind="customer", country="DE",
@@ -226,15 +284,19 @@ def seed(tmp: Path, today: date) -> Seeded:
         sites[key] = site.name
         product = parties.create_product(
             actor=admin, supplier=party, code=m.new(key, "SH", "parties.Product.code"),
-            name=m.new(key, "SH", "parties.Product.name"), description=m.new(key, "SH", "parties.Product.description"),
-            category=category,
+            name=m.new(key, "SH", "parties.Product.name"), category=category,
+            description=m.new(key, "SH", "parties.Product.description"),
         )  # fmt: skip
         products[key] = product.code
     for person, key in (("sam", "PNW"), ("carol", "PTA"), ("mallory", "PTB")):
         _, seeded.tokens[person] = accounts.create_api_token(
             user=people[person], name=m.new(key, "OWN", "accounts.ApiToken.name")
         )
-    for actor, party, key in ((people["ada"], nw, "PNW"), (people["tara"], ta, "PTA"), (people["mallory"], tb, "PTB")):
+    for actor, party, key in (
+        (people["ada"], nw, "PNW"),
+        (people["tara"], ta, "PTA"),
+        (people["mallory"], tb, "PTB"),
+    ):
         invitation = parties.invite(
             actor=actor, party=party, role=Role.EDITOR,
             email=m.new(key, "OWN", "parties.Invitation.email").lower() + "@invited.example",
@@ -258,6 +320,9 @@ def seed(tmp: Path, today: date) -> Seeded:
     for key, admin in (("TA", ada), ("TB", ada), ("AN", tara)):
         current = measurements.settings_for(rels[key])
         measurements.update_settings(
-            actor=admin, relationship=rels[key], version=current.version, frt_minor_days=current.frt_minor_days + 1
+            actor=admin,
+            relationship=rels[key],
+            version=current.version,
+            frt_minor_days=current.frt_minor_days + 1,
         )
     return seeded

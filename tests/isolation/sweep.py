@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -46,6 +47,8 @@ PK_MODELS = {  # URL name → the model whose primary keys fill <int:pk>
     "register:task_force": "register.TaskForce",
     "register:task_force_edit": "register.TaskForce",
 }
+# Body fields whose schema alone does not give a valid value.
+BODY_VALUES: dict[str, Any] = {"country": "DE"}
 SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
     ("accounts:password_reset_confirm", "uidb64"): lambda s: ["MQ"],
     ("accounts:password_reset_confirm", "token"): lambda s: ["set-password"],
@@ -92,7 +95,7 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
 
 def _unfilled(name: str, route: str, param: str) -> list[str]:
     raise LookupError(
-        f"{name} ({route}): no values for <{param}>; add them to tests/isolation/sweep.py (SEGMENTS, PK_MODELS)"
+        f"{name} ({route}): no values for <{param}>; add them to SEGMENTS or PK_MODELS in sweep.py"
     )
 
 
@@ -130,21 +133,69 @@ def page_urls(s: Seeded) -> list[str]:
     return urls
 
 
-def api_requests(s: Seeded, *, writes: bool) -> list[tuple[str, str]]:
-    """(method, URL) of every API operation with every seeded id; GETs, and the writes if asked."""
+def _example(schema: dict[str, Any], spec: dict[str, Any]) -> Any:
+    """A value that passes ``schema``'s validation (so a write reaches the door, not the parser)."""
+    if "$ref" in schema:
+        return _example(spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]], spec)
+    for key in ("anyOf", "allOf", "oneOf"):
+        if key in schema:
+            return _example(schema[key][0], spec)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {
+            k: BODY_VALUES.get(k, _example(props[k], spec)) for k in schema.get("required", []) if k in props
+        }
+    formats = {"date": "2026-12-10", "date-time": "2026-12-10T10:00:00Z", "email": "sweep@example.com"}
+    return {
+        "string": formats.get(schema.get("format", ""), "sweep"),
+        "integer": 1,
+        "number": 1,
+        "boolean": False,
+        "array": [],
+    }.get(kind)
+
+
+def _body(op: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any] | None:
+    """A JSON body for the operation, or None for an upload (multipart: a small shipments file)."""
+    content = op.get("requestBody", {}).get("content", {})
+    if "multipart/form-data" in content:
+        return None
+    if "application/json" not in content:
+        return {}
+    return _example(content["application/json"]["schema"], spec) or {}
+
+
+def _upload() -> dict[str, Any]:
+    rows = b"shipment_id,product_code,ship_date,quantity\r\nS-sweep,none,2026-01-05,1\r\n"
+    return {"kind": "shipments", "file": SimpleUploadedFile("sweep.csv", rows, content_type="text/csv")}
+
+
+def api_requests(s: Seeded, *, writes: bool) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """(method, URL, JSON body) of every API operation with every seeded id; GETs, and the writes (with
+    a body that passes validation) if asked."""
     schema = api.get_openapi_schema()
-    found = [("GET", "/api/v1/openapi.json")]
+    found: list[tuple[str, str, dict[str, Any] | None]] = [("GET", "/api/v1/openapi.json", {})]
     for path, item in schema["paths"].items():
         for method, op in item.items():
             if method != "get" and not writes:
                 continue
             params = [p["name"] for p in op.get("parameters", []) if p["in"] == "path"]
-            required = [p["name"] for p in op.get("parameters", []) if p["in"] == "query" and p.get("required")]
-            assert not required, f"{method.upper()} {path}: fill its required query parameters {required} in sweep.py"
+            required = [
+                p["name"] for p in op.get("parameters", []) if p["in"] == "query" and p.get("required")
+            ]
+            assert not required, (
+                f"{method.upper()} {path}: fill its required query parameters {required} in sweep.py"
+            )
             missing = [p for p in params if p not in API_VALUES]
-            assert not missing, f"{method.upper()} {path}: no values for {missing}; add them to sweep.py API_VALUES"
+            assert not missing, (
+                f"{method.upper()} {path}: no values for {missing}; add them to sweep.py API_VALUES"
+            )
+            body = _body(op, schema) if method != "get" else {}
             for combo in itertools.product(*(API_VALUES[p](s) for p in params)):
-                found.append((method.upper(), path.format(**dict(zip(params, combo, strict=True)))))
+                found.append((method.upper(), path.format(**dict(zip(params, combo, strict=True))), body))
     return found
 
 
@@ -217,10 +268,17 @@ class Sweep:
                 queue.append(link)
             assert len(seen) <= MAX_URLS, f"{self.person}: the crawl passed {MAX_URLS} URLs; a link loops?"
 
-    def call_api(self, client: Client, requests: list[tuple[str, str]], found: Callable[[str], set[str]]) -> None:
-        for method, url in requests:
+    def call_api(
+        self,
+        client: Client,
+        requests: list[tuple[str, str, dict[str, Any] | None]],
+        found: Callable[[str], set[str]],
+    ) -> None:
+        for method, url, body in requests:
             if method == "GET":
                 response = client.get(url)
+            elif body is None:
+                response = client.post(url, _upload())
             else:
-                response = client.generic(method, url, json.dumps({}), content_type="application/json")
+                response = client.generic(method, url, json.dumps(body), content_type="application/json")
             self.check(method, url, response, found)

@@ -95,7 +95,9 @@ def test_every_text_field_carries_a_marker(seeded: Seeded) -> None:
         values = model.objects.values_list(name, flat=True)
         if not any(MARKER.search(v if isinstance(v, str) else json.dumps(v)) for v in values if v):
             unmarked.append(label)
-    assert not unmarked, f"Seed isolation markers into these text fields (tests/isolation/seed.py): {unmarked}"
+    assert not unmarked, (
+        f"Seed isolation markers into these text fields (tests/isolation/seed.py): {unmarked}"
+    )
     assert not stale, f"These excluded fields no longer exist: {sorted(stale)}"
 
 
@@ -126,14 +128,17 @@ def _sweep(seeded: Seeded, person: str, client: Client, *, pages: bool, writes: 
     if pages:
         sweep.crawl(client, ["/", *page_urls(seeded)], seeded.marks.found)
     sweep.call_api(client, api_requests(seeded, writes=writes), seeded.marks.found)
+    statuses = dict(sorted(sweep.statuses.items()))
     FIGURES[sweep.person] = (
-        f"{sweep.requests} requests in {time.monotonic() - started:.1f} s, statuses {dict(sorted(sweep.statuses.items()))}"
+        f"{sweep.requests} requests in {time.monotonic() - started:.1f} s, statuses {statuses}"
     )
     print(f"\nisolation sweep, {sweep.person}: {FIGURES[sweep.person]}")
     return sweep
 
 
-def _assert_clean(seeded: Seeded, person: str, sweep: Sweep, must_see: set[tuple[str, str]] | None = None) -> None:
+def _assert_clean(
+    seeded: Seeded, person: str, sweep: Sweep, must_see: set[tuple[str, str]] | None = None
+) -> None:
     assert not sweep.leaks, f"{len(sweep.leaks)} leaks:\n" + "\n".join(sweep.leaks[:50])
     reached = {(seeded.marks.meanings[m].scope, seeded.marks.meanings[m].vis) for m in sweep.seen_markers}
     expected = MUST_SEE[person] if must_see is None else must_see
