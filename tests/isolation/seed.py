@@ -23,7 +23,7 @@ from accord.operations import services as operations
 from accord.operations.models import BatchStatus
 from accord.parties import services as parties
 from accord.parties.access import relationship_for_user
-from accord.parties.models import Guest, Party, ProductCategory, Relationship, Role
+from accord.parties.models import Guest, Membership, Party, ProductCategory, Relationship, Role
 from accord.register import services as register
 from accord.register.models import ActionItem
 from tests.isolation.markers import Registry, Viewer
@@ -47,8 +47,9 @@ class Seeded:
 
 
 def viewer_of(user: User, name: str = "") -> Viewer:
-    member_of = user.memberships.filter(is_active=True).values_list("party_id", flat=True)  # type: ignore[attr-defined]
-    guest_of = Guest.objects.filter(user=user).values_list("relationship_id", flat=True)
+    """Whom the rule of markers.py sees in ``user``: their active memberships and guest seats."""
+    member_of = Membership.objects.filter(user=user, is_active=True).values_list("party_id", flat=True)
+    guest_of = Guest.objects.filter(user=user, is_active=True).values_list("relationship_id", flat=True)
     return Viewer(name or user.email, frozenset(member_of), frozenset(guest_of))
 
 

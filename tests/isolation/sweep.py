@@ -100,6 +100,9 @@ def _unfilled(name: str, route: str, param: str) -> list[str]:
     )
 
 
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str, list[str]]]:
     found = []
     for p in patterns:
@@ -107,7 +110,8 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tu
             ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
             found += _walk(p.url_patterns, prefix + str(p.pattern), ns)
         elif isinstance(p, URLPattern):
-            found.append((namespace + (p.name or ""), prefix + str(p.pattern), list(p.pattern.converters)))
+            route = prefix + str(p.pattern)
+            found.append((namespace + (p.name or ""), route, PARAM.findall(route)))
     return found
 
 
@@ -159,6 +163,18 @@ def _example(schema: dict[str, Any], spec: dict[str, Any]) -> Any:
     }.get(kind)
 
 
+def _choices(schema: dict[str, Any], spec: dict[str, Any]) -> list[Any]:
+    """The values a query parameter offers (an enum, of an array's items, behind a reference)."""
+    if "$ref" in schema:
+        return _choices(spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]], spec)
+    if "items" in schema:
+        return _choices(schema["items"], spec)
+    found = list(schema.get("enum", []))
+    for alternative in schema.get("anyOf", []):
+        found += _choices(alternative, spec)
+    return found
+
+
 def _body(op: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any] | None:
     """A JSON body for the operation, or None for an upload (multipart: a small shipments file)."""
     content = op.get("requestBody", {}).get("content", {})
@@ -178,7 +194,10 @@ def api_requests(s: Seeded, *, writes: bool) -> list[tuple[str, str, dict[str, A
     """(method, URL, JSON body) of every API operation with every seeded id; GETs, and the writes (with
     a body that passes validation) if asked."""
     schema = api.get_openapi_schema()
-    found: list[tuple[str, str, dict[str, Any] | None]] = [("GET", "/api/v1/openapi.json", {})]
+    found: list[tuple[str, str, dict[str, Any] | None]] = [
+        ("GET", "/api/v1/openapi.json", {}),
+        ("GET", "/api/v1/docs", {}),
+    ]
     for path, item in schema["paths"].items():
         for method, op in item.items():
             if method != "get" and not writes:
@@ -195,8 +214,14 @@ def api_requests(s: Seeded, *, writes: bool) -> list[tuple[str, str, dict[str, A
                 f"{method.upper()} {path}: no values for {missing}; add them to sweep.py API_VALUES"
             )
             body = _body(op, schema) if method != "get" else {}
+            queries = [""]  # and each value of each query parameter with choices (a filter)
+            if method == "get":
+                for p in op.get("parameters", []):
+                    if p["in"] == "query":
+                        queries += [f"?{p['name']}={v}" for v in _choices(p["schema"], schema)]
             for combo in itertools.product(*(API_VALUES[p](s) for p in params)):
-                found.append((method.upper(), path.format(**dict(zip(params, combo, strict=True))), body))
+                url = path.format(**dict(zip(params, combo, strict=True)))
+                found += [(method.upper(), url + query, body) for query in queries]
     return found
 
 
