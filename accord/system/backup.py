@@ -102,6 +102,8 @@ def backup(path: Path) -> Outcome:
     db_vendor = vendor()
     if db_vendor not in BACKUP:
         raise BackupError(f"Backups of a {db_vendor} database are not supported.")
+    if path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise BackupError(f"Write the backup outside the stored files ({settings.MEDIA_ROOT}).")
     with _scratch(path.parent) as scratch:
         dump = scratch / DUMP_FILE[db_vendor]
         tables = BACKUP[db_vendor](dump)
