@@ -30,6 +30,10 @@ Accord commands (run `accord COMMAND --help` for each):
   metrics --relationship SLUG --from YYYY-MM --to YYYY-MM [--category CODE] [--format json|csv|table]
                              the TL 9000 measurements of a relationship
   load_demo                  load the demo data into an empty database
+  backup FILE                the database, the stored files and a manifest of every table's rows
+                             and checksum, in one tar.gz (mode 0600), while Accord runs
+  restore FILE [--force]     replace the database and stored files with a backup, checked table
+                             by table; --force to replace a database in use (stop web and worker)
 
 Any other Django command works too (`accord help --commands` lists them all).
 """

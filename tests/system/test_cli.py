@@ -39,6 +39,8 @@ def test_accord_help_lists_its_commands() -> None:
         "relationship create",
         "user create",
         "token create",
+        "backup FILE",
+        "restore FILE [--force]",
     ):
         assert command in result.stdout
 

@@ -1,5 +1,5 @@
 import os
-import subprocess
+import signal
 import sys
 from typing import Any
 
@@ -11,6 +11,11 @@ from accord.lib.demo import generate
 from accord.parties.models import Party
 from accord.system.demo_passwords import demo_password
 from accord.system.management.commands.load_demo import print_sign_ins
+from accord.system.supervisor import Supervisor
+
+
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(0)  # as Ctrl-C does: the server stops and the worker is stopped with it
 
 
 class Command(BaseCommand):
@@ -31,13 +36,15 @@ class Command(BaseCommand):
         print_sign_ins(self.stdout, password)
         self.stdout.write(f"\nAccord runs on http://127.0.0.1:{port}/  (Ctrl-C stops it)\n")
         worker = None
-        if not no_worker:
-            worker = subprocess.Popen(
+        if not no_worker:  # started again whenever it dies (1 s, doubling to 60 s while it keeps dying)
+            worker = Supervisor(
                 [sys.executable, "-m", "accord.cli", "worker"], env={**os.environ, "DEBUG": "true"}
             )
+            worker.start()
+        previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
         try:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
         finally:
+            signal.signal(signal.SIGTERM, previous)
             if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+                worker.stop()
