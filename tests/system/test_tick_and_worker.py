@@ -107,7 +107,8 @@ def test_the_worker_outlives_a_locked_database(settings: Any, monkeypatch: Any, 
 
     monkeypatch.setattr(db_worker.Worker, "run", locked_twice)
     monkeypatch.setattr(worker_command, "BACKOFF_FIRST", 0.0, raising=False)
-    queue_email(to=["x@example.org"], subject="Later", template="email/password_reset_subject.txt", context={})
+    template = "email/password_reset_subject.txt"
+    queue_email(to=["x@example.org"], subject="Later", template=template, context={})
     with caplog.at_level("WARNING", logger="accord.system.management.commands.worker"):
         call_command("worker", batch=True, verbosity=0)
     assert len(calls) == 3
