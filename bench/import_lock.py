@@ -175,19 +175,24 @@ def measure(
         while not stop.is_set():
             title = f"Written beside the import ({label}), writer {writer}"
             start = time.perf_counter()
-            response = client.post(
-                url,
-                {"title": title, "owner_side": "joint"},
-                content_type="application/json",
-                HTTP_AUTHORIZATION=f"Bearer {token}",
-            )
+            try:
+                response = client.post(
+                    url,
+                    {"title": title, "owner_side": "joint"},
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {token}",
+                )
+                failure = "" if response.status_code == 201 else f"HTTP {response.status_code}"
+            except Exception as exc:  # the test client raises what the view raised
+                cause = exc.__context__  # e.g. "database is locked", under a failing error page
+                failure = repr(exc) + (f" while handling {cause!r}" if cause is not None else "")
             with noting:
                 latencies.append(time.perf_counter() - start)
                 figures.writes_tried += 1
-                if response.status_code == 201:
-                    figures.writes_succeeded += 1
+                if failure:
+                    figures.failures.append(f"write {figures.writes_tried}: {failure}")
                 else:
-                    figures.failures.append(f"write {figures.writes_tried}: {response.status_code}")
+                    figures.writes_succeeded += 1
             stop.wait(gap)
         connections.close_all()
 
