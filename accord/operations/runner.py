@@ -55,10 +55,10 @@ def check_may_import(access: RelationshipAccess) -> None:
 class _Progress:
     """``progress(stage, rows)`` for ``run_import``: quick UPDATEs of the batch's counters.
 
-    Validation runs outside the import's transaction: its progress is an ordinary UPDATE. Writing
-    runs inside it, where an UPDATE on the same connection would be invisible until the end; on a
-    database with concurrent writers (PostgreSQL) a second connection records it at once. SQLite has
-    one writer, the import itself, so there the counts are recorded when the batch finishes.
+    Validation runs outside the import's transaction: its progress is an ordinary UPDATE; so does the
+    staging of new and changed rows on SQLite, reported as rows written. Writing on PostgreSQL runs
+    inside the transaction, where an UPDATE on the same connection would be invisible until the end:
+    a second connection records it at once.
     """
 
     def __init__(self, batch_id: int) -> None:

@@ -13,6 +13,7 @@ over in milliseconds.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -78,16 +79,18 @@ def _temp_transaction(connection: Any, cursor: Any) -> Iterator[None]:
     cursor.execute("COMMIT")
 
 
+_STAGES = itertools.count(1)
+
+
 class SqliteStage:
     """The new and the changed rows of a plan in temporary tables, moved by ``write`` in the
     transaction; ``close`` drops them."""
 
-    NEW = "accord_import_new"
-    CHANGED = "accord_import_changed"
-
     def __init__(
         self, model: type[models.Model], plan: Plan, context: ImportContext, *, versioned: bool
     ) -> None:
+        n = next(_STAGES)  # names of its own: an import may run inside another's preparation (tests)
+        self.NEW, self.CHANGED = f"accord_import_new_{n}", f"accord_import_changed_{n}"
         self.connection = connections[router.db_for_write(model)]
         self.quote = quote = self.connection.ops.quote_name
         meta: Any = model._meta

@@ -18,7 +18,13 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
+
+from accord.operations.importers_base import TableImporter
+from accord.operations.models import Shipment
+from tests.operations.helpers import csv_file, do_import, facts
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 150_000
@@ -44,3 +50,62 @@ def test_writes_of_other_relationships_succeed_while_a_large_import_runs(tmp_pat
         assert figures["writes_succeeded"] == figures["writes_tried"], figures["failures"]
     # an unchanged file writes nothing: its write transaction (the write lock) is over at once
     assert again["write_seconds"] < 0.5
+
+
+# --- comparing outside the write transaction stays correct when another writer comes between ---------
+
+SHIP = ["shipment_id", "product_code", "ship_date", "quantity"]
+
+
+def test_rows_changed_between_compare_and_write_make_the_import_compare_again(
+    world: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The import compares before its transaction; a row another writer changes meanwhile is found
+    in the transaction (``ImportConflict``), and the import prepares again: nothing is lost, the
+    counts and the monthly facts are those of the rows as they really were."""
+    first = [["S-1", "NW-OTX-100", "2026-01-05", "3"], ["S-2", "NW-OTX-100", "2026-02-05", "2"]]
+    do_import(world, "shipments", csv_file(tmp_path, SHIP, first))
+    prepared: list[int] = []
+    real_prepare = TableImporter.prepare
+
+    def prepare_then_someone_writes(self: Any, records: Any, context: Any) -> Any:
+        plan = real_prepare(self, records, context)
+        prepared.append(len(plan.changed))
+        if len(prepared) == 1:  # another writer moves S-1 to March after the import compared it
+            Shipment.objects.filter(shipment_id="S-1").update(ship_date=date(2026, 3, 5), quantity=7)
+        return plan
+
+    monkeypatch.setattr(TableImporter, "prepare", prepare_then_someone_writes)
+    second = [["S-1", "NW-OTX-100", "2026-01-05", "4"], ["S-2", "NW-OTX-100", "2026-02-05", "2"]]
+    result = do_import(world, "shipments", csv_file(tmp_path, SHIP, second, "second.csv"))
+    assert prepared == [1, 1]  # compared twice: the first plan was refused in the transaction
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    assert Shipment.objects.get(shipment_id="S-1").ship_date == date(2026, 1, 5)
+    assert Shipment.objects.get(shipment_id="S-1").quantity == 4
+    shipped = facts(world, "shipped")
+    assert shipped.get(("2026-03", "")) in (None, 0.0)  # March was recounted: S-1 left it
+    assert shipped.get(("2026-01", "")) == 4.0
+
+
+def test_a_key_inserted_between_compare_and_write_makes_the_import_compare_again(
+    world: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    real_prepare = TableImporter.prepare
+    calls: list[int] = []
+
+    def prepare_then_someone_inserts(self: Any, records: Any, context: Any) -> Any:
+        plan = real_prepare(self, records, context)
+        calls.append(plan.created)
+        if len(calls) == 1:
+            do_import(
+                world, "shipments", csv_file(tmp_path, SHIP, [["S-9", "NW-OTX-100", "2026-01-05", "1"]])
+            )
+        return plan
+
+    rows = [["S-9", "NW-OTX-100", "2026-01-05", "5"], ["S-10", "NW-OTX-100", "2026-01-06", "1"]]
+    path = csv_file(tmp_path, SHIP, rows, "mine.csv")
+    monkeypatch.setattr(TableImporter, "prepare", prepare_then_someone_inserts)
+    result = do_import(world, "shipments", path)
+    assert calls[0] == 2 and calls[-1] == 1  # S-9 was new, then found existing
+    assert (result.created, result.updated) == (1, 1)
+    assert Shipment.objects.get(shipment_id="S-9").quantity == 5
