@@ -8,9 +8,10 @@ process of its own (forked: its own database connection, as the worker's). Meanw
 with ``ACCORD_BENCH_LOCK_GAP`` seconds, 0.1, between them). The same file is then imported again,
 unchanged.
 
-Printed per run: rows, the import's total seconds, how long it held the write lock (its write
-transaction, ``ImportResult.write_seconds``: on SQLite the only time it holds the database's one
-write lock), the writes tried and succeeded while the import ran, and their median and longest time.
+Printed per run: rows, the import's total seconds, how long its write transaction lasted
+(``ImportResult.write_seconds``: on SQLite the only time it holds the database's one write lock; on
+PostgreSQL it locks only the rows it writes), the writes tried and succeeded while the import ran,
+and their median and longest time.
 
 ``python -m bench.run import_lock`` runs it as a benchmark case; ``python -m bench.import_lock --rows
 N --json`` runs it on the database of the environment (migrating it first) and prints the figures
@@ -243,7 +244,7 @@ def run(rows: int, *, gap: float = GAP, unchanged_busy_timeout: float | None = N
 def table(figures: list[Figures], vendor: str) -> str:
     lines = [
         f"Writes of another relationship during an import ({vendor})",
-        f"{'import':<22} {'rows':>10} {'import s':>9} {'write lock s':>13} "
+        f"{'import':<22} {'rows':>10} {'import s':>9} {'write txn s':>13} "
         f"{'writes ok/tried':>16} {'median write ms':>16} {'max write ms':>13}",
     ]
     for f in figures:
