@@ -213,9 +213,16 @@ def measure(
     return figures
 
 
-def run(rows: int, *, gap: float = GAP, unchanged_busy_timeout: float | None = None) -> list[Figures]:
-    """A new file of ``rows`` shipments, then the same file again, unchanged (while the writers wait
-    ``unchanged_busy_timeout`` seconds at most for the write lock, when given)."""
+def run(
+    rows: int,
+    *,
+    gap: float = GAP,
+    unchanged_gap: float | None = None,
+    unchanged_busy_timeout: float | None = None,
+) -> list[Figures]:
+    """A new file of ``rows`` shipments, then the same file again, unchanged (while the writers write
+    every ``unchanged_gap`` seconds and wait ``unchanged_busy_timeout`` seconds at most for the write
+    lock, when given)."""
     from django.db.backends.signals import connection_created
 
     connection_created.connect(_writer_busy_timeout)
@@ -233,7 +240,7 @@ def run(rows: int, *, gap: float = GAP, unchanged_busy_timeout: float | None = N
                 importer_pk,
                 token,
                 rel_b_pk,
-                gap=gap,
+                gap=gap if unchanged_gap is None else unchanged_gap,
                 busy_timeout=unchanged_busy_timeout,
             ),
         ]
@@ -289,6 +296,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=int(os.environ.get("ACCORD_BENCH_LOCK_ROWS", "1000000")))
     parser.add_argument("--gap", type=float, default=GAP, help="seconds between two writes")
+    parser.add_argument("--unchanged-gap", type=float, default=None, help="--gap of the re-import")
     parser.add_argument(
         "--unchanged-busy-timeout",
         type=float,
@@ -304,7 +312,12 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    figures = run(options.rows, gap=options.gap, unchanged_busy_timeout=options.unchanged_busy_timeout)
+    figures = run(
+        options.rows,
+        gap=options.gap,
+        unchanged_gap=options.unchanged_gap,
+        unchanged_busy_timeout=options.unchanged_busy_timeout,
+    )
     if options.json:
         print(json.dumps([asdict(f) for f in figures]))
     else:
