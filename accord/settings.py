@@ -117,14 +117,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if not env_str("DATABASE_URL"):
         DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # How long a writer waits for SQLite's one write lock before "database is locked" (seconds).
+    _busy_timeout = env_int("ACCORD_SQLITE_BUSY_TIMEOUT", 60)
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN,
         # so concurrent writers wait (busy_timeout) instead of failing half-way.
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": _busy_timeout,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+            f"PRAGMA foreign_keys=ON; PRAGMA busy_timeout={_busy_timeout * 1000};"
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -176,6 +178,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ACCORD_UPLOAD_MAX_MB", 50) * 1024 * 1024
 ACCORD_IMPORT_MAX_MB = env_int("ACCORD_IMPORT_MAX_MB", 50)
 ACCORD_IMPORT_MAX_UNZIPPED_MB = env_int("ACCORD_IMPORT_MAX_UNZIPPED_MB", 200)
 ACCORD_IMPORT_MAX_XLSX_CELLS = env_int("ACCORD_IMPORT_MAX_XLSX_CELLS", 20_000_000)
+# An import batch running longer than this (seconds) is stopped and writes nothing; 0: no limit.
+ACCORD_IMPORT_TIME_LIMIT = env_int("ACCORD_IMPORT_TIME_LIMIT", 3600)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------------

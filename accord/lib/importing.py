@@ -9,14 +9,24 @@ import must (architecture.md, "Data rules"):
    a column the kind does not know is an error at row 1;
 3. validate EVERY row and collect every error (row, column, value, reason), never stopping at the
    first;
-4. only when there is no error, apply the clean records inside one ``transaction.atomic()``.
+4. only when there is no error, ``prepare`` the writing outside any transaction (read the existing
+   rows, compare, stage what changes), then ``apply`` it inside one short ``transaction.atomic()``.
 
 With any error nothing is written. A dry run applies inside a transaction that is then rolled back,
 so its counts are exactly what a real run would do, and nothing stays written.
+
+The write transaction is kept short because on SQLite it holds the database's only write lock: every
+other writer (another relationship's action item, the worker's queue) waits for it. So reading and
+comparing happen before it, and ``apply`` only writes what changed. Should another writer change the
+same rows between the two, ``apply`` raises ``ImportConflict`` and the import prepares again.
+``on_written`` lets the caller record the outcome in the same transaction as the rows (an import
+batch's state then always says what is in the database). Under ``accord.lib.timelimit.time_limit``
+the import stops between rows or blocks once past its limit, before it writes anything.
 """
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -26,6 +36,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
+from accord.lib import timelimit
 from accord.lib.csvsafe import write_csv
 from accord.lib.tabular import PathOrFile, TabularError, read_rows
 
@@ -82,6 +93,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     rows: int = 0  # record rows read (the header and empty rows not counted)
+    write_seconds: float = 0.0  # how long the write transaction lasted
 
     @property
     def ok(self) -> bool:
@@ -126,13 +138,24 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
+class ImportConflict(Exception):
+    """Raised by ``Importer.apply`` when the rows it prepared to write changed meanwhile (another
+    writer): ``run_import`` rolls back and prepares again, a few times."""
+
+
+CONFLICT_RETRIES = 3
+
+
 class Importer(ABC):
     """One kind of import. Subclass, set the class attributes, and register it in ``importers.py``.
 
     ``validate`` receives every row (row number, {column: raw string}) holding only the kind's
-    columns, and returns the clean records plus every error; it must not write. ``apply`` receives
-    the clean records (only when no row had an error), runs inside ``run_import``'s transaction,
-    writes with bulk inserts, one audit event, and returns the counts.
+    columns, and returns the clean records plus every error; it must not write. ``prepare``
+    receives the clean records (only when no row had an error) outside any transaction and returns
+    what ``apply`` needs (by default the records themselves): the place to read and compare. It may
+    be called again after an ``ImportConflict``, so it must leave the records as they are; what it
+    returns may have a ``close()``, called once the import is done with it. ``apply`` runs inside
+    ``run_import``'s transaction, writes with bulk inserts, one audit event, and returns the counts.
     """
 
     kind: ClassVar[str] = ""
@@ -148,9 +171,13 @@ class Importer(ABC):
     def validate(self, rows: Rows, context: ImportContext) -> tuple[list[Any], list[RowError]]:
         """Check every row; the clean records and every error."""
 
+    def prepare(self, records: Any, context: ImportContext) -> Any:
+        """What ``apply`` writes, worked out outside the write transaction (by default the records)."""
+        return records
+
     @abstractmethod
     def apply(self, records: Any, context: ImportContext) -> ImportResult:
-        """Write the clean records (inside run_import's transaction)."""
+        """Write what ``prepare`` returned (inside run_import's transaction)."""
 
     def validate_file(self, source: PathOrFile, header: list[str], context: ImportContext) -> Any:
         """Optionally, a faster reading of a whole CSV file: its records (anything ``apply`` takes,
@@ -249,8 +276,10 @@ def _known_cells(
             count += 1
             if counter is not None:
                 counter[0] = count
-            if progress is not None and count % PROGRESS_EVERY == 0:
-                progress("validated", count)
+            if count % 256 == 0:
+                timelimit.check()
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress("validated", count)
             clean = {}
             for column, value in row.items():
                 if column in known:
@@ -277,11 +306,14 @@ def run_import(
     dry_run: bool = False,
     ignore_extra: bool = False,
     progress: Progress | None = None,
+    on_written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Import ``path_or_file`` (CSV or XLSX, by ``filename``) as ``kind``; all or nothing.
 
     ``progress(stage, rows)``, when given, is called as rows are validated ("validated", every
     ``PROGRESS_EVERY`` rows) and, by importers that report it, as they are written ("written").
+    ``on_written(result)``, when given, is called inside the write transaction once the rows are
+    written (not in a dry run), so what it records commits with them or not at all.
 
     Raises ``UnknownImportKind`` for a kind nobody registered and ``PermissionDenied`` when the
     viewer may not write in the relationship. Every problem of the file itself comes back in
@@ -333,16 +365,43 @@ def run_import(
     if errors:
         result.errors = _in_sheet_order(errors, header)
         return result
+    for attempt in range(CONFLICT_RETRIES + 1):
+        plan = importer.prepare(records, context)
+        try:
+            timelimit.check()  # the last stop: past it, the import writes everything or nothing
+            return _write(importer, plan, context, result, header, on_written)
+        except ImportConflict:
+            if attempt == CONFLICT_RETRIES:
+                raise
+        finally:
+            _close(plan)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _write(
+    importer: Importer,
+    plan: Any,
+    context: ImportContext,
+    result: ImportResult,
+    header: list[str],
+    on_written: Callable[[ImportResult], None] | None,
+) -> ImportResult:
+    """Apply the plan in one transaction (rolled back for a dry run or rejected rows)."""
+    started = time.monotonic()
     with transaction.atomic():
         try:
-            applied = importer.apply(records, context)
+            applied = importer.apply(plan, context)
         except ImportRejected as exc:
             transaction.set_rollback(True)
             result.errors = _in_sheet_order(exc.errors, header)
             return result
-        if dry_run:
+        result.created, result.updated, result.unchanged = applied.created, applied.updated, applied.unchanged
+        if context.dry_run:
             transaction.set_rollback(True)
-    result.created, result.updated, result.unchanged = applied.created, applied.updated, applied.unchanged
+        elif on_written is not None:
+            result.write_seconds = time.monotonic() - started
+            on_written(result)
+    result.write_seconds = time.monotonic() - started
     return result
 
 

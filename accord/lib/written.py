@@ -4,10 +4,12 @@
 counted from them. Operations may not import measurements (architecture.md, "Layers"), so it
 announces here what it writes, and measurements listens (it registers from its ``apps.py``):
 
-* ``watch(Written(...))`` before an import writes: the watcher it returns hears every written row's
-  values (``add``: the old and the new version of a changed row, each new row), or the new rows of
-  a file read at once as a table (``add_columns``), then ``done()`` once all is written, inside the
-  import's transaction. One call per row and no more: ``add`` is the listener's own bound method.
+* ``watch(Written(...))`` before an import writes: the watcher it returns hears every row the import
+  is about to write (``add``: the old and the new version of a changed row, each new row), or the
+  new rows of a file read at once as a table (``add_columns``), while the import prepares its writing
+  outside its transaction, then ``done()`` once all is written, inside the import's transaction (if
+  the import has to prepare again, it watches anew and the first watcher is dropped). One call per
+  row and no more: ``add`` is the listener's own bound method.
 * ``replaced(relationship)`` when a relationship's data changed in a way no list of rows tells (a
   product moved to another category; rows loaded in bulk outside an import): listeners recompute
   all they derive from it.

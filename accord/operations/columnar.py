@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from accord.lib import timelimit
 from accord.lib.tabular import FALSE_WORDS, TRUE_WORDS, PathOrFile
 
 if TYPE_CHECKING:
@@ -194,6 +195,7 @@ def read(
         parts: list[pa.RecordBatch] = []
         done = 0
         for batch in batches:
+            timelimit.check()
             part = _validated(batch, cols, forms, check)  # type: ignore[arg-type]
             if part is None:
                 return None

@@ -6,9 +6,13 @@ catalog, or nothing for the global benchmarks). ``TableImporter`` then
 
 * validates every row into a compact tuple ``(row number, value, value, …)`` in the order of
   ``cols``, collecting every error (row, column, value, reason), including keys repeated in the file;
-* applies the records in ``run_import``'s transaction: the existing rows with the same natural keys
-  are read once (by key for a small file, by one scan of the scope for a large one), rows that
-  differ are ``bulk_update``-d, new ones ``bulk_create``-d in batches, unchanged ones left alone;
+* prepares the writing before ``run_import``'s transaction (``prepare``): the existing rows with the
+  same natural keys are read once (by key for a small file, by one scan of the scope for a large
+  one) and compared; unchanged rows are left alone, and on SQLite the new and the changed rows are
+  staged in temporary tables (``staging``), which take no lock on the database;
+* then writes only the changes inside the transaction (``apply``): on SQLite one INSERT … SELECT
+  and one UPDATE … FROM the staged rows, elsewhere COPY (PostgreSQL) or multi-row INSERTs and
+  ``bulk_update``; rows another writer changed since they were compared make it start again;
 * announces every written row, old and new version, to the apps that keep something derived from
   it (``accord.lib.written``: the measurements recompute the monthly facts of the months they touch).
 
@@ -24,14 +28,15 @@ from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.db import connections, models, router
+from django.db import IntegrityError, connections, models, router
 from django.db.models import F
 
 from accord.audit import services as audit
-from accord.lib import written
-from accord.lib.importing import ImportContext, Importer, ImportResult, RowError, Rows
+from accord.lib import timelimit, written
+from accord.lib.importing import ImportConflict, ImportContext, Importer, ImportResult, RowError, Rows
 from accord.lib.tabular import PathOrFile
 from accord.operations.cells import Col, clean_text
+from accord.operations.writing import BulkInsert, Plan, Record, SqliteStage
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -42,8 +47,7 @@ BATCH_SIZE = 2000
 LOOKUP_CHUNK = 500
 # At most this many keys in a file: existing rows are looked up by key; more: one scan of the scope.
 KEYED_LOOKUP_MAX = 5000
-WRITE_ROWS = 50_000  # rows per COPY (or executemany) of a file read at once
-Record = tuple[Any, ...]  # (row number, value of cols[0], value of cols[1], …)
+CHECK_EVERY = 4096  # rows compared or announced between two looks at the time limit
 
 
 def record_positions(cols: Sequence[Col]) -> dict[str, int]:
@@ -194,9 +198,11 @@ class TableImporter(Importer):
         parts = key if isinstance(key, tuple) else (key,)
         return ", ".join(str(p) if p not in ("", None) else "–" for p in parts)
 
-    # --- apply (inside run_import's transaction) -------------------------------------------------
+    # --- prepare (before run_import's transaction), then apply (inside it) ------------------------
 
-    def apply(self, records: list[Record] | Columns, context: ImportContext) -> ImportResult:
+    def prepare(self, records: list[Record] | Columns, context: ImportContext) -> Plan:
+        """Read the existing rows, compare, and (on SQLite) stage what changes, outside any
+        transaction: the write transaction then only writes the changes (``apply``)."""
         fresh: Columns | None = None
         if not isinstance(records, list):  # a clean file read at once: only existing keys go by row
             fresh, records = self._split_existing(records, context)
@@ -206,7 +212,6 @@ class TableImporter(Importer):
         present = {col.field for col in cols if col.name in context.columns or col.required}
         present |= self.always_compared
         compare = [i for i, name in enumerate(fields) if name in present and i not in key_at]
-        scope = self.scope(context)
 
         def key_of(values: Sequence[Any]) -> Any:
             return values[key_at[0]] if len(key_at) == 1 else tuple(values[i] for i in key_at)
@@ -216,53 +221,52 @@ class TableImporter(Importer):
         watcher = written.watch(
             written.Written(self.kind, context.relationship, tuple(fields), dry_run=context.dry_run)
         )
-        changed: list[tuple[Any, list[Any]]] = []
-        unchanged = 0
-        for pk, *old in self._existing(scope, fields, key_at, index, key_of):
+        plan = Plan(fields=fields, scope=self.scope(context), compare=compare, watcher=watcher, fresh=fresh)
+        for number, (pk, *old) in enumerate(self._existing(plan.scope, fields, key_at, index, key_of)):
+            if number % CHECK_EVERY == 0:
+                timelimit.check()
             position = index.get(key_of(old))
             if position is None:
                 continue
             seen[position] = 1
             new = records[position][1:]
             if all(new[i] == old[i] for i in compare):
-                unchanged += 1
+                plan.unchanged += 1
                 continue
             merged = list(old)
             for i in compare:
                 merged[i] = new[i]
-            changed.append((pk, merged))
+            plan.changed.append((pk, old, merged))
             watcher.add(old)
             watcher.add(merged)
         del index
-        rows_written = 0
-        update_fields = [fields[i] for i in compare]
-        bump = {"version": F("version") + 1} if self.versioned else {}
-        update_fields += list(bump)
-        for start in range(0, len(changed), BATCH_SIZE):
-            objs = [
-                self.model(pk=pk, **scope, **dict(zip(fields, values, strict=True)), **bump)
-                for pk, values in changed[start : start + BATCH_SIZE]
-            ]
-            self.model._default_manager.bulk_update(objs, update_fields, batch_size=BATCH_SIZE // 4)
-            rows_written += len(objs)
-            context.report("written", rows_written)
-        created = 0
-        insert = BulkInsert(self.model, {**scope}, fields)
-        for chunk in _chunks_of_new(records, seen):
-            insert(chunk)
-            for rec in chunk:
-                watcher.add(rec[1:])
-            created += len(chunk)
-            rows_written += len(chunk)
-            context.report("written", rows_written)
+        plan.new = [rec for position, rec in enumerate(records) if not seen[position]]
+        for number, rec in enumerate(plan.new):
+            if number % CHECK_EVERY == 0:
+                timelimit.check()
+            watcher.add(rec[1:])
         if fresh is not None:
-            insert.columns(fresh.table, lambda rows: context.report("written", rows_written + rows))
             watcher.add_columns(fresh.table)
-            created += len(fresh)
-            del fresh
-        self.after_write(context, created=created, changed=[values for _pk, values in changed])
-        records.clear()  # consumed: free them before the watchers finish (the facts are recounted: a peak)
-        watcher.done()
+        if connections[router.db_for_write(self.model)].vendor == "sqlite":
+            plan.staged = SqliteStage(self.model, plan, context, versioned=self.versioned)
+        return plan
+
+    def apply(self, records: Plan, context: ImportContext) -> ImportResult:
+        """Write what ``prepare`` found changed (inside run_import's transaction); raise
+        ``ImportConflict`` when another writer changed those rows meanwhile."""
+        plan = records
+        self._check_unchanged(plan)
+        try:
+            if plan.staged is not None:
+                plan.staged.write()
+            else:
+                self._write_directly(plan, context)
+        except IntegrityError as exc:  # a key inserted meanwhile by another writer
+            raise ImportConflict(str(exc)) from exc
+        changed = [values for _pk, _old, values in plan.changed]
+        created = plan.created
+        self.after_write(context, created=created, changed=changed)
+        plan.watcher.done()
         if created or changed:
             audit.record(
                 actor=context.user,
@@ -276,7 +280,49 @@ class TableImporter(Importer):
                 },
                 label=f"Imported {self.kind} from {context.filename}"[:300],
             )
-        return ImportResult(created=created, updated=len(changed), unchanged=unchanged)
+        return ImportResult(created=created, updated=len(changed), unchanged=plan.unchanged)
+
+    def _check_unchanged(self, plan: Plan) -> None:
+        """The rows ``prepare`` saw still hold the values it saw (locked on PostgreSQL until the end)."""
+        rows = self.model._default_manager.order_by()
+        if connections[router.db_for_write(self.model)].vendor != "sqlite":
+            rows = rows.select_for_update()
+        for start in range(0, len(plan.changed), LOOKUP_CHUNK):
+            chunk = plan.changed[start : start + LOOKUP_CHUNK]
+            now = {
+                pk: old
+                for pk, *old in rows.filter(pk__in=[pk for pk, _o, _n in chunk]).values_list(
+                    "pk", *plan.fields
+                )
+            }
+            if any(now.get(pk) != old for pk, old, _new in chunk):
+                raise ImportConflict(f"{self.kind}: rows changed while the file was compared")
+
+    def _write_directly(self, plan: Plan, context: ImportContext) -> None:
+        """The changes written in the transaction (PostgreSQL: COPY for new rows; others wait only
+        for the rows this import changes)."""
+        fields, scope = plan.fields, plan.scope
+        bump = {"version": F("version") + 1} if self.versioned else {}
+        update_fields = [fields[i] for i in plan.compare] + list(bump)
+        rows_written = 0
+        for start in range(0, len(plan.changed), BATCH_SIZE):
+            objs = [
+                self.model(pk=pk, **scope, **dict(zip(fields, values, strict=True)), **bump)
+                for pk, _old, values in plan.changed[start : start + BATCH_SIZE]
+            ]
+            self.model._default_manager.bulk_update(objs, update_fields, batch_size=BATCH_SIZE // 4)
+            rows_written += len(objs)
+            context.report("written", rows_written)
+        insert = BulkInsert(self.model, {**scope}, fields)
+        with insert.connection.wrap_database_errors:
+            for start in range(0, len(plan.new), BATCH_SIZE):
+                chunk = plan.new[start : start + BATCH_SIZE]
+                insert(chunk)
+                rows_written += len(chunk)
+                context.report("written", rows_written)
+            if plan.fresh is not None:
+                done = rows_written
+                insert.columns(plan.fresh.table, lambda rows: context.report("written", done + rows))
 
     always_compared: ClassVar[frozenset[str]] = frozenset()
 
@@ -319,118 +365,3 @@ class TableImporter(Importer):
 
     def after_write(self, context: ImportContext, *, created: int, changed: list[list[Any]]) -> None:
         """What else a kind does once its rows are written (the catalog's category changes)."""
-
-
-class BulkInsert:
-    """Inserts records with one prepared multi-row INSERT per chunk (``executemany``), or with COPY
-    on PostgreSQL.
-
-    What ``bulk_create`` does, without building a model instance per row, which dominates the time
-    of a large import. Values go through the fields' own database preparation (dates and times
-    once per distinct value); fields the import does not set get their model defaults.
-    """
-
-    def __init__(self, model: type[models.Model], scope: dict[str, Any], fields: list[str]) -> None:
-        self.connection = connections[router.db_for_write(model)]
-        meta: Any = model._meta
-        given = [*fields, *scope]  # the order of a row: the record's values, then the fixed ones
-        others = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in given]
-        columns = [meta.get_field(name).column for name in given] + [f.column for f in others]
-        quote = self.connection.ops.quote_name
-        # the model's own table and column names, quoted; the values are parameters
-        self.sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
-        )
-        # PostgreSQL takes new rows fastest through COPY; other databases through executemany.
-        self.copy_sql = (
-            f"COPY {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-            if self.connection.vendor == "postgresql"
-            else ""
-        )
-        self.fixed = tuple(
-            [self._prepare(meta.get_field(name), value) for name, value in scope.items()]
-            + [self._prepare(f, f.get_default()) for f in others]
-        )
-        self.converters: list[Callable[[Any], Any] | None] = [
-            self._converter(meta.get_field(name)) for name in fields
-        ]
-
-    def _prepare(self, field: Any, value: Any) -> Any:
-        return field.get_db_prep_save(value, connection=self.connection)
-
-    def _converter(self, field: Any) -> Callable[[Any], Any] | None:
-        if not isinstance(field, models.DateField | models.DateTimeField):
-            return None  # strings, numbers, booleans and ids go to the driver as they are
-        memo: dict[Any, Any] = {}
-
-        def convert(value: Any) -> Any:
-            if value is None:
-                return None
-            found = memo.get(value)
-            if found is None:
-                found = memo[value] = self._prepare(field, value)
-            return found
-
-        return convert
-
-    def __call__(self, chunk: list[Record]) -> None:
-        converters = [(i + 1, c) for i, c in enumerate(self.converters) if c is not None]
-        rows = []
-        for rec in chunk:
-            if converters:
-                values = list(rec)
-                for i, convert in converters:
-                    values[i] = convert(values[i])
-                rows.append((*values[1:], *self.fixed))
-            else:
-                rows.append((*rec[1:], *self.fixed))
-        with self.connection.cursor() as cursor:
-            if self.copy_sql:
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.sql, rows)
-
-    def columns(self, table: pa.Table, progress: Callable[[int], None]) -> None:
-        """Insert every row of ``table`` (one column per record field, in order): COPY … (FORMAT csv)
-        from pyarrow's CSV writer on PostgreSQL, ``executemany`` elsewhere."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        from accord.operations.columnar import csv_bytes
-
-        step = WRITE_ROWS
-        with self.connection.cursor() as cursor:
-            for start in range(0, table.num_rows, step):
-                part = table.slice(start, step)
-                size = part.num_rows
-                if self.copy_sql:
-                    for i, value in enumerate(self.fixed):
-                        cell = None if value is None else str(value)
-                        part = part.append_column(f"_fixed{i}", pa.array([cell] * size, pa.string()))
-                    # a COPY per part: progress is told between them, as no other query may run
-                    # on the connection during a COPY (one COPY for all was barely faster)
-                    with cursor.cursor.copy(self.copy_sql + " WITH (FORMAT csv)") as copy:
-                        copy.write(csv_bytes(part))
-                else:
-                    texts = [
-                        pc.cast(column, pa.string()) if pa.types.is_date(column.type) else column
-                        for column in part.columns
-                    ]
-                    values = zip(*(column.to_pylist() for column in texts), strict=True)
-                    cursor.executemany(self.sql, [(*row, *self.fixed) for row in values])
-                progress(start + size)
-
-
-def _chunks_of_new(records: list[Record], seen: bytearray) -> Iterator[list[Record]]:
-    chunk: list[Record] = []
-    for position, rec in enumerate(records):
-        if not seen[position]:
-            chunk.append(rec)
-            if len(chunk) >= BATCH_SIZE:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk

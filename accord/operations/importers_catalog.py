@@ -12,6 +12,7 @@ from accord.lib import written
 from accord.lib.importing import ImportContext, ImportResult, RowError, register_importer
 from accord.operations.cells import Col, choice, id_col, lookup, max_length, text
 from accord.operations.importers_base import Record, TableImporter, record_positions
+from accord.operations.writing import Plan
 from accord.parties.models import (
     NormalizationBasis,
     Product,
@@ -74,15 +75,27 @@ class ProductImporter(TableImporter):
                 reason = f"Row {earlier[1]} gives this category the basis {earlier[0]!r}; a category has one."
                 errors.append(RowError(number, "nu_basis", basis, reason))
 
-    def apply(self, records: list[Record] | Columns, context: ImportContext) -> ImportResult:
+    def prepare(self, records: list[Record] | Columns, context: ImportContext) -> Plan:
         assert isinstance(records, list)  # a kind with its own apply is read row by row
 
         at = record_positions(self.cols(context))
         code, category, basis = at["code"], at["category_id"], at["nu_basis"]
+        before = dict(
+            Product.objects.filter(supplier_id=context.relationship.supplier_id).values_list(
+                "code", "category_id"
+            )
+        )
+        plan = super().prepare([rec[:basis] for rec in records], context)  # nu_basis is the last
+        plan.extra["bases"] = {rec[category]: rec[basis] for rec in records if rec[basis] is not None}
+        plan.extra["moved"] = any(
+            rec[code] in before and before[rec[code]] != rec[category] for rec in records
+        )
+        return plan
+
+    def apply(self, records: Plan, context: ImportContext) -> ImportResult:
         supplier_id = context.relationship.supplier_id
-        before = dict(Product.objects.filter(supplier_id=supplier_id).values_list("code", "category_id"))
-        bases = {rec[category]: rec[basis] for rec in records if rec[basis] is not None}
-        result = super().apply([rec[:basis] for rec in records], context)  # nu_basis is the last
+        bases = records.extra["bases"]
+        result = super().apply(records, context)
         # The supplier's own basis (SupplierCategoryBasis), never the global default: other suppliers'
         # relationships in the category keep theirs. The engine applies the basis when it reads the
         # facts (both S counts are stored), so a change needs no recount.
@@ -103,8 +116,7 @@ class ProductImporter(TableImporter):
                 relationship=context.relationship,
                 changes={"normalization_basis": [old, new]},
             )
-        moved = any(rec[code] in before and before[rec[code]] != rec[category] for rec in records)
-        if moved:  # the facts of every relationship of the supplier count by category
+        if records.extra["moved"]:  # the facts of every relationship of the supplier count by category
             for rel in Relationship.objects.filter(supplier_id=supplier_id).order_by("pk"):
                 written.replaced(rel, dry_run=context.dry_run)
         return result

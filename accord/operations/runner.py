@@ -2,9 +2,15 @@
 
 ``accord.lib.importing.run_import`` validates every row, then writes all rows in one transaction,
 or nothing; ``execute_batch`` records the outcome: ``succeeded``, ``rejected`` (bad rows: the first
-errors and their count are kept) or ``failed`` (the import itself broke). While it runs it reports
-progress (rows validated, rows written) and a heartbeat. ``services`` starts batches and runs small
-ones through here at once; the worker's task (``tasks.run_import_batch``) runs the larger ones.
+errors and their count are kept) or ``failed`` (the import itself broke, or ran past its time limit,
+``ACCORD_IMPORT_TIME_LIMIT``). While it runs it reports progress (rows validated, rows written) and a
+heartbeat. ``services`` starts batches and runs small ones through here at once; the worker's task
+(``tasks.run_import_batch``) runs the larger ones.
+
+A batch's success is saved in the same transaction as its rows (``run_import``'s ``on_written``):
+the rows and "succeeded" commit together or not at all, so a batch found still running after its
+process died (``services.fail_stalled_batches``) certainly wrote nothing, and one killed right
+after its commit already says "succeeded".
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import socket
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -23,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accord.lib.importing import ImportResult, RowError, run_import
+from accord.lib.timelimit import TimeLimitExceeded, time_limit
 from accord.operations.models import BatchStatus, ImportBatch
 from accord.parties.access import RelationshipAccess, relationship_for_user
 from accord.parties.models import Side
@@ -47,10 +55,10 @@ def check_may_import(access: RelationshipAccess) -> None:
 class _Progress:
     """``progress(stage, rows)`` for ``run_import``: quick UPDATEs of the batch's counters.
 
-    Validation runs outside the import's transaction: its progress is an ordinary UPDATE. Writing
-    runs inside it, where an UPDATE on the same connection would be invisible until the end; on a
-    database with concurrent writers (PostgreSQL) a second connection records it at once. SQLite has
-    one writer, the import itself, so there the counts are recorded when the batch finishes.
+    Validation runs outside the import's transaction: its progress is an ordinary UPDATE; so does the
+    staging of new and changed rows on SQLite, reported as rows written. Writing on PostgreSQL runs
+    inside the transaction, where an UPDATE on the same connection would be invisible until the end:
+    a second connection records it at once.
     """
 
     def __init__(self, batch_id: int) -> None:
@@ -119,7 +127,7 @@ def execute_batch(batch_id: int) -> tuple[ImportBatch, ImportResult | None]:
     progress = _Progress(batch.pk)
     try:
         access = _access_of(batch)
-        with _opened(batch.stored_file) as source:
+        with _opened(batch.stored_file) as source, time_limit(settings.ACCORD_IMPORT_TIME_LIMIT):
             result = run_import(
                 kind=batch.kind,
                 path_or_file=source,
@@ -128,15 +136,29 @@ def execute_batch(batch_id: int) -> tuple[ImportBatch, ImportResult | None]:
                 dry_run=batch.dry_run,
                 ignore_extra=batch.ignore_extra,
                 progress=progress,
+                on_written=lambda written: _record(batch, written),  # in the rows' transaction
             )
     except Exception as exc:
+        try:
+            batch.refresh_from_db()
+        except DatabaseError:
+            log.warning("could not read import batch %s again", batch.pk, exc_info=True)
+        if batch.status == BatchStatus.SUCCEEDED:  # it broke after its rows and state committed
+            log.exception("import batch %s succeeded, then broke", batch.pk)
+            return batch, None
         log.exception("import batch %s failed", batch.pk)
-        batch.refresh_from_db(fields=["rows_validated"])
         batch.rows_written = 0  # the import's transaction was rolled back
         finish_batch(batch, BatchStatus.FAILED, message=_failure_text(exc))
         return batch, None
     finally:
         progress.close()
+    if batch.status != BatchStatus.SUCCEEDED:  # rejected, or a dry run: nothing was committed
+        _record(batch, result)
+    return batch, result
+
+
+def _record(batch: ImportBatch, result: ImportResult) -> None:
+    """Save the outcome of ``result`` in ``batch`` (succeeded or rejected)."""
     batch.rows_total = batch.rows_validated = result.rows
     batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged
     if result.errors:
@@ -144,7 +166,6 @@ def execute_batch(batch_id: int) -> tuple[ImportBatch, ImportResult | None]:
     else:
         batch.rows_written = 0 if result.dry_run else result.created + result.updated
         finish_batch(batch, BatchStatus.SUCCEEDED)
-    return batch, result
 
 
 def _access_of(batch: ImportBatch) -> RelationshipAccess:
@@ -182,6 +203,12 @@ class _opened:
 def _failure_text(exc: Exception) -> str:
     if isinstance(exc, PermissionDenied | FileNotFoundError):
         return str(exc)
+    if isinstance(exc, TimeLimitExceeded):
+        return _(
+            "The import was stopped after its time limit of %(seconds)s seconds and wrote nothing. "
+            "Split the file into smaller ones, or ask your administrator to raise "
+            "ACCORD_IMPORT_TIME_LIMIT."
+        ) % {"seconds": f"{exc.seconds:g}"}
     return _("The import failed and wrote nothing (%(error)s). Retry it, or tell your administrator.") % {
         "error": type(exc).__name__
     }

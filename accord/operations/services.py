@@ -7,8 +7,9 @@ page, the API and the command all appear in the relationship's import history. `
 ``runner``, which the worker's task calls too) runs the import (``accord.lib.importing.run_import``:
 every row validated, then all rows written in one transaction, or nothing) and records its outcome.
 ``fail_stalled_batches`` (a periodic job) marks a running batch failed when its process (on this
-host) is gone, or (elsewhere) its heartbeat stopped: its worker was killed, and since the import is
-one transaction nothing of it stayed. ``retry_batch`` runs a failed batch again from the kept file.
+host) is gone, or (elsewhere) its heartbeat stopped: its worker was killed. A batch's success
+commits in the same transaction as its rows, so a batch still running then certainly wrote nothing.
+``retry_batch`` runs a failed batch again from the kept file.
 """
 
 from __future__ import annotations
@@ -225,8 +226,8 @@ def fail_stalled_batches(*, now: datetime | None = None) -> int:
         status=BatchStatus.FAILED,
         finished_at=now,
         message=_(
-            "The import stopped without finishing (its worker was stopped). Nothing of it was written; "
-            "retry it."
+            "The import stopped before its rows were committed (its worker was stopped), so nothing "
+            "of it was written; retry it."
         ),
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from accord.audit.models import AuditEvent
 from accord.measurements.models import MonthlyFact
-from accord.operations import importers_base
+from accord.operations import importers_base, writing
 from accord.operations.models import Return, Shipment
 from tests.operations.helpers import csv_file, do_import, facts, where, xlsx_file
 
@@ -195,7 +195,7 @@ def test_a_dry_run_counts_and_writes_nothing(world: Any, tmp_path: Any) -> None:
 
 def test_a_large_file_is_written_in_batches(world: Any, tmp_path: Any, monkeypatch: Any) -> None:
     rows = [[f"R-{i:05d}", "NW-OTX-100", "2026-03-02", "2025-12-01"] for i in range(4500)]
-    monkeypatch.setattr(importers_base, "WRITE_ROWS", 2000)
+    monkeypatch.setattr(writing, "WRITE_ROWS", 2000)
     heard: list[tuple[str, int]] = []
     result = do_import(
         world, "returns", csv_file(tmp_path, RET[:4], rows), progress=lambda s, n: heard.append((s, n))

@@ -83,3 +83,34 @@ def test_the_worker_sends_queued_email_from_the_database_queue(settings: Any) ->
     call_command("worker", batch=True, verbosity=0)
     assert [m.subject for m in mail.outbox] == ["Hello"]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_outlives_a_locked_database(settings: Any, monkeypatch: Any, caplog: Any) -> None:
+    """A "database is locked" past the busy timeout (a long import on SQLite) used to end `accord
+    worker`; it now logs, waits and goes on, and still runs the queued task."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    from django.db import OperationalError
+    from django_tasks_db.management.commands import db_worker
+
+    from accord.lib.mail import queue_email
+    from accord.system.management.commands import worker as worker_command
+
+    real_run = db_worker.Worker.run
+    calls: list[int] = []
+
+    def locked_twice(self: Any) -> None:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise OperationalError("database is locked")
+        real_run(self)
+
+    monkeypatch.setattr(db_worker.Worker, "run", locked_twice)
+    monkeypatch.setattr(worker_command, "BACKOFF_FIRST", 0.0, raising=False)
+    template = "email/password_reset_subject.txt"
+    queue_email(to=["x@example.org"], subject="Later", template=template, context={})
+    with caplog.at_level("WARNING", logger="accord.system.management.commands.worker"):
+        call_command("worker", batch=True, verbosity=0)
+    assert len(calls) == 3
+    assert [m.subject for m in mail.outbox] == ["Later"]
+    assert "database is locked" in caplog.text

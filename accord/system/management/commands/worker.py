@@ -5,11 +5,16 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections, connections
 
 from accord.system.services import run_due_jobs
 
 log = logging.getLogger(__name__)
+
+# After a database error (SQLite's "database is locked" past the busy timeout, a PostgreSQL restart)
+# the worker waits, doubling the wait up to the most, and goes on; a quiet minute starts it over.
+BACKOFF_FIRST = 1.0
+BACKOFF_MOST = 30.0
 
 
 def tick_forever(interval: float, stop: threading.Event) -> None:
@@ -38,13 +43,25 @@ class Command(BaseCommand):
         if not no_tick and not batch:
             threading.Thread(target=tick_forever, args=(60.0, stop), daemon=True, name="accord-tick").start()
         try:
-            call_command(
-                "db_worker",
-                batch=batch,
-                interval=interval,
-                reload=False,
-                verbosity=options.get("verbosity", 1),
-            )
+            run_until_done(batch=batch, interval=interval, verbosity=options.get("verbosity", 1))
         finally:
             stop.set()
             time.sleep(0)
+
+
+def run_until_done(*, batch: bool, interval: float, verbosity: int) -> None:
+    """django-tasks-db's ``db_worker``, started again after a database error instead of exiting."""
+    wait, last_error = BACKOFF_FIRST, 0.0
+    while True:
+        try:
+            call_command("db_worker", batch=batch, interval=interval, reload=False, verbosity=verbosity)
+            return
+        except OperationalError as exc:
+            now = time.monotonic()
+            if now - last_error > 60:
+                wait = BACKOFF_FIRST
+            last_error = now
+            log.warning("the worker met a database error (%s); it goes on in %g s", exc, wait)
+            connections.close_all()
+            time.sleep(wait)
+            wait = min(wait * 2, BACKOFF_MOST)
