@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accord.accounts.middleware.UserTimezoneMiddleware",
     "accord.api.middleware.ApiErrorShapeMiddleware",
+    # Last, so its 413 gets the API's error shape; it still runs before any view, form or CSRF check
+    # reads the body (they all run after every middleware's first half).
+    "accord.lib.bodysize.BodySizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -170,9 +173,12 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ACCORD_UPLOAD_MAX_MB", 50) * 1024 * 1024
 # Imports: the largest file accepted, and the most an XLSX may unpack to (checked before opening it).
 ACCORD_IMPORT_MAX_MB = env_int("ACCORD_IMPORT_MAX_MB", 50)
+# Request bodies (accord.lib.bodysize answers 413 before reading more): a file upload may be the largest
+# import plus its form fields; any other body (JSON, a form) at most 5 MB.
+ACCORD_UPLOAD_MAX_MB = env_int("ACCORD_UPLOAD_MAX_MB", ACCORD_IMPORT_MAX_MB + 1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ACCORD_IMPORT_MAX_UNZIPPED_MB = env_int("ACCORD_IMPORT_MAX_UNZIPPED_MB", 200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
