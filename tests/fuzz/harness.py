@@ -103,7 +103,9 @@ def path_ids(operation: Any, known_ids: dict[str, list[Any]]) -> st.SearchStrate
     names = [p.name for p in operation.path_parameters]
     missing = [n for n in names if n not in known_ids]
     assert not missing, f"known_ids has no ids for {missing} of {operation.label}: add seeded records"
-    return st.fixed_dictionaries({n: st.sampled_from(known_ids[n]) for n in names})
+    return st.fixed_dictionaries(
+        {n: st.one_of(*[st.sampled_from(known_ids[n])] * 4, st.sampled_from(EDGE_INTS)) for n in names}
+    )
 
 
 def cases(operation: Any, known_ids: dict[str, list[Any]]) -> st.SearchStrategy[Any]:
@@ -121,17 +123,42 @@ def cases(operation: Any, known_ids: dict[str, list[Any]]) -> st.SearchStrategy[
     return st.one_of(real, real, real, operation.as_strategy(GenerationMode.POSITIVE))
 
 
-def with_known_values(data: st.DataObject, case: Any, values: dict[str, list[Any]]) -> Any:
-    """Half the time, each body or query field with known good values takes one, and a body's ``version``
-    a small one that may be current (records start at 1 and fuzzing moves them on): so writes get past
-    validation and the optimistic lock and reach the services."""
+# Hostile values schemathesis seldom draws by itself: numbers just inside and past what 32- and 64-bit
+# columns hold, text with NUL characters, an empty and a long text.
+EDGE_INTS = [0, -1, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**20]
+EDGE_TEXTS = ["\x00", "a\x00b", "", " ", "x" * 5000]
+EDGE_LISTS = [[2**63], [0], [-1], list(range(1, 1100))]
+
+
+def _edges(value: Any) -> list[Any]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int | float):
+        return EDGE_INTS
+    if isinstance(value, str):
+        return EDGE_TEXTS
+    if isinstance(value, list):
+        return EDGE_LISTS
+    return []
+
+
+def with_chosen_values(data: st.DataObject, case: Any, values: dict[str, list[Any]]) -> Any:
+    """Each body or query field keeps what schemathesis generated, or takes a known good value (a real
+    person, task force, category, …; for ``version`` a small one that may be current, as records start at
+    1 and fuzzing moves them on), or a hostile one (``EDGE_*``): so writes get past validation and the
+    optimistic lock to the services, and the services meet the values that broke them before."""
     for fields in (case.body, case.query):
         if not isinstance(fields, dict):
             continue
-        for name in [n for n in fields if n in values or n == "version"]:
-            if data.draw(st.booleans()):
-                good = st.integers(1, 4) if name == "version" else st.sampled_from(values[name])
-                fields[name] = data.draw(good)
+        for name in list(fields):
+            good = list(range(1, 5)) if name == "version" else values.get(name, [])
+            choices = [fields[name]] * 3 + ([st.sampled_from(good)] * 3 if good else [])
+            edges = _edges(fields[name])
+            if edges:
+                choices.append(st.sampled_from(edges))
+            chosen = data.draw(st.sampled_from(range(len(choices))))
+            if chosen >= 3:
+                fields[name] = data.draw(choices[chosen])
     return case
 
 

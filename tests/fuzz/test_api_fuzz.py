@@ -25,7 +25,7 @@ from tests.fuzz.harness import (
     operations,
     seed,
     tokens,
-    with_known_values,
+    with_chosen_values,
 )
 
 OPERATIONS = operations()
@@ -62,7 +62,7 @@ def test_every_operation_as_every_role(world: Any, label: str, in_process: None)
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(data=st.data())
     def fuzz(data: st.DataObject) -> None:
-        case = with_known_values(data, data.draw(requests), values)
+        case = with_chosen_values(data, data.draw(requests), values)
         for role in ROLES:
             try:
                 call_and_check(case, headers[role])
