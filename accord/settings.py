@@ -178,6 +178,12 @@ ACCORD_IMPORT_MAX_MB = env_int("ACCORD_IMPORT_MAX_MB", 50)
 # Request bodies (accord.lib.bodysize answers 413 before reading more): a file upload may be the largest
 # import plus its form fields; any other body (JSON, a form) at most 5 MB.
 ACCORD_UPLOAD_MAX_MB = env_int("ACCORD_UPLOAD_MAX_MB", ACCORD_IMPORT_MAX_MB + 1)
+if ACCORD_UPLOAD_MAX_MB <= ACCORD_IMPORT_MAX_MB:
+    raise ImproperlyConfigured(
+        f"ACCORD_UPLOAD_MAX_MB ({ACCORD_UPLOAD_MAX_MB}) must be larger than ACCORD_IMPORT_MAX_MB "
+        f"({ACCORD_IMPORT_MAX_MB}): an upload carries the file and its form fields. Leave it unset for "
+        f"{ACCORD_IMPORT_MAX_MB + 1}."
+    )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ACCORD_IMPORT_MAX_UNZIPPED_MB = env_int("ACCORD_IMPORT_MAX_UNZIPPED_MB", 200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

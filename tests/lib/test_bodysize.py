@@ -2,6 +2,10 @@
 file just under the import limit is not."""
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -82,3 +86,23 @@ def test_html_pages_get_a_plain_413_too(world: Any, as_user: Any, settings: Any)
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 413 and response["Content-Type"].startswith("text/plain")
+
+
+def run_check(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_UPLOAD")}
+    clean |= {"ACCORD_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "accord.settings", "DEBUG": "true"}
+    return subprocess.run(
+        [sys.executable, "-m", "accord.cli", "check"],
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_an_upload_limit_not_above_the_import_limit_is_refused_at_start(tmp_path: Path) -> None:
+    result = run_check({"ACCORD_UPLOAD_MAX_MB": "50", "ACCORD_IMPORT_MAX_MB": "50"}, tmp_path)
+    assert result.returncode != 0
+    assert "ACCORD_UPLOAD_MAX_MB (50) must be larger than ACCORD_IMPORT_MAX_MB (50)" in result.stderr
+    assert run_check({"ACCORD_IMPORT_MAX_MB": "80"}, tmp_path).returncode == 0  # the default follows: 81
