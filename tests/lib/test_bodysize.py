@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings as django_settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from accord.accounts.services import create_api_token
@@ -38,7 +40,14 @@ def call(environ: dict[str, Any]) -> tuple[str, bytes]:
     def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
         seen["status"] = status
 
-    body = b"".join(WSGIHandler()(environ, start_response))
+    # as Django's test client does: the request's end must not close the test's database connection
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(WSGIHandler()(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return seen["status"], body
 
 
