@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accord.accounts.middleware.UserTimezoneMiddleware",
     "accord.api.middleware.ApiErrorShapeMiddleware",
+    # Last, so its 413 gets the API's error shape; it still runs before any view, form or CSRF check
+    # reads the body (they all run after every middleware's first half).
+    "accord.lib.bodysize.BodySizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -172,7 +175,6 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ACCORD_UPLOAD_MAX_MB", 50) * 1024 * 1024
 # Imports: the largest file accepted, the most an XLSX may unpack to (checked before opening it), and
 # the most cells its sheet may have (each row counted up to its last cell, whatever the sheet declares).
 ACCORD_IMPORT_MAX_MB = env_int("ACCORD_IMPORT_MAX_MB", 50)
@@ -180,6 +182,16 @@ ACCORD_IMPORT_MAX_UNZIPPED_MB = env_int("ACCORD_IMPORT_MAX_UNZIPPED_MB", 200)
 ACCORD_IMPORT_MAX_XLSX_CELLS = env_int("ACCORD_IMPORT_MAX_XLSX_CELLS", 20_000_000)
 # An import batch running longer than this (seconds) is stopped and writes nothing; 0: no limit.
 ACCORD_IMPORT_TIME_LIMIT = env_int("ACCORD_IMPORT_TIME_LIMIT", 3600)
+# Request bodies (accord.lib.bodysize answers 413 before reading more): a file upload may be the largest
+# import plus its form fields; any other body (JSON, a form) at most 5 MB.
+ACCORD_UPLOAD_MAX_MB = env_int("ACCORD_UPLOAD_MAX_MB", ACCORD_IMPORT_MAX_MB + 1)
+if ACCORD_UPLOAD_MAX_MB <= ACCORD_IMPORT_MAX_MB:
+    raise ImproperlyConfigured(
+        f"ACCORD_UPLOAD_MAX_MB ({ACCORD_UPLOAD_MAX_MB}) must be larger than ACCORD_IMPORT_MAX_MB "
+        f"({ACCORD_IMPORT_MAX_MB}): an upload carries the file and its form fields. Leave it unset for "
+        f"{ACCORD_IMPORT_MAX_MB + 1}."
+    )
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ----------------------------------------------------------------------------------------

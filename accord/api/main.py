@@ -7,15 +7,18 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accord.accounts.services import user_for_token
@@ -38,6 +41,14 @@ class Session(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Nobody signed in (anonymous, or a wrong bearer token tried first): the answer is 401, not the
+        # CSRF check's 403, which only a signed-in browser's write without its token should get.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         return user if user is not None and user.is_authenticated and user.is_active else None
@@ -59,6 +70,42 @@ class SwaggerFromStatic(Swagger):
         return render(request, self.template, context)
 
 
+NUL = "\x00"
+
+
+class NulInText(ValueError):
+    """Text with a NUL character (django-ninja turns a body parser's error into a 400 "cannot parse")."""
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class TextParser(Parser):
+    """JSON bodies and query strings, refusing text with NUL characters: no database stores them
+    (PostgreSQL refuses them outright), so they are a 400 here rather than a 500 there."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise NulInText(_("Text may not contain NUL characters."))
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        if _has_nul(parsed):
+            raise HttpError(400, _("Text may not contain NUL characters."))
+        return parsed
+
+
 api = NinjaAPI(
     title="Accord API",
     version="1",
@@ -67,6 +114,7 @@ api = NinjaAPI(
     auth=[BearerToken(), Session(csrf=True)],
     urls_namespace="api",
     docs=SwaggerFromStatic(),
+    parser=TextParser(),
 )
 
 
@@ -102,7 +150,19 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, body(str(exc)), status=exc.status_code)
+    message = str(exc.__cause__) if isinstance(exc.__cause__, NulInText) else str(exc)
+    return api.create_response(request, body(message), status=exc.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return api.create_response(request, body(_("Invalid multipart body: %(why)s") % {"why": exc}), status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # the form fields of a multipart body (its files are bounded by accord.lib.bodysize)
+    return api.create_response(request, body(_("The request's fields are too large.")), status=413)
 
 
 @api.exception_handler(Http404)

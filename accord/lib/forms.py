@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from accord.lib.api import MAX_INT
 from accord.lib.errors import Conflict
 
 
@@ -55,7 +56,7 @@ class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(min_value=1, **kwargs)
+        super().__init__(min_value=1, max_value=MAX_INT, **kwargs)
 
 
 def add_service_error(form: forms.BaseForm, exc: ValidationError | Conflict) -> None:

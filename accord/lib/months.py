@@ -9,7 +9,9 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 __all__ = [
+    "MAX_RANGE_MONTHS",
     "add_months",
+    "check_range",
     "month_end",
     "month_of",
     "month_range",
@@ -18,6 +20,10 @@ __all__ = [
     "next_month_start_utc",
     "parse_month",
 ]
+
+# The longest range of months one request of measurements covers: ten years. A wider one (say
+# 0001-01 … 9999-12) would build and send a response of tens of megabytes for nothing.
+MAX_RANGE_MONTHS = 120
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -81,3 +87,16 @@ def next_month_start_utc(month: str) -> datetime:
     """The first instant after the month, in UTC (a month's end for timestamps: ``t < this``)."""
     nxt = month_start(add_months(month, 1))
     return datetime(nxt.year, nxt.month, nxt.day, tzinfo=UTC)
+
+
+def check_range(start: str, end: str) -> None:
+    """ValueError, with a message for people, unless ``start`` … ``end`` is a range of months in order of
+    at most ``MAX_RANGE_MONTHS`` months (both included)."""
+    span = months_between(start, end) + 1
+    if span < 1:
+        raise ValueError(f"The first month ({start}) is after the last ({end}).")
+    if span > MAX_RANGE_MONTHS:
+        raise ValueError(
+            f"{start} … {end} is {span} months; at most {MAX_RANGE_MONTHS} months "
+            f"({MAX_RANGE_MONTHS // 12} years) can be asked for at once."
+        )

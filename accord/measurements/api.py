@@ -12,8 +12,8 @@ from pydantic import Field, field_validator
 from pydantic_core import to_json
 
 from accord.accounts.types import AuthedRequest
-from accord.lib.api import responses, serializer
-from accord.lib.months import add_months, month_of, parse_month
+from accord.lib.api import Days, Hours, Id, Version, responses, serializer
+from accord.lib.months import MAX_RANGE_MONTHS, add_months, check_range, month_of, parse_month
 from accord.measurements import services
 from accord.measurements.access import settings_for_user
 from accord.measurements.selectors import as_dict, metrics
@@ -47,7 +47,9 @@ class MetricsOut(Schema):
 
 class MetricsQuery(Schema):
     from_: str | None = Field(
-        default=None, alias="from", description="YYYY-MM; default 11 months before `to`"
+        default=None,
+        alias="from",
+        description=f"YYYY-MM; default 11 months before `to`; at most {MAX_RANGE_MONTHS} months in all",
     )
     to: str | None = Field(default=None, description="YYYY-MM; default this month")
     category: str | None = Field(default=None, description="a TL 9000 category code, or ALL")
@@ -82,15 +84,15 @@ class SettingsOut(Schema):
 
 
 class SettingsPatch(Schema):
-    version: int
-    frt_major_days: int | None = Field(default=None, ge=1)
-    frt_minor_days: int | None = Field(default=None, ge=1)
-    otd_days_early: int | None = Field(default=None, ge=0)
-    otd_days_late: int | None = Field(default=None, ge=0)
-    repair_sla_days: int | None = Field(default=None, ge=1)
-    support_response_critical_h: float | None = Field(default=None, gt=0)
-    support_response_major_h: float | None = Field(default=None, gt=0)
-    support_response_minor_h: float | None = Field(default=None, gt=0)
+    version: Version
+    frt_major_days: Days | None = Field(default=None, ge=1)
+    frt_minor_days: Days | None = Field(default=None, ge=1)
+    otd_days_early: Days | None = None
+    otd_days_late: Days | None = None
+    repair_sla_days: Days | None = Field(default=None, ge=1)
+    support_response_critical_h: Hours | None = None
+    support_response_major_h: Hours | None = None
+    support_response_minor_h: Hours | None = None
 
 
 @router.get(
@@ -99,12 +101,14 @@ class SettingsPatch(Schema):
     summary="TL 9000 measurements per measure, month and category (and ALL)",
     by_alias=True,
 )
-def get_metrics(request: AuthedRequest, rel_id: int, query: Query[MetricsQuery]) -> HttpResponse:
+def get_metrics(request: AuthedRequest, rel_id: Id, query: Query[MetricsQuery]) -> HttpResponse:
     rel = relationship_for_user(request.user, pk=rel_id).relationship
     end = query.to or month_of(timezone.localdate())
     start = query.from_ or add_months(end, -11)
-    if start > end:
-        raise ValidationError({"from": ["`from` is after `to`."]})
+    try:
+        check_range(start, end)
+    except ValueError as exc:
+        raise ValidationError({"from": [str(exc)]}) from None
     rows = [
         as_dict(r) for r in metrics(rel, start=start, end=end, category=query.category, window=query.window)
     ]
@@ -129,7 +133,7 @@ def _settings_current(s: Any) -> dict[str, Any]:
     response=responses({200: SettingsOut}),
     summary="Agreed thresholds, tolerances and targets",
 )
-def get_settings(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
+def get_settings(request: AuthedRequest, rel_id: Id) -> dict[str, Any]:
     return _settings(settings_for_user(request.user, pk=rel_id)[0])
 
 
@@ -138,7 +142,7 @@ def get_settings(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
     response=responses({200: SettingsOut}, write=True, conflict=True, admin=True),
     summary="Change the agreed settings (admins of either side); recomputes the facts",
 )
-def patch_settings(request: AuthedRequest, rel_id: int, payload: SettingsPatch) -> dict[str, Any]:
+def patch_settings(request: AuthedRequest, rel_id: Id, payload: SettingsPatch) -> dict[str, Any]:
     _current, access = settings_for_user(request.user, pk=rel_id, admin=True)
     values = payload.dict(exclude_unset=True)
     version = values.pop("version")

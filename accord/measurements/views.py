@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,10 +27,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.accounts.types import AuthedRequest
 from accord.lib import charts
+from accord.lib.api import MAX_DAYS, MAX_HOURS
 from accord.lib.errors import Conflict
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField, add_service_error
 from accord.lib.months import (
     add_months,
+    check_range,
     month_of,
     month_range,
     month_start,
@@ -103,10 +106,16 @@ class Period:
 def _period(request: AuthedRequest) -> Period:
     form = PeriodForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    end = data.get("end") or add_months(month_of(timezone.localdate()), -1)  # the last complete month
+    last_complete = add_months(month_of(timezone.localdate()), -1)
+    end = data.get("end") or last_complete
     start = data.get("start") or add_months(end, -11)
     if start > end:
         start, end = end, start
+    try:
+        check_range(start, end)
+    except ValueError as exc:  # the page says why and shows the last twelve months
+        form.add_error(None, str(exc))
+        start, end = add_months(last_complete, -11), last_complete
     return Period(form, start, end, data.get("category") or ALL, data.get("window") or 12)
 
 
@@ -521,6 +530,15 @@ class SettingsForm(StyledModelForm):
     class Meta:
         model = MeasurementSettings
         fields = services.SETTINGS_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The bounds the API holds to (a huge number re-renders the form with a message, not a 500)
+        for name, field in self.fields.items():
+            bound = MAX_DAYS if name.endswith("_days") else MAX_HOURS if name.endswith("_h") else None
+            if bound is not None:
+                field.validators.append(MaxValueValidator(bound))
+                field.widget.attrs["max"] = bound
 
     def _post_clean(self) -> None:
         pass

@@ -13,7 +13,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from accord.accounts.types import AuthedRequest
-from accord.lib.api import responses
+from accord.lib.api import Id, responses
 from accord.lib.importing import UnknownImportKind, importer_kinds
 from accord.operations import selectors, services
 from accord.operations.access import batch_for_user
@@ -70,7 +70,7 @@ def _batch(batch: ImportBatch, *, errors: bool = False) -> dict[str, Any]:
 )
 def create_import(
     request: AuthedRequest,
-    rel_id: int,
+    rel_id: Id,
     kind: Form[str],
     file: File[UploadedFile],
     dry_run: Form[bool] = False,
@@ -108,7 +108,7 @@ def create_import(
 
 
 @router.get(IMPORTS, response=responses({200: list[BatchOut]}), summary="The relationship's import history")
-def list_imports(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
+def list_imports(request: AuthedRequest, rel_id: Id) -> list[dict[str, Any]]:
     rel = relationship_for_user(request.user, pk=rel_id).relationship
     return [_batch(b) for b in selectors.batches_in(rel)[:100]]
 
@@ -118,7 +118,7 @@ def list_imports(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
     response=responses({200: BatchDetail}),
     summary="One import: status, progress, counts and its first errors",
 )
-def get_import(request: AuthedRequest, rel_id: int, batch_id: int) -> dict[str, Any]:
+def get_import(request: AuthedRequest, rel_id: Id, batch_id: Id) -> dict[str, Any]:
     batch, _access = batch_for_user(request.user, pk=rel_id, batch_id=batch_id)
     return _batch(batch, errors=True)
 
@@ -140,7 +140,7 @@ class InstalledOut(Schema):
     tags=["relationships"],
     operation_id="accord_parties_api_installed_base",  # as before it moved here: clients keep their names
 )
-def installed_base(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
+def installed_base(request: AuthedRequest, rel_id: Id) -> list[dict[str, Any]]:
     rel = relationship_for_user(request.user, pk=rel_id).relationship
     return [
         {

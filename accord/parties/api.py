@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from accord.accounts.types import AuthedRequest
-from accord.lib.api import responses, serializer
+from accord.lib.api import Id, Version, responses, serializer
 from accord.parties import selectors, services
 from accord.parties.access import relationship_for_user
 from accord.parties.models import (
@@ -47,7 +47,7 @@ class RelationshipOut(Schema):
 
 
 class RelationshipPatch(Schema):
-    version: int = Field(description="The version you read; a stale one gives 409 with the current state.")
+    version: Version
     status: RelationshipStatus | None = None
     time_zone: str | None = None
     item_prefix: str | None = None
@@ -92,7 +92,7 @@ class SiteIn(Schema):
 
 
 class SitePatch(Schema):
-    version: int
+    version: Version
     name: str | None = None
     kind: SiteKind | None = None
     address: str | None = None
@@ -128,7 +128,7 @@ class ProductIn(Schema):
 
 
 class ProductPatch(Schema):
-    version: int
+    version: Version
     name: str | None = None
     category: str | None = None
     description: str | None = None
@@ -181,7 +181,7 @@ def _relationship_current(rel: Relationship) -> dict[str, Any]:
 
 @router.get(
     "/me",
-    response=responses({200: MeOut}),
+    response=responses({200: MeOut}, takes_input=False),
     summary="Who am I",
     tags=["me"],
     operation_id="accord_accounts_api_me",  # as before it moved here: generated clients keep their names
@@ -203,14 +203,16 @@ def me(request: AuthedRequest) -> dict[str, object]:
 
 
 @router.get(
-    "/relationships", response=responses({200: list[RelationshipOut]}), summary="Relationships I can see"
+    "/relationships",
+    response=responses({200: list[RelationshipOut]}, takes_input=False),
+    summary="Relationships I can see",
 )
 def list_relationships(request: AuthedRequest) -> list[dict[str, Any]]:
     return [_relationship(a.relationship, a) for a in selectors.visible_accesses(request.user)]
 
 
 @router.get("/relationships/{rel_id}", response=responses({200: RelationshipOut}), summary="One relationship")
-def get_relationship(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
+def get_relationship(request: AuthedRequest, rel_id: Id) -> dict[str, Any]:
     access = relationship_for_user(request.user, pk=rel_id, allow_guest=True)
     return _relationship(access.relationship, access)
 
@@ -220,7 +222,7 @@ def get_relationship(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
     response=responses({200: RelationshipOut}, write=True, conflict=True),
     summary="Change a relationship's settings (its admins)",
 )
-def patch_relationship(request: AuthedRequest, rel_id: int, payload: RelationshipPatch) -> dict[str, Any]:
+def patch_relationship(request: AuthedRequest, rel_id: Id, payload: RelationshipPatch) -> dict[str, Any]:
     access = relationship_for_user(request.user, pk=rel_id, admin=True)
     values = payload.dict(exclude_unset=True, exclude_none=True)
     version = values.pop("version")
@@ -245,7 +247,7 @@ def _person(m: Any, role: str) -> dict[str, Any]:
     response=responses({200: PeopleOut}),
     summary="Both sides' people and the facilitators",
 )
-def people(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
+def people(request: AuthedRequest, rel_id: Id) -> dict[str, Any]:
     rel = relationship_for_user(request.user, pk=rel_id, allow_guest=True).relationship
     return {
         "supplier": [_person(m, m.role) for m in selectors.members_of(rel.supplier)],
@@ -257,7 +259,7 @@ def people(request: AuthedRequest, rel_id: int) -> dict[str, Any]:
 @router.get(
     "/relationships/{rel_id}/sites", response=responses({200: list[SiteOut]}), summary="Both sides' sites"
 )
-def list_sites(request: AuthedRequest, rel_id: int) -> Any:
+def list_sites(request: AuthedRequest, rel_id: Id) -> Any:
     return selectors.sites_in(relationship_for_user(request.user, pk=rel_id).relationship)
 
 
@@ -266,7 +268,7 @@ def list_sites(request: AuthedRequest, rel_id: int) -> Any:
     response=responses({201: SiteOut}, write=True),
     summary="Add a site of my own party",
 )
-def create_site(request: AuthedRequest, rel_id: int, payload: SiteIn) -> Any:
+def create_site(request: AuthedRequest, rel_id: Id, payload: SiteIn) -> Any:
     access = relationship_for_user(request.user, pk=rel_id, write=True)
     assert access.party is not None  # writers are members, never guests
     return 201, services.create_site(actor=request.user, party=access.party, **payload.dict())
@@ -277,7 +279,7 @@ def create_site(request: AuthedRequest, rel_id: int, payload: SiteIn) -> Any:
     response=responses({200: SiteOut}, write=True, conflict=True),
     summary="Change a site of my party",
 )
-def patch_site(request: AuthedRequest, rel_id: int, site_id: int, payload: SitePatch) -> Any:
+def patch_site(request: AuthedRequest, rel_id: Id, site_id: Id, payload: SitePatch) -> Any:
     access = relationship_for_user(request.user, pk=rel_id, write=True)
     site = selectors.sites_in(access.relationship).filter(pk=site_id).first()
     if site is None:
@@ -307,7 +309,7 @@ def _site_current(site: Any) -> dict[str, Any]:
     response=responses({200: list[ProductOut]}),
     summary="The supplier's product catalog",
 )
-def list_products(request: AuthedRequest, rel_id: int) -> Any:
+def list_products(request: AuthedRequest, rel_id: Id) -> Any:
     return selectors.products_of(relationship_for_user(request.user, pk=rel_id).relationship.supplier)
 
 
@@ -320,7 +322,7 @@ def _category(code: str) -> ProductCategory:
     return category
 
 
-def _supplier_writer(request: AuthedRequest, rel_id: int) -> Any:
+def _supplier_writer(request: AuthedRequest, rel_id: Id) -> Any:
     access = relationship_for_user(request.user, pk=rel_id, write=True)
     if access.side != "supplier":
         raise PermissionDenied(_("Only the supplier keeps its product catalog."))
@@ -332,7 +334,7 @@ def _supplier_writer(request: AuthedRequest, rel_id: int) -> Any:
     response=responses({201: ProductOut}, write=True),
     summary="Add a product to the supplier's catalog (supplier editors)",
 )
-def create_product(request: AuthedRequest, rel_id: int, payload: ProductIn) -> Any:
+def create_product(request: AuthedRequest, rel_id: Id, payload: ProductIn) -> Any:
     access = _supplier_writer(request, rel_id)
     values = payload.dict()
     values["category"] = _category(values["category"])
@@ -344,7 +346,7 @@ def create_product(request: AuthedRequest, rel_id: int, payload: ProductIn) -> A
     response=responses({200: ProductOut}, write=True, conflict=True),
     summary="Change a product",
 )
-def patch_product(request: AuthedRequest, rel_id: int, product_id: int, payload: ProductPatch) -> Any:
+def patch_product(request: AuthedRequest, rel_id: Id, product_id: Id, payload: ProductPatch) -> Any:
     access = _supplier_writer(request, rel_id)
     product = selectors.products_of(access.party).filter(pk=product_id).first()
     if product is None:

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from accord.accounts.models import User
 from accord.accounts.types import AuthedRequest
-from accord.lib.api import responses, serializer
+from accord.lib.api import Count, Days, Id, IdList, Number, NumberList, Version, responses, serializer
 from accord.parties.access import RelationshipAccess, relationship_for_user
 from accord.register import selectors, services, workflow
 from accord.register.access import action_item_for_user, shared_view, task_force_for_user
@@ -77,25 +77,25 @@ class ItemIn(Schema):
     title: str = Field(min_length=1, max_length=300)
     description: str = ""
     owner_side: OwnerSide = OwnerSide.SUPPLIER
-    owner_id: int | None = None
-    task_force_id: int | None = None
+    owner_id: Id | None = None
+    task_force_id: Id | None = None
     due_date: date | None = None
     priority: Priority = Priority.MEDIUM
     visibility: Visibility = Visibility.SHARED
-    related: list[int] = Field(default=[], description="Numbers of related items")
+    related: NumberList = Field(default=[], description="Numbers of related items")
 
 
 class ItemPatch(Schema):
-    version: int = Field(description="The version you read; a stale one gives 409 with the current item.")
+    version: Version = Field(description="The version you read; a stale one gives 409 with the current item.")
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = None
     owner_side: OwnerSide | None = None
-    owner_id: int | None = None
-    task_force_id: int | None = None
+    owner_id: Id | None = None
+    task_force_id: Id | None = None
     due_date: date | None = None
     priority: Priority | None = None
     visibility: Visibility | None = None
-    related: list[int] | None = Field(
+    related: NumberList | None = Field(
         default=None, description="Numbers of related items (replaces the list)"
     )
 
@@ -105,7 +105,7 @@ NOTE_ACTIONS = [a.name for a in workflow.WORKFLOW if a.needs_note]
 
 class TransitionIn(Schema):
     action: Literal[workflow.ACTION_NAMES]  # type: ignore[valid-type]  # the names, from the workflow's table
-    version: int
+    version: Version
     note: str = Field(
         default="",
         description="Required for "
@@ -131,15 +131,15 @@ class UpdateOut(Schema):
 class ItemFilters(Schema):
     status: list[Status] = Field(default=[])
     owner_side: OwnerSide | None = None
-    owner_id: int | None = None
-    task_force_id: int | None = None
+    owner_id: Id | None = None
+    task_force_id: Id | None = None
     priority: list[Priority] = Field(default=[])
     overdue: bool = False
-    due_within: int | None = Field(default=None, ge=0, le=3650)
+    due_within: Days | None = None
     source_kind: SourceKind | None = None
     q: str = ""
     sort: Literal["number", "-number", "due", "-due", "priority", "updated", "status", "owner"] = "-number"
-    page: int = Field(default=1, ge=1)
+    page: Count = Field(default=1, ge=1)
     page_size: int = Field(default=50, ge=1, le=200)
 
 
@@ -156,16 +156,16 @@ class TaskForceOut(Schema):
 class TaskForceIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     charter: str = ""
-    lead_id: int | None = None
-    member_ids: list[int] = []
+    lead_id: Id | None = None
+    member_ids: IdList = []
 
 
 class TaskForcePatch(Schema):
-    version: int
+    version: Version
     name: str | None = None
     charter: str | None = None
-    lead_id: int | None = None
-    member_ids: list[int] | None = None
+    lead_id: Id | None = None
+    member_ids: IdList | None = None
     status: Literal["active", "closed"] | None = None
 
 
@@ -249,7 +249,7 @@ def _resolve(access: Any, values: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get(ITEMS, response=responses({200: ItemPage}), summary="The register, filtered and paginated")
-def list_items(request: AuthedRequest, rel_id: int, filters: Query[ItemFilters]) -> dict[str, Any]:
+def list_items(request: AuthedRequest, rel_id: Id, filters: Query[ItemFilters]) -> dict[str, Any]:
     access = relationship_for_user(request.user, pk=rel_id)
     f = selectors.Filters(
         status=list(filters.status),
@@ -275,7 +275,7 @@ def list_items(request: AuthedRequest, rel_id: int, filters: Query[ItemFilters])
 
 
 @router.post(ITEMS, response=responses({201: ItemOut}, write=True), summary="Create an action item")
-def create_item(request: AuthedRequest, rel_id: int, payload: ItemIn) -> Any:
+def create_item(request: AuthedRequest, rel_id: Id, payload: ItemIn) -> Any:
     access = relationship_for_user(request.user, pk=rel_id, write=True)
     values = _resolve(access, payload.dict())
     related = values.pop("related")
@@ -286,7 +286,7 @@ def create_item(request: AuthedRequest, rel_id: int, payload: ItemIn) -> Any:
 
 
 @router.get(ITEMS + "/{number}", response=responses({200: ItemOut}), summary="One action item")
-def get_item(request: AuthedRequest, rel_id: int, number: int) -> dict[str, Any]:
+def get_item(request: AuthedRequest, rel_id: Id, number: Number) -> dict[str, Any]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number)
     return _item(item, access)
 
@@ -296,7 +296,7 @@ def get_item(request: AuthedRequest, rel_id: int, number: int) -> dict[str, Any]
     response=responses({200: ItemOut}, write=True, conflict=True),
     summary="Change an action item's fields",
 )
-def patch_item(request: AuthedRequest, rel_id: int, number: int, payload: ItemPatch) -> dict[str, Any]:
+def patch_item(request: AuthedRequest, rel_id: Id, number: Number, payload: ItemPatch) -> dict[str, Any]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
     values = payload.dict(exclude_unset=True)
     version = values.pop("version")
@@ -315,7 +315,7 @@ def patch_item(request: AuthedRequest, rel_id: int, number: int, payload: ItemPa
     response=responses({200: ItemOut}, write=True, conflict=True),
     summary="Move an item through its workflow",
 )
-def transition(request: AuthedRequest, rel_id: int, number: int, payload: TransitionIn) -> dict[str, Any]:
+def transition(request: AuthedRequest, rel_id: Id, number: Number, payload: TransitionIn) -> dict[str, Any]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
     item = services.transition(
         access=access, item=item, version=payload.version, action=payload.action, note=payload.note
@@ -328,7 +328,7 @@ def transition(request: AuthedRequest, rel_id: int, number: int, payload: Transi
     response=responses({200: list[UpdateOut]}),
     summary="The item's timeline: creation, comments, changes and status changes",
 )
-def timeline(request: AuthedRequest, rel_id: int, number: int) -> list[dict[str, Any]]:
+def timeline(request: AuthedRequest, rel_id: Id, number: Number) -> list[dict[str, Any]]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number)
     return [
         {
@@ -349,7 +349,7 @@ def timeline(request: AuthedRequest, rel_id: int, number: int) -> list[dict[str,
     response=responses({201: UpdateOut}, write=True),
     summary="Comment on an item",
 )
-def add_comment(request: AuthedRequest, rel_id: int, number: int, payload: CommentIn) -> Any:
+def add_comment(request: AuthedRequest, rel_id: Id, number: Number, payload: CommentIn) -> Any:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
     u = services.comment(access=access, item=item, body=payload.body)
     return 201, {
@@ -384,7 +384,7 @@ TASK_FORCES = "/relationships/{rel_id}/task-forces"
 
 
 @router.get(TASK_FORCES, response=responses({200: list[TaskForceOut]}), summary="Joint task forces")
-def list_task_forces(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]]:
+def list_task_forces(request: AuthedRequest, rel_id: Id) -> list[dict[str, Any]]:
     access = relationship_for_user(request.user, pk=rel_id)
     return [
         _task_force(tf)
@@ -395,7 +395,7 @@ def list_task_forces(request: AuthedRequest, rel_id: int) -> list[dict[str, Any]
 
 
 @router.post(TASK_FORCES, response=responses({201: TaskForceOut}, write=True), summary="Create a task force")
-def create_task_force(request: AuthedRequest, rel_id: int, payload: TaskForceIn) -> Any:
+def create_task_force(request: AuthedRequest, rel_id: Id, payload: TaskForceIn) -> Any:
     access = relationship_for_user(request.user, pk=rel_id, write=True)
     lead = _people(access, [payload.lead_id])[0] if payload.lead_id else None
     tf = services.create_task_force(
@@ -409,7 +409,7 @@ def create_task_force(request: AuthedRequest, rel_id: int, payload: TaskForceIn)
 
 
 @router.get(TASK_FORCES + "/{tf_id}", response=responses({200: TaskForceOut}), summary="One task force")
-def get_task_force(request: AuthedRequest, rel_id: int, tf_id: int) -> dict[str, Any]:
+def get_task_force(request: AuthedRequest, rel_id: Id, tf_id: Id) -> dict[str, Any]:
     tf, _access = task_force_for_user(request.user, pk=rel_id, task_force_id=tf_id)
     return _task_force(tf)
 
@@ -420,7 +420,7 @@ def get_task_force(request: AuthedRequest, rel_id: int, tf_id: int) -> dict[str,
     summary="Change a task force",
 )
 def patch_task_force(
-    request: AuthedRequest, rel_id: int, tf_id: int, payload: TaskForcePatch
+    request: AuthedRequest, rel_id: Id, tf_id: Id, payload: TaskForcePatch
 ) -> dict[str, Any]:
     tf, access = task_force_for_user(request.user, pk=rel_id, task_force_id=tf_id, write=True)
     values = payload.dict(exclude_unset=True)

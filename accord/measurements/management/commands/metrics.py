@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accord.lib.months import parse_month
+from accord.lib.months import check_range, parse_month
 from accord.measurements.selectors import as_dict, metrics
 from accord.parties.models import Relationship
 
@@ -51,8 +51,10 @@ class Command(BaseCommand):
         if rel is None:
             raise CommandError(f"No relationship with the short name {relationship!r}.")
         start, end = month_arg(start), month_arg(end)
-        if start > end:
-            raise CommandError("--from is after --to.")
+        try:
+            check_range(start, end)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         rows = [as_dict(r) for r in metrics(rel, start=start, end=end, category=category, window=window)]
         if format == "json":
             self.stdout.write(
