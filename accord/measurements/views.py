@@ -127,20 +127,31 @@ def _category_choices(rel: Relationship, chosen: str) -> list[tuple[str, str]]:
     ]
 
 
-def _links(slug: str, row: Value | None, period: Period, *, rolling: bool = False) -> dict[str, str]:
+class _Records(NamedTuple):
+    """The records page's address and the query leading back to the period: the same for every link
+    of a page, so worked out once per page."""
+
+    base: str
+    back: str
+
+    @classmethod
+    def of(cls, slug: str, period: Period) -> _Records:
+        back = {"start": period.start, "end": period.end, "window": period.window}
+        return cls(reverse("measurements:records", args=[slug]), urlencode(back))
+
+
+def _links(records: _Records, row: Value | None, period: Period, *, rolling: bool = False) -> dict[str, str]:
     """The records behind a row's numerator and denominator (those it has), keeping the page's own
     query for the way back. A rolling value's records are those of every month of its window (a
     point-in-time value's: its last month's)."""
     if row is None:
         return {}
     query = {"measure": row.measure, "month": row.month, "category": row.category}
-    back = {"start": period.start, "end": period.end, "window": period.window}
     extra = {"severity": row.severity} if row.severity else {}
     if rolling and period.window > 1 and not definitions.measure(row.measure).point_in_time:
         extra["first"] = add_months(row.month, -(period.window - 1))
-    base = reverse("measurements:records", args=[slug])
     return {
-        part: f"{base}?{urlencode({**query, 'part': part, **extra, **back})}"
+        part: f"{records.base}?{urlencode({**query, 'part': part, **extra})}&{records.back}"
         for part, number in (("numerator", row.numerator), ("denominator", row.denominator))
         if number is not None
     }
@@ -196,12 +207,14 @@ def chart_spec(
     partial = _("partial window")
     rolling_label = _("rolling %(n)d") % {"n": window}
     points = []
+    months = {m: date_format(month_start(m), "M Y") for m in month_range(start, end)}  # once per month
     for line, by_measure in ((_("monthly"), series), (rolling_label, rolling)):
         for measure, rows in by_measure.items():
+            decimals = definitions.measure(measure).decimals
             for r in (r for r in rows if r.value is not None):
                 value = round_value(r.value, measure)
-                when = date_format(month_start(r.month), "M Y")
-                label = f"{when} · {measure} {line}: {value:.{definitions.measure(measure).decimals}f}"
+                when = months.get(r.month) or date_format(month_start(r.month), "M Y")
+                label = f"{when} · {measure} {line}: {value:.{decimals}f}"
                 points.append(
                     {
                         "month": r.month,
@@ -340,6 +353,7 @@ def _table(slug: str, monthly: list[Value], rolling: list[Value], period: Period
     """The table's rows: each measure (and severity) with a value in the period's last month."""
     latest, rolled = _at(monthly, period.end), _at(rolling, period.end)
     previous = _at(monthly, add_months(period.end, -1))
+    records = _Records.of(slug, period)
     table = []
     for key in sorted({*latest, *rolled}, key=lambda k: (_ORDER[k.measure], k.severity)):
         d = definitions.measure(key.measure)
@@ -355,8 +369,8 @@ def _table(slug: str, monthly: list[Value], rolling: list[Value], period: Period
                 "rolling_value": round_value(roll.value, d.code) if roll else None,
                 "latest_partial": bool(now and now.partial),
                 "rolling_partial": bool(roll and roll.partial),
-                "latest_links": _links(slug, now, period),
-                "rolling_links": _links(slug, roll, period, rolling=True),
+                "latest_links": _links(records, now, period),
+                "rolling_links": _links(records, roll, period, rolling=True),
                 # a value that is neither a count nor made of counted records: link to "the records"
                 "records_only": d.records_only,
             }
