@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -20,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.accounts.types import AuthedRequest
@@ -166,10 +167,18 @@ def _when(month: str) -> dict[str, Any]:
     return {"year": year, "month": mon, "date": 1, "utc": True}
 
 
+@lru_cache(maxsize=4096)
+def _month_label(month: str, fmt: str, language: str | None) -> str:
+    """A month as the viewer's language writes it ("Mar 2026"), formatted once per process: the same
+    few months are on every chart of every page. (``language``, the active one, keys the cache.)"""
+    return date_format(month_start(month), fmt)
+
+
 def _x_axis(start: str, end: str) -> dict[str, Any]:
     """Months on the x axis: the period's first to last month on every chart, whatever its data, with a
     tick per month (per quarter or year over long periods) labelled "May 2026"."""
     months = month_range(start, end)
+    language = get_language()
     step = 1 if len(months) <= 24 else 3 if len(months) <= 72 else 12
     domain: list[Any] = [_when(start), _when(end)]
     if start == end:  # a scale of no width puts the month on the edge: centre it in two weeks each side
@@ -187,7 +196,7 @@ def _x_axis(start: str, end: str) -> dict[str, Any]:
             "labelFlush": False,
             # what a screen reader says of the axis (Vega's own would name the padded scale's ends)
             "description": _("Months, %(start)s to %(end)s")
-            % {"start": date_format(month_start(start), "F Y"), "end": date_format(month_start(end), "F Y")},
+            % {"start": _month_label(start, "F Y", language), "end": _month_label(end, "F Y", language)},
         },
     }
 
@@ -207,13 +216,13 @@ def chart_spec(
     partial = _("partial window")
     rolling_label = _("rolling %(n)d") % {"n": window}
     points = []
-    months = {m: date_format(month_start(m), "M Y") for m in month_range(start, end)}  # once per month
+    language = get_language()
     for line, by_measure in ((_("monthly"), series), (rolling_label, rolling)):
         for measure, rows in by_measure.items():
             decimals = definitions.measure(measure).decimals
             for r in (r for r in rows if r.value is not None):
                 value = round_value(r.value, measure)
-                when = months.get(r.month) or date_format(month_start(r.month), "M Y")
+                when = _month_label(r.month, "M Y", language)
                 label = f"{when} · {measure} {line}: {value:.{decimals}f}"
                 points.append(
                     {
