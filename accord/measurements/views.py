@@ -128,7 +128,8 @@ def _category_choices(rel: Relationship, chosen: str) -> list[tuple[str, str]]:
     ]
 
 
-class _Records(NamedTuple):
+@dataclass(frozen=True)
+class _Records:
     """The records page's address and the query leading back to the period: the same for every link
     of a page, so worked out once per page."""
 

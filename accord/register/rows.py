@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Field
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -21,6 +23,8 @@ from accord.parties.access import RelationshipAccess
 from accord.register import workflow
 from accord.register.models import ActionItem
 
+LABELLED = ("status", "priority", "owner_side", "source_kind")
+
 
 @dataclass(frozen=True)
 class Row:
@@ -29,6 +33,13 @@ class Row:
     url: str  # the item's page
     quick_url: str  # its quick edits (owner, due date, workflow buttons)
     owner_options: SafeString  # the owner list's options, the item's owner selected
+    labels: dict[str, str]  # the item's status, priority, owner side and source, as get_…_display gives them
+
+
+def _field(name: str) -> Field[Any, Any]:
+    field = ActionItem._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
 
 
 class _Numbered:
@@ -49,6 +60,11 @@ class RowMaker:
         self.item_url = _Numbered("register:item", slug)
         self.quick_url = _Numbered("register:quick", slug)
         self.people: Sequence[tuple[int, str]] = [(p.pk, format_html("{}", p.full_name)) for p in people]
+        # each choice's label translated once per page (``get_FIELD_display`` hashes every lazy label of
+        # the field's choices on each call: a translation each)
+        self.choices = {
+            field: {value: str(label) for value, label in _field(field).flatchoices} for field in LABELLED
+        }
 
     def owner_options(self, owner_id: int | None) -> SafeString:
         """``<option>`` of each person (a value of ``people``), the owner's selected."""
@@ -59,6 +75,9 @@ class RowMaker:
             )
         )
 
+    def label(self, field: str, value: str) -> str:
+        return self.choices[field].get(value, value)
+
     def row(self, item: ActionItem) -> Row:
         shows_owner_list = self.access.can_write and item.is_open  # as _row.html decides
         return Row(
@@ -67,6 +86,7 @@ class RowMaker:
             url=self.item_url(item.number),
             quick_url=self.quick_url(item.number),
             owner_options=self.owner_options(item.owner_id) if shows_owner_list else SafeString(""),
+            labels={field: self.label(field, getattr(item, field)) for field in LABELLED},
         )
 
 

@@ -77,3 +77,12 @@ def test_addresses_are_those_reverse_gives_for_any_number(world: Any) -> None:
     for number in (1, 10, 1000, 123456):
         assert maker.item_url(number) == reverse("register:item", args=[world.nw_ta.slug, number])
         assert maker.quick_url(number) == reverse("register:quick", args=[world.nw_ta.slug, number])
+
+
+def test_labels_are_those_of_get_display(world: Any) -> None:
+    maker = RowMaker(relationship_for_user(world.carol, pk=world.nw_ta.pk), [])
+    for field in ("status", "priority", "owner_side", "source_kind"):
+        for value, _label in ActionItem._meta.get_field(field).flatchoices:
+            item = ActionItem(**{field: value})
+            assert maker.label(field, value) == getattr(item, f"get_{field}_display")()
+    assert maker.label("status", "lost") == ActionItem(status="lost").get_status_display() == "lost"
