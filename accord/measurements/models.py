@@ -9,7 +9,7 @@ measurements computed from them are cached by.
 
 from __future__ import annotations
 
-import uuid
+import secrets
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from accord.parties.models import Relationship
 
 
-def new_facts_version() -> str:
-    return uuid.uuid4().hex
+def new_facts_version() -> int:
+    """A random stamp (never a count: a rolled-back write or a restored backup must not meet its
+    number again with other facts)."""
+    return secrets.randbits(63)
 
 
 class MonthlyFact(models.Model):
@@ -70,9 +72,9 @@ class MeasurementSettings(models.Model):
         _("first response target, minor (hours)"), null=True, blank=True
     )
     version = models.PositiveIntegerField(default=1)
-    # A new random value with every write of the relationship's facts, in the same transaction: what the
+    # A new random stamp with every write of the relationship's facts, in the same transaction: what the
     # measurements computed from them are cached by in each process (selectors.metrics_by_window).
-    facts_version = models.CharField(max_length=32, default=new_facts_version, editable=False)
+    facts_version = models.BigIntegerField(default=new_facts_version, editable=False)
 
     def __str__(self) -> str:
         return f"settings of {self.relationship_id}"
