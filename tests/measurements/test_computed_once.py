@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 
 from accord.measurements import engine, services
-from accord.measurements.selectors import _COMPUTED, _Computed, metrics, metrics_by_window
+from accord.measurements.selectors import _Computed, metrics, metrics_by_window
 from accord.parties.models import NormalizationBasis, SupplierCategoryBasis
 
 SHIPPED = {("3.2.1", "2026-03", "shipped", ""): 100.0}
@@ -80,7 +80,3 @@ def test_the_least_recently_read_go_first_beyond_the_bound() -> None:
     assert cache.get(("b",)) is None and cache.get(("a",)) and cache.get(("c",))
     cache.put(("huge",), {1: [value] * 6})  # larger than the bound: not kept
     assert cache.get(("huge",)) is None and cache.get(("c",))
-
-
-def test_the_shared_cache_is_bounded() -> None:
-    assert 0 < _COMPUTED.max_values <= 200_000
