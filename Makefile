@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # migrations check, mypy's Django plugin) but serve nothing, so a throwaway key does unless one is exported.
 CHECK_ENV := SECRET_KEY="$${SECRET_KEY:-only-for-the-checks-which-load-the-settings-and-serve-nothing}"
 
-.PHONY: demo test bench lint format typecheck install clean
+.PHONY: demo test bench loadtest lint format typecheck install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: $(STAMP)
 ## Speed goals (a table; ratios measured in the same run). Uses DATABASE_URL when set.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+## Load on loopback: gunicorn (production settings, 2 workers) on the demo; wrk at 10 connections on each
+## endpoint for LOADTEST_SECONDS (default 30) beside /healthz; a table, exit 1 when a goal is missed.
+loadtest: $(STAMP)
+	$(BIN)/python -m bench.load
 
 ## Lint and type-check; work on a clean checkout, nothing to export.
 lint: $(STAMP)

@@ -2,16 +2,26 @@
 
 Facts are additive counts per relationship, product category, month, key and dimension (see
 ``counting.py``); every measure is computed from them, so reading measurements never scans raw data.
-Imports keep them current for the months and categories they touch.
+Imports keep them current for the months and categories they touch, through ``services`` only: each
+write there gives the relationship's facts a new version (``MeasurementSettings.facts_version``), which
+measurements computed from them are cached by.
 """
 
 from __future__ import annotations
+
+import secrets
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accord.parties.models import Relationship
+
+
+def new_facts_version() -> int:
+    """A random stamp (never a count: a rolled-back write or a restored backup must not meet its
+    number again with other facts)."""
+    return secrets.randbits(63)
 
 
 class MonthlyFact(models.Model):
@@ -62,6 +72,9 @@ class MeasurementSettings(models.Model):
         _("first response target, minor (hours)"), null=True, blank=True
     )
     version = models.PositiveIntegerField(default=1)
+    # A new random stamp with every write of the relationship's facts, in the same transaction: what the
+    # measurements computed from them are cached by in each process (selectors.metrics_by_window).
+    facts_version = models.BigIntegerField(default=new_facts_version, editable=False)
 
     def __str__(self) -> str:
         return f"settings of {self.relationship_id}"

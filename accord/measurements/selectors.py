@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -84,8 +86,45 @@ def metrics_by_window(
     windows: list[int],
     measures: list[str] | None = None,
 ) -> dict[int, list[engine.Value]]:
-    """``metrics`` for each of ``windows`` (1, 3, 12), from one read of the facts."""
-    settings = engine_settings(services.settings_for(relationship))
+    """``metrics`` for each of ``windows`` (1, 3, 12), from one read of the facts; computed once per
+    process for each version of the relationship's facts and settings (``_COMPUTED``)."""
+    stored = services.settings_for(relationship)  # read before the facts: never older than they are
+    settings = engine_settings(stored)
+    key = (
+        relationship.pk,
+        stored.facts_version,
+        _settings_key(settings),
+        start,
+        end,
+        category,
+        tuple(windows),
+        tuple(measures) if measures is not None else None,
+    )
+    found = _COMPUTED.get(key)
+    if found is None:
+        found = _compute(
+            relationship,
+            settings,
+            start=start,
+            end=end,
+            category=category,
+            windows=windows,
+            measures=measures,
+        )
+        _COMPUTED.put(key, found)
+    return {window: list(values) for window, values in found.items()}
+
+
+def _compute(
+    relationship: Relationship,
+    settings: Settings,
+    *,
+    start: str,
+    end: str,
+    category: str | None,
+    windows: list[int],
+    measures: list[str] | None,
+) -> dict[int, list[engine.Value]]:
     own = category if category and category != engine.ALL else None  # needs no other category's facts
     with _no_collections():
         table, starts = load_table(
@@ -107,6 +146,58 @@ def metrics_by_window(
             )
             for window in windows
         }
+
+
+def _settings_key(s: Settings) -> tuple[Any, ...]:
+    return (
+        tuple(sorted(s.frt_thresholds.items())),
+        s.otd_days_early,
+        s.otd_days_late,
+        s.repair_sla_days,
+        tuple(sorted(s.support_response_targets_h.items())),
+        tuple(sorted(s.nu_basis.items())),
+    )
+
+
+class _Computed:
+    """The values computed lately in this process, by what they were computed from; the least recently
+    read go first once there are more than ``max_values`` values (a relationship's year: a few thousand).
+
+    A key holds the version of the relationship's facts (changed in the transaction of every write of
+    them, and read before the facts), so a value is never older than its key says: a process that
+    serves the same page again between imports reads it instead of computing it."""
+
+    def __init__(self, max_values: int) -> None:
+        self.max_values = max_values
+        self._entries: OrderedDict[tuple[Any, ...], dict[int, list[engine.Value]]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()  # threaded servers (runserver) share it
+
+    def get(self, key: tuple[Any, ...]) -> dict[int, list[engine.Value]] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], values: dict[int, list[engine.Value]]) -> None:
+        size = sum(len(v) for v in values.values())
+        with self._lock:
+            if key in self._entries or size > self.max_values:
+                return
+            self._entries[key] = values
+            self._size += size
+            while self._size > self.max_values:
+                _old, dropped = self._entries.popitem(last=False)
+                self._size -= sum(len(v) for v in dropped.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+
+_COMPUTED = _Computed(max_values=200_000)  # about 40 MB per process at most
 
 
 @contextmanager

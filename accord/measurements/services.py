@@ -18,7 +18,7 @@ from accord.audit.versioned import versioned_update
 from accord.lib.months import month_of, month_range
 from accord.measurements import counting
 from accord.measurements.definitions import KIND_KEYS
-from accord.measurements.models import MeasurementSettings, MonthlyFact
+from accord.measurements.models import MeasurementSettings, MonthlyFact, new_facts_version
 from accord.operations.models import (
     InstalledBase,
     OrderLine,
@@ -37,9 +37,11 @@ def settings_for(relationship: Relationship) -> MeasurementSettings:
 
 
 def _lock(relationship: Relationship) -> None:
-    """One writer of a relationship's facts at a time (its settings row is the lock, on PostgreSQL)."""
-    list(
-        MeasurementSettings.objects.select_for_update().filter(pk=settings_for(relationship).pk).values("pk")
+    """One writer of a relationship's facts at a time (its settings row is the lock, on PostgreSQL: the
+    update holds it to the end of the transaction), and a new version of its facts, committed with them
+    (cached measurements of the old version are not read again)."""
+    MeasurementSettings.objects.filter(pk=settings_for(relationship).pk).update(
+        facts_version=new_facts_version()
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -21,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.accounts.types import AuthedRequest
@@ -136,20 +137,32 @@ def _category_choices(rel: Relationship, chosen: str) -> list[tuple[str, str]]:
     ]
 
 
-def _links(slug: str, row: Value | None, period: Period, *, rolling: bool = False) -> dict[str, str]:
+@dataclass(frozen=True)
+class _Records:
+    """The records page's address and the query leading back to the period: the same for every link
+    of a page, so worked out once per page."""
+
+    base: str
+    back: str
+
+    @classmethod
+    def of(cls, slug: str, period: Period) -> _Records:
+        back = {"start": period.start, "end": period.end, "window": period.window}
+        return cls(reverse("measurements:records", args=[slug]), urlencode(back))
+
+
+def _links(records: _Records, row: Value | None, period: Period, *, rolling: bool = False) -> dict[str, str]:
     """The records behind a row's numerator and denominator (those it has), keeping the page's own
     query for the way back. A rolling value's records are those of every month of its window (a
     point-in-time value's: its last month's)."""
     if row is None:
         return {}
     query = {"measure": row.measure, "month": row.month, "category": row.category}
-    back = {"start": period.start, "end": period.end, "window": period.window}
     extra = {"severity": row.severity} if row.severity else {}
     if rolling and period.window > 1 and not definitions.measure(row.measure).point_in_time:
         extra["first"] = add_months(row.month, -(period.window - 1))
-    base = reverse("measurements:records", args=[slug])
     return {
-        part: f"{base}?{urlencode({**query, 'part': part, **extra, **back})}"
+        part: f"{records.base}?{urlencode({**query, 'part': part, **extra})}&{records.back}"
         for part, number in (("numerator", row.numerator), ("denominator", row.denominator))
         if number is not None
     }
@@ -164,10 +177,18 @@ def _when(month: str) -> dict[str, Any]:
     return {"year": year, "month": mon, "date": 1, "utc": True}
 
 
+@lru_cache(maxsize=4096)
+def _month_label(month: str, fmt: str, language: str | None) -> str:
+    """A month as the viewer's language writes it ("Mar 2026"), formatted once per process: the same
+    few months are on every chart of every page. (``language``, the active one, keys the cache.)"""
+    return date_format(month_start(month), fmt)
+
+
 def _x_axis(start: str, end: str) -> dict[str, Any]:
     """Months on the x axis: the period's first to last month on every chart, whatever its data, with a
     tick per month (per quarter or year over long periods) labelled "May 2026"."""
     months = month_range(start, end)
+    language = get_language()
     step = 1 if len(months) <= 24 else 3 if len(months) <= 72 else 12
     domain: list[Any] = [_when(start), _when(end)]
     if start == end:  # a scale of no width puts the month on the edge: centre it in two weeks each side
@@ -185,7 +206,7 @@ def _x_axis(start: str, end: str) -> dict[str, Any]:
             "labelFlush": False,
             # what a screen reader says of the axis (Vega's own would name the padded scale's ends)
             "description": _("Months, %(start)s to %(end)s")
-            % {"start": date_format(month_start(start), "F Y"), "end": date_format(month_start(end), "F Y")},
+            % {"start": _month_label(start, "F Y", language), "end": _month_label(end, "F Y", language)},
         },
     }
 
@@ -205,12 +226,14 @@ def chart_spec(
     partial = _("partial window")
     rolling_label = _("rolling %(n)d") % {"n": window}
     points = []
+    language = get_language()
     for line, by_measure in ((_("monthly"), series), (rolling_label, rolling)):
         for measure, rows in by_measure.items():
+            decimals = definitions.measure(measure).decimals
             for r in (r for r in rows if r.value is not None):
                 value = round_value(r.value, measure)
-                when = date_format(month_start(r.month), "M Y")
-                label = f"{when} · {measure} {line}: {value:.{definitions.measure(measure).decimals}f}"
+                when = _month_label(r.month, "M Y", language)
+                label = f"{when} · {measure} {line}: {value:.{decimals}f}"
                 points.append(
                     {
                         "month": r.month,
@@ -349,6 +372,7 @@ def _table(slug: str, monthly: list[Value], rolling: list[Value], period: Period
     """The table's rows: each measure (and severity) with a value in the period's last month."""
     latest, rolled = _at(monthly, period.end), _at(rolling, period.end)
     previous = _at(monthly, add_months(period.end, -1))
+    records = _Records.of(slug, period)
     table = []
     for key in sorted({*latest, *rolled}, key=lambda k: (_ORDER[k.measure], k.severity)):
         d = definitions.measure(key.measure)
@@ -364,8 +388,8 @@ def _table(slug: str, monthly: list[Value], rolling: list[Value], period: Period
                 "rolling_value": round_value(roll.value, d.code) if roll else None,
                 "latest_partial": bool(now and now.partial),
                 "rolling_partial": bool(roll and roll.partial),
-                "latest_links": _links(slug, now, period),
-                "rolling_links": _links(slug, roll, period, rolling=True),
+                "latest_links": _links(records, now, period),
+                "rolling_links": _links(records, roll, period, rolling=True),
                 # a value that is neither a count nor made of counted records: link to "the records"
                 "records_only": d.records_only,
             }

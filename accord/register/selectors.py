@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accord.parties.access import RelationshipAccess
@@ -104,17 +104,6 @@ def apply_filters(qs: QuerySet[ActionItem], f: Filters, today: date) -> QuerySet
 def for_listing(qs: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
     """What a register row shows, fetched in one query whatever the page size."""
     return qs.select_related("relationship", "owner", "task_force", "requested_by")
-
-
-def with_visible_related(qs: QuerySet[ActionItem], access: RelationshipAccess) -> QuerySet[ActionItem]:
-    """Each item's related items that the viewer may see, as ``visible_related`` (one query per page)."""
-    return qs.prefetch_related(
-        Prefetch(
-            "related",
-            queryset=ActionItem.objects.visible_to(access).only("pk", "number"),
-            to_attr="visible_related",
-        )
-    )
 
 
 def register_items(access: RelationshipAccess, f: Filters, today: date) -> QuerySet[ActionItem]:

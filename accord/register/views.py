@@ -4,8 +4,6 @@ Thin: access door, form, service or selector, render."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +21,7 @@ from accord.accounts.types import AuthedRequest
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
 from accord.parties.access import RelationshipAccess, relationship_for_user
-from accord.register import selectors, services, workflow
+from accord.register import rows, selectors, services, workflow
 from accord.register.access import action_item_for_user
 from accord.register.forms import (
     CommentForm,
@@ -58,18 +56,13 @@ def register(request: AuthedRequest, slug: str) -> HttpResponse:
         "form": form,
         "filters": filters,
         "page": page,
-        "rows": _rows(access, page.object_list),
+        "rows": rows.rows(access, page.object_list, relationship_people(access.relationship)),
         "counts": selectors.status_counts(access, today),
-        "people": list(relationship_people(access.relationship)),
         "today": today,
         "query": _query_without_page(request),
     }
     template = "register/_table.html" if request.headers.get("HX-Request") else "register/list.html"
     return render(request, template, context)
-
-
-def _rows(access: RelationshipAccess, items: Any) -> list[tuple[ActionItem, list[workflow.Action]]]:
-    return [(item, workflow.allowed(access, item)) for item in items]
 
 
 def _query_without_page(request: AuthedRequest) -> str:
@@ -283,14 +276,15 @@ def item_quick(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
             pk=item.pk
         )
     today = timezone.localdate()
+    drawn = rows.RowMaker(access, relationship_people(access.relationship)).row(item)
     row = render_to_string(
         "register/_row.html",
         {
+            "row": drawn,
             "item": item,
-            "actions": workflow.allowed(access, item),
+            "actions": drawn.actions,
             "access": access,
             "rel": access.relationship,
-            "people": list(relationship_people(access.relationship)),
             "today": today,
             "row_error": error,
         },
