@@ -12,6 +12,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from django.urls import URLPattern, URLResolver, get_resolver
+
 PEOPLE = ["anonymous", "ada", "sam", "val", "carol", "vic", "mallory", "fay"]
 MEMBERS = {"ada", "sam", "val", "carol", "vic", "mallory", "fay"}
 TA = "northwind-telco-a"  # Telco A's relationship: both sides read; Mallory gets 404
@@ -71,3 +73,19 @@ def collect() -> tuple[dict[str, Case], dict[tuple[str, str], Case]]:
                 raise AssertionError(f"{module.__name__} classifies routes already classified: {twice}")
             into.update(cases)
     return pages, api
+
+
+def url_routes() -> list[tuple[str, str]]:
+    """Every URL pattern of the site as (namespaced name, route), for the sweeps that visit them all."""
+    return _walk(get_resolver().url_patterns)
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+    found = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            found += _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            found.append((namespace + (p.name or ""), prefix + str(p.pattern)))
+    return found

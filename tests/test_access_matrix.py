@@ -8,25 +8,13 @@ import json
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from accord.api.main import api
-from tests.access import PEOPLE, Case, collect, everyone
+from tests.access import PEOPLE, Case, collect, everyone, url_routes
 
 PAGES, API = collect()
 # The Django admin is for superusers only: everyone else is sent to its sign-in page.
 ADMIN_CASE = Case("GET", lambda w: "/admin/", everyone(302))
-
-
-def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
-    found = []
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            found += _walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            found.append((namespace + (p.name or ""), prefix + str(p.pattern)))
-    return found
 
 
 def _api_operations() -> set[tuple[str, str]]:
@@ -37,7 +25,7 @@ def _api_operations() -> set[tuple[str, str]]:
 
 def test_every_route_is_classified() -> None:
     unclassified = []
-    for name, pattern in _walk(get_resolver().url_patterns):
+    for name, pattern in url_routes():
         if name.startswith("admin:") or name.startswith("api:"):
             continue
         if name not in PAGES:

@@ -23,11 +23,12 @@ from urllib.parse import urlsplit
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from accord.api.main import api
 from accord.lib.importing import importer_kinds
 from accord.register.views_files import CONTENT_TYPES
+from tests.access import url_routes
 from tests.isolation.seed import Seeded
 
 MAX_URLS = 4000  # per person: a crawl past this is a loop (a link that grows), not coverage
@@ -103,22 +104,11 @@ def _unfilled(name: str, route: str, param: str) -> list[str]:
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
-def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str, list[str]]]:
-    found = []
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            found += _walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            route = prefix + str(p.pattern)
-            found.append((namespace + (p.name or ""), route, PARAM.findall(route)))
-    return found
-
-
 def page_urls(s: Seeded) -> list[str]:
     """Every page route, with every combination of seeded values of its parameters."""
     urls = []
-    for name, route, params in _walk(get_resolver().url_patterns):
+    for name, route in url_routes():
+        params = PARAM.findall(route)
         if name.startswith(("admin:", "api:")):
             continue
         if not name or ":" not in name:
