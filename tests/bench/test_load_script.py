@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import threading
@@ -96,8 +97,11 @@ def server() -> Iterator[int]:
     httpd.server_close()
 
 
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (make loadtest installs it)")
 def test_wrk_writes_the_line_it_is_read_from(server: int, tmp_path: Path) -> None:
+    if shutil.which("wrk") is None:  # .ci/run installs it, so there a missing wrk fails
+        if os.environ.get("CI"):
+            raise AssertionError("wrk is not installed (apt-get install wrk; .ci/run and make loadtest do)")
+        pytest.skip("wrk is not installed (make loadtest installs it)")
     script = tmp_path / "summary.lua"
     script.write_text(WRK_SCRIPT)
 

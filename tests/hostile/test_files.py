@@ -111,11 +111,10 @@ def test_cr_only_line_ends_and_a_truncated_csv_are_read_as_rows(kind: str, world
     assert (result.rows, result.created) == (3, 3)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if SAMPLES[kind].date_column])
 def test_absurd_dates_are_refused_with_the_sane_range(kind: str, world: Any, imported: Any) -> None:
     column = SAMPLES[kind].date_column
-    if column is None:
-        pytest.skip(f"{kind} has no operational date")
+    assert column is not None
     header, rows = good_csv(kind)
     position = header.index(column)
     for year in ("9999", "0001", "1899", "2200"):
