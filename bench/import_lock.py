@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from accord.system.supervisor import pause
 from bench.core import Row, case
 
 SLUG_A, SLUG_B = "lock-telco-a", "lock-telco-b"
@@ -194,7 +195,7 @@ def measure(
                     figures.failures.append(f"write {figures.writes_tried}: {failure}")
                 else:
                     figures.writes_succeeded += 1
-            time.sleep(gap)  # not stop.wait(gap): a timed wait never returns under faketime
+            pause(stop, gap)  # not stop.wait(gap), which never returns under faketime
         connections.close_all()
 
     writers = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]

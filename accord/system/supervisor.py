@@ -20,6 +20,19 @@ LONGEST_DELAY = 60.0
 STEADY_AFTER = 60.0
 
 
+def pause(stop: threading.Event, seconds: float, *, step: float = 0.1) -> bool:
+    """Wait ``seconds`` or until ``stop`` is set (then True), in short sleeps. Not ``stop.wait(seconds)``:
+    a timed wait on a lock computes its deadline from the monotonic clock, which tools that move the
+    clock (faketime, in the suite's any-day run) shift, and such a wait never returns."""
+    end = time.monotonic() + seconds
+    while not stop.is_set():
+        left = end - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(step, left))
+    return True
+
+
 def next_delay(previous: float | None, ran_for: float) -> float:
     """The pause before the next start: 1 s after a child that ran a while, else double the last."""
     if previous is None or ran_for >= STEADY_AFTER:
@@ -60,7 +73,7 @@ class Supervisor:
                 return
             delay = next_delay(delay, time.monotonic() - started)
             log.warning("The %s stopped (exit code %s); starting it again in %g s.", self.name, code, delay)
-            if self._stopping.wait(delay):
+            if pause(self._stopping, delay):
                 return
 
     def stop(self, timeout: float = 10.0) -> None:

@@ -136,3 +136,16 @@ def test_stop_ends_a_child_that_ignores_sigterm() -> None:
     started = time.monotonic()
     child.stop(timeout=1)
     assert time.monotonic() - started < 10 and not alive(pid)
+
+
+def test_a_pause_ends_when_stopped_or_when_its_time_is_up() -> None:
+    import threading
+
+    stop = threading.Event()
+    began = time.monotonic()
+    assert supervisor.pause(stop, 0.2) is False
+    assert time.monotonic() - began >= 0.2
+    threading.Timer(0.1, stop.set).start()
+    began = time.monotonic()
+    assert supervisor.pause(stop, 30) is True
+    assert time.monotonic() - began < 5  # ended by the stop, not the 30 s

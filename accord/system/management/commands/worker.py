@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import OperationalError, close_old_connections, connections
 
 from accord.system.services import run_due_jobs
+from accord.system.supervisor import pause
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ def tick_forever(interval: float, stop: threading.Event) -> None:
             log.exception("tick failed")
         finally:
             close_old_connections()
-        stop.wait(interval)
+        pause(stop, interval)
 
 
 class Command(BaseCommand):
