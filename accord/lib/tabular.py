@@ -400,7 +400,9 @@ def _utf16_lines(binary: IO[bytes], encoding: str) -> Iterator[str]:
         for match in _TEXT_LINE.finditer(pending, 0, end):
             line = match.group()
             if "\x00" in line:
-                raise TabularError(f"Line {line_number} of the file holds a NUL character, which no cell may hold.")
+                raise TabularError(
+                    f"Line {line_number} of the file holds a NUL character, which no cell may hold."
+                )
             line_number += 1
             done = match.end()
             yield line

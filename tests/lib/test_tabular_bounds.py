@@ -137,7 +137,10 @@ def test_a_csv_holding_a_nul_byte_is_refused_at_its_line() -> None:
 def test_a_utf16_csv_is_read_with_its_bom_and_refused_without_one() -> None:
     text = "title,owner_side\r\nFirst,supplier\r\n"
     header, rows = read_rows(io.BytesIO(text.encode("utf-16")), filename="x.csv")
-    assert (header, list(rows)) == (["title", "owner_side"], [(2, {"title": "First", "owner_side": "supplier"})])
+    assert (header, list(rows)) == (
+        ["title", "owner_side"],
+        [(2, {"title": "First", "owner_side": "supplier"})],
+    )
     with pytest.raises(TabularError, match="NUL.*UTF-16 without a byte order mark"):
         _header, rows = read_rows(io.BytesIO(text.encode("utf-16-le")), filename="x.csv")
         list(rows)

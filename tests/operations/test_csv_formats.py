@@ -26,11 +26,23 @@ from tests.operations.test_import_shipments_returns import RET, returns
 GERMAN_ROWS = [
     ["R-1", "NW-OTX-100", "2026-11-03", "2026-06-01", "SN-1", "1", "Lüfter defekt, Geräusch", "false", ""],
     ["R-2", "NW-OTX-100", "2026-11-05", "2026-05-12", "SN-2", "2", "Überhitzung; Gehäuse", "true", ""],
-    ["R-3", "NW-OTX-100", "2026-11-20", "2026-02-02", "SN-3", "1", "Stoß beim Transport", "", "Lagerumschlag"],
+    [
+        "R-3",
+        "NW-OTX-100",
+        "2026-11-20",
+        "2026-02-02",
+        "SN-3",
+        "1",
+        "Stoß beim Transport",
+        "",
+        "Lagerumschlag",
+    ],
 ]
 
 
-def written(path: Path, rows: list[list[Any]], *, delimiter: str, encoding: str, header: list[str] = RET) -> Path:
+def written(
+    path: Path, rows: list[list[Any]], *, delimiter: str, encoding: str, header: list[str] = RET
+) -> Path:
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
@@ -127,9 +139,7 @@ def test_the_batch_page_says_what_was_detected(world: Any, client: Any, tmp_path
     path = written(tmp_path / "r.csv", GERMAN_ROWS, delimiter=";", encoding="cp1252")
     client.force_login(world.ada)
     with path.open("rb") as handle:
-        response = client.post(
-            f"/r/{SLUG}/data/upload/", {"kind": "returns", "file": handle}, follow=True
-        )
+        response = client.post(f"/r/{SLUG}/data/upload/", {"kind": "returns", "file": handle}, follow=True)
     assert response.status_code == 200
     assert "Read as CSV separated by &#x27;;&#x27;, encoded Windows-1252." in response.content.decode()
     assert Return.objects.count() == 3
