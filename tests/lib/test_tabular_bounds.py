@@ -141,7 +141,7 @@ def test_a_utf16_csv_is_read_with_its_bom_and_refused_without_one() -> None:
         ["title", "owner_side"],
         [(2, {"title": "First", "owner_side": "supplier"})],
     )
-    with pytest.raises(TabularError, match="NUL.*UTF-16 without a byte order mark"):
+    with pytest.raises(TabularError, match=r"NUL.*UTF-16 without a byte order mark"):
         _header, rows = read_rows(io.BytesIO(text.encode("utf-16-le")), filename="x.csv")
         list(rows)
 
