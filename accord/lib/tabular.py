@@ -5,6 +5,10 @@ data, …). ``read_rows`` yields one row at a time, numbered as a spreadsheet nu
 row 1, the first record row 2), with every cell as a string, so that error messages point at the
 cell a person sees.
 
+A CSV file's separator (comma, semicolon, tab) and encoding (UTF-8 with or without BOM, UTF-16 with
+its BOM, Windows-1252) are detected from its first ``SNIFF_BYTES`` (``sniff_csv``), never taken
+from what the file declares; ``Table.describe`` says what was read.
+
 Safety: an upload larger than ``ACCORD_IMPORT_MAX_MB`` is refused before it is read, and an XLSX
 file (a zip archive) is checked before anything is unzipped: the number of entries, their total
 declared uncompressed size and the compression ratio. Python's ``zipfile`` never inflates an entry

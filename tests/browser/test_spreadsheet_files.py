@@ -34,7 +34,9 @@ def media(tmp_path: Path, settings: Any) -> Path:
 
 def upload_bytes(page: Any, kind: str, name: str, content: bytes) -> None:
     page.get_by_label("What the file holds").select_option(label=kind)
-    page.get_by_label("File (CSV or XLSX)").set_input_files({"name": name, "mimeType": "text/csv", "buffer": content})
+    page.get_by_label("File (CSV or XLSX)").set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content}
+    )
     page.get_by_role("button", name="Import", exact=True).click()
 
 
@@ -61,7 +63,9 @@ def test_a_header_in_one_cell_says_which_separator_the_file_seems_to_have(open_p
     page = open_page()
     sign_in(page, world.sam)
     page.goto(DATA)
-    one_cell = b'"return_id;product_code;received_date;ship_date"\r\n"R-1;NW-OTX-100;2026-11-03;2026-06-01"\r\n'
+    one_cell = (
+        b'"return_id;product_code;received_date;ship_date"\r\n"R-1;NW-OTX-100;2026-11-03;2026-06-01"\r\n'
+    )
     upload_bytes(page, "Returns", "returns.csv", one_cell)
 
     expect(page.get_by_role("alert").first).to_contain_text("The file has problems; nothing was imported.")
