@@ -143,3 +143,19 @@ def test_the_batch_page_says_what_was_detected(world: Any, client: Any, tmp_path
     assert response.status_code == 200
     assert "Read as CSV separated by &#x27;;&#x27;, encoded Windows-1252." in response.content.decode()
     assert Return.objects.count() == 3
+
+
+def test_the_api_says_what_it_read(world: Any, client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = io.StringIO(newline="")
+    csv.writer(text, delimiter="\t").writerows([RET, GERMAN_ROWS[0]])
+    client.force_login(world.sam)
+    response = client.post(
+        f"/api/v1/relationships/{world.nw_ta.pk}/imports",
+        {"kind": "returns", "file": SimpleUploadedFile("r.csv", text.getvalue().encode("utf-16"))},
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["status"], body["created"]) == ("succeeded", 1)
+    assert body["read_as"] == "CSV separated by tab, encoded UTF-16 LE"
