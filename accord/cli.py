@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     argv[0] = "accord"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
     if len(argv) > 1 and argv[1] == "demo":
-        os.environ["DEBUG"] = "true"  # the demo is a development server on loopback
+        # a development server on loopback, but with DEBUG off: Accord's own error pages (settings.DEMO)
+        os.environ["ACCORD_DEMO"] = "true"
+        os.environ["DEBUG"] = "false"
     if len(argv) == 1 or argv[1:] in (["--help"], ["-h"], ["help"]):
         sys.stdout.write(ACCORD_COMMANDS)
         return

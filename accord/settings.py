@@ -17,6 +17,11 @@ from accord.lib.env import email_settings, env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent
 
 DEBUG = env_bool("DEBUG", False)
+# `accord demo` sets ACCORD_DEMO: a server on loopback with the development conveniences (a secret key
+# kept in the data directory, plain HTTP, static files served from the source tree) but with DEBUG off,
+# so that a signed-in user sees Accord's own error pages, never Django's debug pages.
+DEMO = env_bool("ACCORD_DEMO", False)
+DEVELOPMENT = DEBUG or DEMO
 DATA_DIR = Path(env_str("ACCORD_DATA_DIR", "var")).resolve()
 
 
@@ -25,9 +30,9 @@ SECRET_KEY_MIN_LENGTH = 50  # as Django's deploy check (security.W009) asks
 
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
-    if not DEBUG and not key:
+    if not DEVELOPMENT and not key:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
-    if not DEBUG and (len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < 5):
+    if not DEVELOPMENT and (len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < 5):
         # A short key is guessable; sessions, password-reset links and signed cookies rest on it.
         raise ImproperlyConfigured(
             f"SECRET_KEY is too short or too simple: use at least {SECRET_KEY_MIN_LENGTH} random characters "
@@ -45,7 +50,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEVELOPMENT else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -169,12 +174,12 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEVELOPMENT
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEVELOPMENT  # WhiteNoise serves the source tree's files: no collectstatic
 # Imports: the largest file accepted, the most an XLSX may unpack to (checked before opening it), and
 # the most cells its sheet may have (each row counted up to its last cell, whatever the sheet declares).
 ACCORD_IMPORT_MAX_MB = env_int("ACCORD_IMPORT_MAX_MB", 50)
@@ -203,7 +208,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Security: production (DEBUG off) defaults assume HTTPS in front of Accord. ------------------
-HTTPS = env_bool("ACCORD_HTTPS", not DEBUG)
+HTTPS = env_bool("ACCORD_HTTPS", not DEVELOPMENT)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("ACCORD_SSL_REDIRECT", True)

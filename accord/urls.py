@@ -38,3 +38,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     *app_urls(),
 ]
+
+# The product's own error pages (accord.lib.error_pages); the API's answers keep its error shape.
+handler400 = "accord.lib.error_pages.bad_request"
+handler403 = "accord.lib.error_pages.permission_denied"
+handler404 = "accord.lib.error_pages.page_not_found"
+handler500 = "accord.lib.error_pages.server_error"

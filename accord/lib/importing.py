@@ -38,7 +38,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from accord.lib import timelimit
 from accord.lib.csvsafe import write_csv
-from accord.lib.tabular import PathOrFile, TabularError, read_rows
+from accord.lib.tabular import DELIMITER_NAMES, CsvFormat, PathOrFile, TabularError, read_table
 
 if TYPE_CHECKING:
     from accord.parties.access import RelationshipAccess
@@ -94,6 +94,7 @@ class ImportResult:
     dry_run: bool = False
     rows: int = 0  # record rows read (the header and empty rows not counted)
     write_seconds: float = 0.0  # how long the write transaction lasted
+    read_as: str = ""  # what the file was read as: "CSV separated by ';', encoded Windows-1252", …
 
     @property
     def ok(self) -> bool:
@@ -112,6 +113,7 @@ class ImportContext:
     columns: frozenset[str]  # the kind's columns present in this file
     dry_run: bool = False
     progress: Progress | None = None
+    csv_format: CsvFormat | None = None  # a CSV file's detected separator and encoding
 
     def report(self, stage: str, rows: int) -> None:
         """Tell the caller how far the import got (a no-op without a ``progress`` callback)."""
@@ -233,6 +235,14 @@ def check_header(
             "The file is empty: its first row must name the columns (" + ", ".join(importer.columns) + ")."
         )
         return [RowError(1, "", "", reason)], True
+    separator = _one_cell_separator(header)
+    if separator:
+        reason = (
+            f"The first row has a single column, {header[0]!r}: this file seems to be separated by "
+            f"{DELIMITER_NAMES[separator]}, not in columns. Save it again as CSV (any of comma, semicolon "
+            "or tab is read), or split the column in the spreadsheet (Data › Text to Columns)."
+        )
+        return [RowError(1, "", header[0], reason)], True
     fatal = False
     seen: set[str] = set()
     known = set(importer.columns)
@@ -254,6 +264,16 @@ def check_header(
             errors.append(RowError(1, name, "", f"The required column {name} is missing."))
             fatal = True
     return errors, fatal
+
+
+def _one_cell_separator(header: list[str]) -> str:
+    """The separator a header of one cell seems to be split by (the most frequent of ``;``, tab
+    and ``,``), or "" when the header has several columns or none of them."""
+    if len(header) != 1:
+        return ""
+    counts = {mark: header[0].count(mark) for mark in (";", "\t", ",")}
+    mark = max(counts, key=lambda m: counts[m])
+    return mark if counts[mark] else ""
 
 
 def _known_cells(
@@ -325,10 +345,11 @@ def run_import(
         raise PermissionDenied("Your role may read but not import into this relationship.")
     result = ImportResult(dry_run=dry_run)
     try:
-        header, rows = read_rows(path_or_file, filename=filename)
+        table = read_table(path_or_file, filename=filename)
     except TabularError as exc:
         result.errors.append(RowError(exc.row or 0, "", "", exc.message))
         return result
+    header, rows, result.read_as = table.header, table.rows, table.describe()
     header_errors, fatal = check_header(importer, header, ignore_extra=ignore_extra)
     if fatal:
         result.errors = header_errors
@@ -341,6 +362,7 @@ def run_import(
         columns=known & set(header),
         dry_run=dry_run,
         progress=progress,
+        csv_format=table.csv_format,
     )
     read_errors: list[RowError] = []
     row_errors: list[RowError] = []
@@ -349,7 +371,8 @@ def run_import(
         _close(rows)
         records = importer.validate_file(path_or_file, header, context)
         if records is None:  # read it again, row by row
-            header, rows = read_rows(path_or_file, filename=filename)
+            again = read_table(path_or_file, filename=filename, csv_format=table.csv_format)
+            header, rows = again.header, again.rows
         else:
             result.rows = len(records)
     if records is None:

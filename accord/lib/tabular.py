@@ -5,6 +5,10 @@ data, …). ``read_rows`` yields one row at a time, numbered as a spreadsheet nu
 row 1, the first record row 2), with every cell as a string, so that error messages point at the
 cell a person sees.
 
+A CSV file's separator (comma, semicolon, tab) and encoding (UTF-8 with or without BOM, UTF-16 with
+its BOM, Windows-1252) are detected from its first ``SNIFF_BYTES`` (``sniff_csv``), never taken
+from what the file declares; ``Table.describe`` says what was read.
+
 Safety: an upload larger than ``ACCORD_IMPORT_MAX_MB`` is refused before it is read, and an XLSX
 file (a zip archive) is checked before anything is unzipped: the number of entries, their total
 declared uncompressed size and the compression ratio. Python's ``zipfile`` never inflates an entry
@@ -22,10 +26,12 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 import os
 import re
 import zipfile
 from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -153,12 +159,30 @@ def _rewind(path_or_file: PathOrFile) -> None:
 # --- readers -------------------------------------------------------------------------------------
 
 
-def read_rows(
-    path_or_file: PathOrFile, *, filename: str, max_bytes: int | None = None
-) -> tuple[list[str], Rows]:
+@dataclass
+class Table:
+    """A file opened for reading: its header, its rows (lazy) and, for CSV, how it is written."""
+
+    header: list[str]
+    rows: Rows
+    csv_format: CsvFormat | None = None  # None: an XLSX file
+
+    def describe(self) -> str:
+        """What was read: ``CSV separated by ';', encoded Windows-1252`` or ``XLSX, first sheet``."""
+        return self.csv_format.describe() if self.csv_format else "XLSX, first sheet"
+
+
+def read_table(
+    path_or_file: PathOrFile,
+    *,
+    filename: str,
+    max_bytes: int | None = None,
+    csv_format: CsvFormat | None = None,
+) -> Table:
     """The header and a lazy iterator of ``(row number, {column: raw string})`` for CSV or XLSX.
 
-    The format follows ``filename``'s extension (``.csv`` or ``.xlsx``). Header names are trimmed and
+    The format follows ``filename``'s extension (``.csv`` or ``.xlsx``); a CSV file's separator and
+    encoding are detected (``sniff_csv``) unless ``csv_format`` is given. Header names are trimmed and
     lower-cased; trailing empty header cells are dropped; cells beyond the header that hold a value
     come under the key ``"column N"`` (N counted from 1) so the caller can report them. Rows whose
     cells are all empty are skipped (their numbers are not reused). A ``TabularError`` is raised at
@@ -166,8 +190,10 @@ def read_rows(
     """
     check_upload_size(file_size(path_or_file), max_bytes=max_bytes)
     suffix = Path(filename).suffix.lower()
+    form: CsvFormat | None = None
     if suffix == ".csv":
-        records = _csv_records(path_or_file)
+        form = csv_format or sniff_csv(path_or_file)
+        records = _csv_records(path_or_file, form)
     elif suffix == ".xlsx":
         records = _xlsx_records(path_or_file)
     else:
@@ -178,11 +204,19 @@ def read_rows(
         records.close()
         raise
     if first is None:
-        return [], iter(())
+        return Table([], iter(()), form)
     header = [cell.strip().lower() for cell in first]
     while header and not header[-1]:
         header.pop()
-    return header, _as_dicts(header, records)
+    return Table(header, _as_dicts(header, records), form)
+
+
+def read_rows(
+    path_or_file: PathOrFile, *, filename: str, max_bytes: int | None = None
+) -> tuple[list[str], Rows]:
+    """``read_table``'s header and rows."""
+    table = read_table(path_or_file, filename=filename, max_bytes=max_bytes)
+    return table.header, table.rows
 
 
 def _as_dicts(header: list[str], records: Generator[list[str], None, None]) -> Rows:
@@ -208,14 +242,128 @@ def _as_dicts(header: list[str], records: Generator[list[str], None, None]) -> R
         records.close()
 
 
-def _csv_records(path_or_file: PathOrFile) -> Generator[list[str], None, None]:
-    """CSV records (UTF-8, optional BOM, comma separated), read line by line, never whole."""
+# --- CSV: what the bytes are -----------------------------------------------------------------------
+
+SNIFF_BYTES = 64 * 1024  # the bounded sample the separator and the encoding are judged from
+SNIFF_RECORDS = 50  # records of the sample that tell a separator that splits them alike
+DELIMITERS = (",", ";", "\t")  # in this order when nothing else tells them apart
+DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab"}
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-16-le": "UTF-16 LE",
+    "utf-16-be": "UTF-16 BE",
+    "cp1252": "Windows-1252",
+}
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    """How a CSV file is written: its separator and its encoding (a Python codec name)."""
+
+    delimiter: str = ","
+    encoding: str = "utf-8"
+
+    @property
+    def bom(self) -> bytes:
+        """The byte order mark the file starts with ("" when none)."""
+        return next((mark for mark, name in _BOMS if name == self.encoding), b"")
+
+    def describe(self) -> str:
+        """``CSV separated by ';', encoded Windows-1252``: what the Data page and the CLI say."""
+        return (
+            f"CSV separated by {DELIMITER_NAMES[self.delimiter]}, "
+            f"encoded {ENCODING_NAMES.get(self.encoding, self.encoding)}"
+        )
+
+
+def sniff_csv(path_or_file: PathOrFile) -> CsvFormat:
+    """The separator and encoding of a CSV file, judged from its first ``SNIFF_BYTES`` bytes only.
+
+    Encoding: a byte order mark decides (UTF-8, UTF-16 LE or BE); without one, the sample is UTF-8
+    when it decodes as UTF-8 (a character cut at the sample's end does not count), else Windows-1252
+    (what Excel's "CSV" writes in Western European settings). Nothing the file declares is trusted.
+    Separator: of comma, semicolon and tab, those that split the first record into two or more
+    columns; among them the one that splits most of the next records of the sample into as many
+    columns, then the one giving more columns, then the first of comma, semicolon, tab. A file
+    whose first record splits on none of them is read as comma separated (one column).
+    The same bytes always give the same answer.
+    """
+    sample = _sample(path_or_file)
+    encoding = next((name for mark, name in _BOMS if sample.startswith(mark)), None)
+    if encoding is None:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    text = decoder.decode(sample, final=False)
+    if len(sample) == SNIFF_BYTES:  # the last line may be cut: judge whole lines only
+        cut = max(text.rfind("\n"), text.rfind("\r"))
+        text = text[: cut + 1] if cut > 0 else text
+    return CsvFormat(delimiter=_delimiter(text), encoding=encoding)
+
+
+def _sample(path_or_file: PathOrFile) -> bytes:
     if isinstance(path_or_file, str | os.PathLike):
         with open(path_or_file, "rb") as handle:
-            yield from _csv_from_binary(handle)
+            return handle.read(SNIFF_BYTES)
+    _rewind(path_or_file)
+    try:
+        return path_or_file.read(SNIFF_BYTES)
+    finally:
+        _rewind(path_or_file)
+
+
+def _delimiter(text: str) -> str:
+    text = text.replace("\x00", "")  # a NUL is refused when the file is read, with its line
+    best: tuple[int, int, int] | None = None
+    chosen = ","
+    for order, candidate in enumerate(DELIMITERS):
+        records = _split(text, candidate)
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        alike = sum(1 for record in records[1:] if len(record) == width)
+        score = (alike, width, -order)
+        if best is None or score > best:
+            best, chosen = score, candidate
+    return chosen
+
+
+def _split(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                records.append(record)
+            if len(records) > SNIFF_RECORDS:
+                break
+    except csv.Error:
+        pass
+    while records and len(records[0]) > 1 and not records[0][-1].strip():
+        records[0].pop()  # trailing empty header cells (Excel writes them for empty columns)
+    return records
+
+
+# --- CSV: reading ----------------------------------------------------------------------------------
+
+
+def _csv_records(path_or_file: PathOrFile, form: CsvFormat) -> Generator[list[str], None, None]:
+    """CSV records in ``form``'s separator and encoding, read line by line, never whole."""
+    if isinstance(path_or_file, str | os.PathLike):
+        with open(path_or_file, "rb") as handle:
+            yield from _csv_from_binary(handle, form)
     else:
         _rewind(path_or_file)
-        yield from _csv_from_binary(path_or_file)
+        yield from _csv_from_binary(path_or_file, form)
 
 
 def _lines(binary: Iterable[bytes]) -> Iterator[bytes]:
@@ -228,19 +376,68 @@ def _lines(binary: Iterable[bytes]) -> Iterator[bytes]:
             yield from (piece for piece in _LONE_CR.split(chunk) if piece)
 
 
-def _decoded_lines(binary: Iterable[bytes]) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+_TEXT_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+
+
+def _utf16_lines(binary: IO[bytes], encoding: str) -> Iterator[str]:
+    """A UTF-16 file's lines (its bytes cannot be split at LF bytes), the byte order mark skipped.
+
+    An odd number of bytes or a lone surrogate is a ``TabularError`` naming the line it is on."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    binary.read(2)  # the byte order mark
+    line_number = 1
+    pending = ""
+    while True:
+        chunk = binary.read(64 * 1024)
+        try:
+            pending += decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            good = exc.object[: exc.start - exc.start % 2].decode(encoding, errors="replace")
+            line_number += len(_TEXT_LINE.findall(pending + good))
+            raise TabularError(
+                f"Line {line_number} of the file is not {ENCODING_NAMES[encoding]} text (it breaks off "
+                "or holds a broken character); save the file again."
+            ) from exc
+        # whole lines only; a CR at the end may be the first half of a CRLF
+        end = len(pending) - 1 if chunk and pending.endswith("\r") else len(pending)
+        done = 0
+        for match in _TEXT_LINE.finditer(pending, 0, end):
+            line = match.group()
+            if "\x00" in line:
+                raise TabularError(
+                    f"Line {line_number} of the file holds a NUL character, which no cell may hold."
+                )
+            line_number += 1
+            done = match.end()
+            yield line
+        pending = pending[done:]
+        if not chunk:
+            if pending:
+                if "\x00" in pending:
+                    raise TabularError(
+                        f"Line {line_number} of the file holds a NUL character, which no cell may hold."
+                    )
+                yield pending
+            return
+
+
+def _decoded_lines(binary: IO[bytes], form: CsvFormat) -> Iterator[str]:
+    if form.encoding.startswith("utf-16"):
+        yield from _utf16_lines(binary, form.encoding)
+        return
+    decoder = codecs.getincrementaldecoder(form.encoding)()
     for line_number, chunk in enumerate(_lines(binary), start=1):
         try:
             text = decoder.decode(chunk)
         except UnicodeDecodeError as exc:
             raise TabularError(
-                f"Line {line_number} of the file is not UTF-8 text; save the file as “CSV UTF-8”."
+                f"Line {line_number} of the file is not {ENCODING_NAMES[form.encoding]} text, though "
+                f"the file's beginning is; save the file again as “CSV UTF-8”."
             ) from exc
         if "\x00" in text:  # no text may hold one (PostgreSQL refuses it); UTF-16 is full of them
             raise TabularError(
                 f"Line {line_number} of the file holds a NUL character, which no cell may hold: the file "
-                "is probably UTF-16 or not text at all; save it as “CSV UTF-8”."
+                "is probably UTF-16 without a byte order mark, or not text at all; save it as “CSV UTF-8”."
             )
         yield text
     tail = decoder.decode(b"", final=True)
@@ -248,8 +445,8 @@ def _decoded_lines(binary: Iterable[bytes]) -> Iterator[str]:
         yield tail
 
 
-def _csv_from_binary(binary: IO[bytes]) -> Iterator[list[str]]:
-    reader = csv.reader(_decoded_lines(binary), delimiter=",", quotechar='"', strict=False)
+def _csv_from_binary(binary: IO[bytes], form: CsvFormat) -> Iterator[list[str]]:
+    reader = csv.reader(_decoded_lines(binary, form), delimiter=form.delimiter, quotechar='"', strict=False)
     try:
         yield from reader
     except csv.Error as exc:

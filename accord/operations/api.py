@@ -48,6 +48,7 @@ class BatchOut(Schema):
     unchanged: int
     error_count: int
     message: str
+    read_as: str  # what the file was read as: "CSV separated by ';', encoded Windows-1252", …
 
 
 class BatchDetail(BatchOut):

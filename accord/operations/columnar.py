@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from accord.lib import timelimit
-from accord.lib.tabular import FALSE_WORDS, TRUE_WORDS, PathOrFile
+from accord.lib.tabular import FALSE_WORDS, TRUE_WORDS, CsvFormat, PathOrFile
 
 if TYPE_CHECKING:
     from accord.operations.cells import Col
@@ -42,6 +42,8 @@ NOT_PLAIN = r"^[\p{Z}\p{Cc}']|[\p{Z}\p{Cc}]$|[\"\r\n\x00]"
 DATE = r"^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$"  # the years of cells.FIRST_YEAR to cells.LAST_YEAR
 WHOLE = r"^[0-9]{1,10}$"
 DECIMAL = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
+
+PYARROW_ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}
 
 Form = Callable[[pa.Array], tuple[pa.Array, pa.Array]]  # cells → (values, accepted)
 
@@ -154,14 +156,20 @@ class Columns:
         return Columns(self.table.filter(keep))
 
 
-def _batches(source: PathOrFile, header: list[str]) -> Iterator[pa.RecordBatch] | None:
-    """The file's record batches, every cell a string; None when pyarrow sees another header."""
+def _batches(source: PathOrFile, header: list[str], form: CsvFormat) -> Iterator[pa.RecordBatch] | None:
+    """The file's record batches, every cell a string; None when pyarrow sees another header.
+
+    pyarrow reads UTF-8 itself (skipping a BOM); another encoding it decodes through Python's codec
+    (``utf-16`` takes either byte order from the BOM, and drops it)."""
     if not isinstance(source, str) and hasattr(source, "seek"):
         source.seek(0)
+    encoding = PYARROW_ENCODINGS.get(form.encoding, form.encoding)
     reader = pa_csv.open_csv(
         source,
-        read_options=pa_csv.ReadOptions(block_size=BLOCK_BYTES, use_threads=True),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        read_options=pa_csv.ReadOptions(block_size=BLOCK_BYTES, use_threads=True, encoding=encoding),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=form.delimiter, newlines_in_values=True, ignore_empty_lines=False
+        ),
         convert_options=pa_csv.ConvertOptions(
             column_types=dict.fromkeys(header, pa.string()),
             strings_can_be_null=False,
@@ -183,13 +191,15 @@ def read(
     key: Sequence[str],
     check: Callable[[dict[str, pa.Array]], pa.Array | None],
     progress: Callable[[int], None],
+    csv_format: CsvFormat | None = None,
 ) -> Columns | None:
-    """Every row of a CSV file ``source`` as values of ``cols``; None on any doubt (see above)."""
+    """Every row of a CSV file ``source`` (in ``csv_format``, by default comma-separated UTF-8) as
+    values of ``cols``; None on any doubt (see above)."""
     forms = [form_of(col) for col in cols]
     if None in forms or not set(header) <= {col.name for col in cols}:
         return None
     try:
-        batches = _batches(source, header)
+        batches = _batches(source, header, csv_format or CsvFormat())
         if batches is None:
             return None
         parts: list[pa.RecordBatch] = []

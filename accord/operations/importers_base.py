@@ -179,6 +179,7 @@ class TableImporter(Importer):
             key=self.key,
             check=self.check_columns,
             progress=lambda rows: context.report("validated", rows),
+            csv_format=context.csv_format,
         )
         return None if columns is None else self.finish_columns(columns, context)
 

@@ -278,6 +278,11 @@ class ImportBatch(models.Model):
         default=list, blank=True, help_text=_("The first errors: [row, column, value, reason]")
     )
     message = models.TextField(blank=True)
+    read_as = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("What the file was read as: CSV separated by ';', encoded Windows-1252, …"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

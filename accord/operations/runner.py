@@ -160,6 +160,7 @@ def execute_batch(batch_id: int) -> tuple[ImportBatch, ImportResult | None]:
 def _record(batch: ImportBatch, result: ImportResult) -> None:
     """Save the outcome of ``result`` in ``batch`` (succeeded or rejected)."""
     batch.rows_total = batch.rows_validated = result.rows
+    batch.read_as = result.read_as
     batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged
     if result.errors:
         finish_batch(batch, BatchStatus.REJECTED, errors=result.errors)

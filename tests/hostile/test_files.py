@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 
+from accord.lib import tabular
 from accord.lib.importing import importer_kinds
 from accord.lib.tabular import MB
 from accord.operations import exports
@@ -51,12 +52,30 @@ def test_hostile_files_are_refused_with_a_reason_and_nothing_written(
     sample = SAMPLES[kind]
     text = csv_bytes(header, rows).decode()
     latin = csv_bytes(header, [*rows, sample.row(9, **{header[0]: sample.row(9)[0] + "é"})])
+    padded = text.encode() + b"\n" * tabular.SNIFF_BYTES  # empty lines: the sample is all UTF-8
+    semicolons = ";".join(header) + "\n" + "".join(",".join(row) + "\n" for row in rows)
     truncated = xlsx_with_sheet(sheet_cells([list(header), *rows]))
     far_cells = dict.fromkeys(range(2, 10), "x")
     hostile: dict[str, tuple[bytes, str, str]] = {
-        "utf-16": (text.encode("utf-16"), "data.csv", "not UTF-8"),
+        "utf-16, odd byte count": (text.encode("utf-16") + b"A", "data.csv", "not UTF-16 LE text"),
+        "utf-16 BE, lone surrogate": (
+            "\ufeff".encode("utf-16-be") + text.encode("utf-16-be") + b"\xdc\x00",
+            "data.csv",
+            "not UTF-16 BE text",
+        ),
         "utf-16 without a BOM": (text.encode("utf-16-le"), "data.csv", "NUL character"),
-        "latin-1": (latin.decode("utf-8").encode("latin-1"), "data.csv", "Line 5 of the file is not UTF-8"),
+        "windows-1252 after a utf-8 sample": (
+            padded + latin.decode("utf-8").encode("latin-1"),
+            "data.csv",
+            "not UTF-8 text, though the file's beginning is",
+        ),
+        "no windows-1252 character": (text.encode() + b"\x81\n", "data.csv", "not Windows-1252 text"),
+        "a whole row in one cell": (
+            ('"' + ";".join(header) + '"\n').encode("cp1252"),
+            "data.csv",
+            "this file seems to be separated by ';'",
+        ),
+        "mixed separators": (semicolons.encode(), "data.csv", "row 2, column"),
         "nul byte": (
             text.replace(rows[1][0], rows[1][0][:1] + "\0" + rows[1][0][1:]).encode(),
             "d.csv",

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         worker = None
         if not no_worker:  # started again whenever it dies (1 s, doubling to 60 s while it keeps dying)
             worker = Supervisor(
-                [sys.executable, "-m", "accord.cli", "worker"], env={**os.environ, "DEBUG": "true"}
+                [sys.executable, "-m", "accord.cli", "worker"], env={**os.environ, "ACCORD_DEMO": "true"}
             )
             worker.start()
         previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)

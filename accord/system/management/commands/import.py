@@ -2,7 +2,8 @@
 
 Exit codes: 0 imported (or a clean dry run); 2 the file is invalid — one line per error
 (``row N, column C: reason``) on standard output, nothing written; 1 the command itself cannot run
-(unknown kind, relationship, person or file, or a person who may not import).
+(unknown kind, relationship, person or file, or a person who may not import). A CSV file's separator
+and encoding are detected (``accord.lib.tabular.sniff_csv``); what it was read as goes to standard error.
 
 Operational data goes through the import batches of ``accord.operations.services`` like an upload
 on the Data page (kept file, SHA-256, the import history), run here whatever the file's size.
@@ -43,7 +44,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("kind", help="what the file holds: " + ", ".join(importer_kinds()))
-        parser.add_argument("file", help="the .csv (UTF-8, comma separated) or .xlsx file")
+        parser.add_argument(
+            "file",
+            help="the .csv (comma, semicolon or tab separated; UTF-8, UTF-16 or Windows-1252, detected) "
+            "or .xlsx file",
+        )
         parser.add_argument(
             "--relationship", required=True, metavar="SLUG", help="the relationship's short name"
         )
@@ -97,6 +102,8 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 ignore_extra=options["ignore_extra"],
             )
+        if result.read_as:  # on standard error: standard output holds only the outcome
+            self.stderr.write(f"Read as {result.read_as}.")
         if result.errors:
             for error in result.errors:
                 self.stdout.write(str(error))
