@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accord.accounts",
     "accord.parties",
     "accord.audit",
+    "accord.attachments",
     "accord.register",
     "accord.operations",
     "accord.measurements",
@@ -190,6 +191,14 @@ if ACCORD_UPLOAD_MAX_MB <= ACCORD_IMPORT_MAX_MB:
         f"ACCORD_UPLOAD_MAX_MB ({ACCORD_UPLOAD_MAX_MB}) must be larger than ACCORD_IMPORT_MAX_MB "
         f"({ACCORD_IMPORT_MAX_MB}): an upload carries the file and its form fields. Leave it unset for "
         f"{ACCORD_IMPORT_MAX_MB + 1}."
+    )
+# Attachments (evidence files on action items and later records): the largest file, in MB. Checked
+# against the request-body limit above so that a file at the limit is never refused before the app sees it.
+ACCORD_ATTACHMENT_MAX_MB = env_int("ACCORD_ATTACHMENT_MAX_MB", 25)
+if ACCORD_ATTACHMENT_MAX_MB >= ACCORD_UPLOAD_MAX_MB:
+    raise ImproperlyConfigured(
+        f"ACCORD_ATTACHMENT_MAX_MB ({ACCORD_ATTACHMENT_MAX_MB}) must be smaller than ACCORD_UPLOAD_MAX_MB "
+        f"({ACCORD_UPLOAD_MAX_MB}): an upload carries the file and its form fields."
     )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
