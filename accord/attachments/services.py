@@ -79,10 +79,10 @@ def add(
         audit.record(
             actor=access.user,
             verb="attachment.added",
-            obj=attachment,
+            obj=parent,  # the parent's event: the audit trail hides it exactly when it hides the parent
             relationship=access.relationship,
-            changes={"name": [None, clean], "size": [None, size], "parent": [None, kind.describe(parent)]},
-            label=f"{kind.describe(parent)}: {clean}",
+            changes={"attachment": [None, clean], "sha256": [None, sha256], "size": [None, size]},
+            label=kind.describe(parent),
         )
         if kind.changed is not None:
             kind.changed(access, parent, attachment, True)
@@ -114,10 +114,10 @@ def remove(
     audit.record(
         actor=access.user,
         verb="attachment.removed",
-        obj=attachment,
+        obj=parent,
         relationship=access.relationship,
-        changes={"name": [attachment.name, None]},
-        label=f"{kind.describe(parent)}: {attachment.name}",
+        changes={"attachment": [attachment.name, None], "sha256": [attachment.sha256, None]},
+        label=kind.describe(parent),
     )
     if kind.changed is not None:
         kind.changed(access, parent, attachment, False)

@@ -37,7 +37,10 @@ def test_adding_a_file_writes_one_audit_event_and_a_timeline_entry(world: Any) -
     a = attach(world, world.carol, world.item)
     events = AuditEvent.objects.order_by("-pk")[: AuditEvent.objects.count() - before]
     assert [e.verb for e in events] == ["attachment.added"]
-    assert events[0].object_type == "attachments.attachment" and events[0].object_id == str(a.pk)
+    # The parent's event, so the audit trail shows it exactly to those who see the item.
+    assert events[0].object_type == "register.actionitem" and events[0].object_id == str(world.item.pk)
+    assert events[0].changes["attachment"] == [None, "alarms.log"]
+    assert events[0].changes["sha256"] == [None, a.sha256]
     entry = ActionUpdate.objects.filter(item=world.item).last()
     assert entry.changes == {"attachment": [None, "alarms.log"]} and entry.actor == world.carol
 
