@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
@@ -80,8 +79,6 @@ def upload_attachment(
         attachment = services.add(access=access, kind=found, parent=parent, upload=file, name=file.name or "")
     except services.TooLarge as exc:
         return 413, body(_("The file is too large."), exc.message_dict)
-    except ValidationError:
-        raise
     return 201, _out(attachment, access)
 
 
@@ -93,7 +90,7 @@ def upload_attachment(
 )
 def download_attachment(
     request: AuthedRequest, rel_id: Id, kind: Kind, number: Number, attachment_id: Id
-) -> HttpResponse:
+) -> FileResponse:
     attachment, _found, _parent, _access = attachment_for_user(
         request.user, kind=kind, ref=number, attachment_id=attachment_id, pk=rel_id
     )

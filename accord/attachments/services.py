@@ -86,8 +86,8 @@ def add(
         )
         if kind.changed is not None:
             kind.changed(access, parent, attachment, True)
-    except BaseException:
-        attachment.file.storage.delete(attachment.file.name)  # no orphan file when the row is not written
+    except BaseException:  # the row is not written: no orphan file either
+        attachment.file.storage.delete(attachment.file.name or "")
         raise
     return attachment
 

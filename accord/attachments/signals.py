@@ -22,7 +22,7 @@ def _remove_file(name: str) -> None:
 
 
 def attachment_deleted(sender: Any, instance: Attachment, **kwargs: Any) -> None:
-    name = instance.file.name
+    name = instance.file.name or ""
     transaction.on_commit(lambda: _remove_file(name))
 
 

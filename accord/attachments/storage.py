@@ -15,14 +15,11 @@ from django.core.files.storage import FileSystemStorage
 class AttachmentStorage(FileSystemStorage):
     """A folder storage that follows ``MEDIA_ROOT`` (also when a test changes it) and has no URL."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(Path(settings.MEDIA_ROOT) / "attachments")
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return str(Path(self.base_location).resolve())
 
