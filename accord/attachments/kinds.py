@@ -36,14 +36,22 @@ class ParentKind:
 
 
 _KINDS: dict[str, ParentKind] = {}
+_LISTENERS: list[Callable[[ParentKind], None]] = []
 
 
 def register(kind: ParentKind) -> ParentKind:
-    from accord.attachments.signals import connect_parent
-
     _KINDS[kind.key] = kind
-    connect_parent(kind)
+    for listener in _LISTENERS:
+        listener(kind)
     return kind
+
+
+def on_register(listener: Callable[[ParentKind], None]) -> None:
+    """Call ``listener`` with every kind, registered already or later (signals.py: delete a record's
+    files with it)."""
+    _LISTENERS.append(listener)
+    for kind in list(_KINDS.values()):
+        listener(kind)
 
 
 def get(key: str) -> ParentKind:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete
 
+from accord.attachments import kinds
 from accord.attachments.models import Attachment
 
 
@@ -29,8 +30,11 @@ def attachment_deleted(sender: Any, instance: Attachment, **kwargs: Any) -> None
 post_delete.connect(attachment_deleted, sender=Attachment, dispatch_uid="attachments.file_on_commit")
 
 
-def connect_parent(kind: Any) -> None:
+def connect_parent(kind: kinds.ParentKind) -> None:
     def parent_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
         Attachment.objects.of(kind.key, instance.pk).delete()
 
     post_delete.connect(parent_deleted, sender=kind.model, weak=False, dispatch_uid=f"attachments.{kind.key}")
+
+
+kinds.on_register(connect_parent)
