@@ -30,7 +30,7 @@ BINARY = {
 }
 
 
-class PersonRef(Schema):
+class Uploader(Schema):
     id: int
     full_name: str
 
@@ -41,7 +41,7 @@ class AttachmentOut(Schema):
     size: int
     content_type: str
     sha256: str
-    uploaded_by: PersonRef | None
+    uploaded_by: Uploader | None
     uploaded_at: datetime
     may_remove: bool
 
