@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accord.accounts.types import AuthedRequest
-from accord.attachments import files, selectors, services
+from accord.attachments import files, kinds, selectors, services
 from accord.attachments.access import attachment_for_user, parent_for_user
 from accord.attachments.forms import UploadForm
 from accord.attachments.models import Attachment
@@ -26,8 +26,6 @@ def section(
     access: RelationshipAccess, kind: str, parent: Any, form: UploadForm | None = None
 ) -> dict[str, Any]:
     """The context of ``attachments/_section.html`` on a record's page."""
-    from accord.attachments import kinds
-
     found = kinds.get(kind)
     rows = [(a, services.may_remove(access, a)) for a in selectors.of_parent(access, kind, parent.pk)]
     return {
