@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "accord.accounts",
     "accord.parties",
     "accord.audit",
+    "accord.attachments",
     "accord.register",
     "accord.operations",
     "accord.measurements",
@@ -187,14 +188,24 @@ ACCORD_IMPORT_MAX_UNZIPPED_MB = env_int("ACCORD_IMPORT_MAX_UNZIPPED_MB", 200)
 ACCORD_IMPORT_MAX_XLSX_CELLS = env_int("ACCORD_IMPORT_MAX_XLSX_CELLS", 20_000_000)
 # An import batch running longer than this (seconds) is stopped and writes nothing; 0: no limit.
 ACCORD_IMPORT_TIME_LIMIT = env_int("ACCORD_IMPORT_TIME_LIMIT", 3600)
+# Attachments (evidence files on action items and later records): the largest file, in MB.
+ACCORD_ATTACHMENT_MAX_MB = env_int("ACCORD_ATTACHMENT_MAX_MB", 25)
 # Request bodies (accord.lib.bodysize answers 413 before reading more): a file upload may be the largest
-# import plus its form fields; any other body (JSON, a form) at most 5 MB.
-ACCORD_UPLOAD_MAX_MB = env_int("ACCORD_UPLOAD_MAX_MB", ACCORD_IMPORT_MAX_MB + 1)
+# import or attachment plus its form fields; any other body (JSON, a form) at most 5 MB.
+ACCORD_UPLOAD_MAX_MB = env_int(
+    "ACCORD_UPLOAD_MAX_MB", max(ACCORD_IMPORT_MAX_MB, ACCORD_ATTACHMENT_MAX_MB) + 1
+)
 if ACCORD_UPLOAD_MAX_MB <= ACCORD_IMPORT_MAX_MB:
     raise ImproperlyConfigured(
         f"ACCORD_UPLOAD_MAX_MB ({ACCORD_UPLOAD_MAX_MB}) must be larger than ACCORD_IMPORT_MAX_MB "
         f"({ACCORD_IMPORT_MAX_MB}): an upload carries the file and its form fields. Leave it unset for "
         f"{ACCORD_IMPORT_MAX_MB + 1}."
+    )
+# (else a file at the attachment limit would be refused before Accord sees it)
+if ACCORD_UPLOAD_MAX_MB <= ACCORD_ATTACHMENT_MAX_MB:
+    raise ImproperlyConfigured(
+        f"ACCORD_UPLOAD_MAX_MB ({ACCORD_UPLOAD_MAX_MB}) must be larger than ACCORD_ATTACHMENT_MAX_MB "
+        f"({ACCORD_ATTACHMENT_MAX_MB}): an upload carries the file and its form fields."
     )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

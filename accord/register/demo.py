@@ -423,3 +423,61 @@ def action_items(ctx: DemoContext) -> None:
             for plan in sorted(plans, key=lambda p: p.created_at):
                 builder.execute(plan, task_forces)
         builder.backdate()
+
+
+# -- files on items (accord.attachments) ---------------------------------------------------------------
+DEMO_FILES = [  # (relationship, who adds it, which item: shared or private to their side, name, text)
+    (
+        "northwind-telco-a",
+        "carol",
+        "shared",
+        "munich-core-alarm-log.log",
+        "2026-11-03 02:14:07 MUC-CORE-07 R900-LC slot 3 ALARM LOS major\n"
+        "2026-11-03 02:14:09 MUC-CORE-07 R900-LC slot 3 protection switch to slot 4\n"
+        "2026-11-03 02:31:44 MUC-CORE-07 R900-LC slot 3 CLEAR LOS\n",
+    ),
+    (
+        "northwind-telco-a",
+        "sam",
+        "private",
+        "internal-rework-estimate.txt",
+        "Rework estimate for the affected date codes (internal, Northwind only)\n"
+        "Line cards to screen: 412\nEstimated hours: 96\n",
+    ),
+]
+
+
+@step(45)
+def item_files(ctx: DemoContext) -> None:
+    """A log that Telco A attached to a shared item, and a note Northwind keeps on a private one."""
+    import io
+
+    from accord.attachments import kinds as attachment_kinds
+    from accord.attachments import services as attachments
+    from accord.attachments.models import Attachment
+
+    when = datetime.combine(ctx.today - timedelta(days=2), time(9, 30), tzinfo=ZoneInfo("Europe/Berlin"))
+    for slug, person, visibility, name, text in DEMO_FILES:
+        rel = ctx.relationships[slug]
+        access = access_from(ctx.people[person], rel)
+        assert access is not None and access.party is not None
+        items = ActionItem.objects.filter(relationship=rel)
+        if visibility == "private":
+            items = items.filter(visibility=Visibility.PRIVATE, private_party=access.party)
+        else:
+            items = items.filter(visibility=Visibility.SHARED)
+        # the first open one, else the first
+        item = items.filter(status__in=("open", "in_progress")).order_by("number").first() or items.first()
+        if item is None:
+            continue
+        before = item.updated_at
+        made = attachments.add(
+            access=access,
+            kind=attachment_kinds.get("action-item"),
+            parent=item,
+            upload=io.BytesIO(text.encode()),
+            name=name,
+        )
+        Attachment.objects.filter(pk=made.pk).update(uploaded_at=when)
+        ActionUpdate.objects.filter(pk=ActionUpdate.objects.filter(item=item).latest("id").pk).update(at=when)
+        ActionItem.objects.filter(pk=item.pk).update(updated_at=max(before, when))

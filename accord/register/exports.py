@@ -143,12 +143,21 @@ def _rows(items: Iterable[ActionItem], last_updates: Mapping[int, str] | None) -
 
 
 def items_xlsx(
-    items: Iterable[ActionItem], *, tz: tzinfo | str, last_updates: Mapping[int, str] | None = None
+    items: Iterable[ActionItem],
+    *,
+    tz: tzinfo | str,
+    last_updates: Mapping[int, str] | None = None,
+    files: Mapping[int, list[str]] | None = None,
 ) -> bytes:
-    """The items as an XLSX sheet, times in ``tz`` (the viewer's time zone)."""
-    return write_table(
-        sheet_title=_("Action items"), columns=columns(), rows=_rows(items, last_updates), tz=_zone(tz)
-    )
+    """The items as an XLSX sheet, times in ``tz`` (the viewer's time zone); with ``files`` (item id →
+    the names of its attachments the viewer may see), a last column lists them."""
+    items = list(items)
+    rows = _rows(items, last_updates)
+    cols = columns()
+    if files is not None:
+        cols.append(Column(_("Files"), 40))
+        rows = [[*row, "\n".join(files.get(item.pk, []))] for row, item in zip(rows, items, strict=True)]
+    return write_table(sheet_title=_("Action items"), columns=cols, rows=rows, tz=_zone(tz))
 
 
 def items_csv(
@@ -190,7 +199,12 @@ def _owner_key(item: ActionItem) -> tuple[int, int, str]:
 
 
 def _group(
-    rel: Any, items: list[ActionItem], last_updates: Mapping[int, str], tz: tzinfo, today: date
+    rel: Any,
+    items: list[ActionItem],
+    last_updates: Mapping[int, str],
+    tz: tzinfo,
+    today: date,
+    files: Mapping[int, list[str]],
 ) -> list[StatusGroup]:
     """Items by status (workflow order), then by owner (side, person), then by due date."""
     groups = []
@@ -214,6 +228,7 @@ def _group(
                     "updated": timezone.localtime(item.updated_at, tz).date().isoformat(),
                     "last_update": last_updates.get(item.pk, ""),
                     "due_moves": item.due_moves,
+                    "files": files.get(item.pk, []),
                 }
             )
         groups.append(group)
@@ -229,6 +244,7 @@ def register_snapshot_html(
     counts: Mapping[str, int],
     tz: tzinfo | str | None = None,
     last_updates: Mapping[int, str] | None = None,
+    files: Mapping[int, list[str]] | None = None,
 ) -> str:
     """The snapshot as standalone HTML (what ``register_pdf`` prints); times in ``tz``."""
     zone = _zone(tz)
@@ -245,7 +261,7 @@ def register_snapshot_html(
         "overdue": counts.get("overdue", sum(1 for i in items if i.is_overdue(today))),
         "total": counts.get("total", len(items)),
         "shown": len(items),
-        "groups": _group(relationship, items, last_updates, zone, today),
+        "groups": _group(relationship, items, last_updates, zone, today, files or {}),
         "today": today.isoformat(),
     }
     return render_to_string(SNAPSHOT_TEMPLATE, context)
@@ -260,6 +276,7 @@ def register_pdf(
     counts: Mapping[str, int],
     tz: tzinfo | str | None = None,
     last_updates: Mapping[int, str] | None = None,
+    files: Mapping[int, list[str]] | None = None,
 ) -> bytes:
     """The register snapshot handed out at a review, as PDF (A4 landscape)."""
     return html_to_pdf(
@@ -271,5 +288,6 @@ def register_pdf(
             counts=counts,
             tz=tz,
             last_updates=last_updates,
+            files=files,
         )
     )

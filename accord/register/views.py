@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accord.accounts.types import AuthedRequest
+from accord.attachments import views as attachments
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
 from accord.parties.access import RelationshipAccess, relationship_for_user
 from accord.register import rows, selectors, services, workflow
 from accord.register.access import action_item_for_user
+from accord.register.evidence import KIND
 from accord.register.forms import (
     CommentForm,
     FilterForm,
@@ -125,6 +127,7 @@ def _item_page(
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+
     timeline = list(selectors.timeline(access, item))
     related = selectors.base_items(access).filter(related=item).select_related("relationship")
     return render(
@@ -141,6 +144,7 @@ def _item_page(
             "transition_form": transition_form,
             "comment_form": comment_form or CommentForm(),
             "due_moves": item.due_moves,
+            "attachments": attachments.section(access, KIND, item),
         },
         status=status,
     )

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.accounts.types import AuthedRequest
+from accord.attachments.selectors import names_by_parent as attachment_names
 from accord.lib.csvsafe import write_csv
 from accord.parties.access import relationship_for_user
 from accord.register import exports, selectors
+from accord.register.evidence import KIND
 from accord.register.forms import FilterForm, ImportForm
 
 CONTENT_TYPES = {
@@ -39,8 +41,11 @@ def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
     filters = FilterForm(request.GET or None, relationship=access.relationship).filters()
     items = list(selectors.register_items(access, filters, today))
     tz = zoneinfo.ZoneInfo(request.user.time_zone or "UTC")
+    files = attachment_names(access, KIND, [i.pk for i in items])
     if fmt == "xlsx":
-        body = exports.items_xlsx(items, tz=tz, last_updates=exports.last_update_texts([i.pk for i in items]))
+        body = exports.items_xlsx(
+            items, tz=tz, last_updates=exports.last_update_texts([i.pk for i in items]), files=files
+        )
     elif fmt == "csv":
         body = exports.items_csv(items, tz=tz, last_updates=exports.last_update_texts([i.pk for i in items]))
     else:
@@ -50,6 +55,7 @@ def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
             generated_at=timezone.now(),
             viewer_name=request.user.get_full_name(),
             counts=selectors.status_counts(access, today),
+            files=files,
         )
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

@@ -192,6 +192,13 @@ def grow_task_forces(world: World, n: int) -> None:
         )
 
 
+def grow_attachments(world: World, n: int) -> None:
+    from tests.attachments.helpers import attach
+
+    for i in range(n):
+        attach(world, (world.carol, world.sam)[i % 2], world.item, name=f"log-{_n()}.log")
+
+
 def grow_task_force_members(world: World, n: int) -> None:
     for i in range(n):
         world.task_force.members.add(_person((world.northwind, world.telco_a)[i % 2], Role.EDITOR))
@@ -252,6 +259,9 @@ LIST_OPERATIONS: dict[str, ListOperation] = {
     "/relationships/{rel_id}/task-forces": ListOperation(
         "carol", lambda w: f"{_rel(w)}/task-forces", grow_task_forces, len
     ),
+    "/relationships/{rel_id}/attachments/{kind}/{number}": ListOperation(
+        "vic", lambda w: f"{_rel(w)}/attachments/action-item/{w.item.number}", grow_attachments, len
+    ),
     "/relationships/{rel_id}/task-forces/{tf_id}": ListOperation(
         "carol",
         lambda w: f"{_rel(w)}/task-forces/{w.task_force.pk}",
@@ -269,7 +279,10 @@ def _schema(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _answers_a_list(doc: dict[str, Any], operation: dict[str, Any]) -> bool:
-    schema = _schema(doc, operation["responses"]["200"]["content"]["application/json"]["schema"])
+    content = operation["responses"]["200"].get("content", {})
+    if "application/json" not in content:  # a download (bytes): no list
+        return False
+    schema = _schema(doc, content["application/json"]["schema"])
     if schema.get("type") == "array":
         return True
     return any(prop.get("type") == "array" for prop in schema.get("properties", {}).values())

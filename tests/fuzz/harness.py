@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import schemathesis
@@ -23,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accord.accounts.services import create_api_token
+from accord.attachments import kinds as attachment_kinds
+from accord.attachments import services as attachments
 from accord.lib.importing import importer_kinds
 from accord.operations.models import ImportBatch
 from accord.parties.access import access_from
@@ -78,8 +81,24 @@ def seed(world: Any) -> dict[str, list[Any]]:
         )
         for rel in (world.nw_ta, world.nw_tb)
     ]
+    files = [  # a shared, a private (Northwind's) and a Telco B item's file
+        attachments.add(
+            access=access_from(user, item.relationship),
+            kind=attachment_kinds.get("action-item"),
+            parent=item,
+            upload=io.BytesIO(b"LOS alarm at 10:00\n"),
+            name="alarms.log",
+        ).pk
+        for user, item in (
+            (world.carol, world.item),
+            (world.ada, world.private_item),
+            (world.mallory, tb_item),
+        )
+    ]
     return {
         "rel_id": [world.nw_ta.pk, world.nw_tb.pk],
+        "kind": ["action-item"],
+        "attachment_id": files,
         "number": sorted({world.item.number, world.private_item.number, tb_item.number}),
         "tf_id": [world.task_force.pk, tb_task_force.pk],
         "site_id": [world.nw_site.pk, world.ta_site.pk, world.tb_site.pk],

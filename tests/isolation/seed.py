@@ -11,6 +11,7 @@ invitations. Rows are written through the services, so audit events and e-mails 
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 
 from accord.accounts import services as accounts
 from accord.accounts.models import User
+from accord.attachments import kinds as attachment_kinds
+from accord.attachments import services as attachments
 from accord.measurements import services as measurements
 from accord.operations import services as operations
 from accord.operations.models import BatchStatus
@@ -215,6 +218,15 @@ def _register(m: Registry, s: str, rel: Relationship, supplier: Side, customer: 
             register.comment(
                 access=access(creator), item=item, body=m.new(s, vis, "register.ActionUpdate.body")
             )
+            if not done:  # a file whose name and bytes are markers (downloads, lists, exports, audit)
+                content = m.new(s, vis, "attachments.Attachment.file") + " LOS alarm\n"
+                attachments.add(
+                    access=access(creator),
+                    kind=attachment_kinds.get("action-item"),
+                    parent=item,
+                    upload=io.BytesIO(content.encode()),
+                    name=m.new(s, vis, "attachments.Attachment.name") + ".log",
+                )
             item = register.update_item(
                 access=access(creator),
                 item=item,

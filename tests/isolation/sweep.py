@@ -48,6 +48,8 @@ PK_MODELS = {  # URL name → the model whose primary keys fill <int:pk>
     "operations:batch_retry": "operations.ImportBatch",
     "register:task_force": "register.TaskForce",
     "register:task_force_edit": "register.TaskForce",
+    "attachments:download": "attachments.Attachment",
+    "attachments:remove": "attachments.Attachment",
 }
 # Body fields whose schema alone does not give a valid value.
 BODY_VALUES: dict[str, Any] = {"country": "DE"}
@@ -57,6 +59,9 @@ SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
     # An invitation link is a signed secret that only its e-mail's reader holds (its page shows whom it
     # invites, as it must): the sweep tries each seeded invitation with a forged signature instead.
     ("parties:invitation", "token"): lambda s: [t.rsplit(":", 1)[0] + ":forged" for t in s.invitation_tokens],
+    # Files hang off a record (kind, its number): every item number, under every relationship.
+    **{(f"attachments:{n}", "kind"): lambda s: ["action-item"] for n in ("upload", "download", "remove")},
+    **{(f"attachments:{n}", "ref"): lambda s: _numbers(s) for n in ("upload", "download", "remove")},
 }
 
 
@@ -92,6 +97,8 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "product_id": lambda s: _pks("parties.Product"),
     "tf_id": lambda s: _pks("register.TaskForce"),
     "batch_id": lambda s: _pks("operations.ImportBatch"),
+    "kind": lambda s: ["action-item"],
+    "attachment_id": lambda s: _pks("attachments.Attachment"),
 }
 
 

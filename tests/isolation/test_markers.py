@@ -57,6 +57,9 @@ NOT_TENANT_TEXT = {
     "system.JobRun.job": "periodic job book-keeping, no tenant's data",
     "system.JobRun.slot": "periodic job book-keeping, no tenant's data",
     "system.JobRun.outcome": "periodic job book-keeping (counts), no tenant's data",
+    "attachments.Attachment.parent_kind": "a code (action-item)",
+    "attachments.Attachment.content_type": "a sniffed type from a fixed list",
+    "attachments.Attachment.sha256": "a hash",
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 

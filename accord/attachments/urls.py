@@ -1,0 +1,12 @@
+from django.urls import path
+
+from accord.attachments import views
+
+app_name = "attachments"
+
+BASE = "r/<slug:slug>/files/<slug:kind>/<int:ref>/"
+urlpatterns = [
+    path(BASE, views.upload, name="upload"),
+    path(BASE + "<int:pk>/", views.download, name="download"),
+    path(BASE + "<int:pk>/remove/", views.remove, name="remove"),
+]
