@@ -40,6 +40,17 @@ Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
 Hours = Annotated[float, Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)]
 IdList = Annotated[list[Id], Field(max_length=MAX_IDS)]
 NumberList = Annotated[list[Number], Field(max_length=MAX_IDS)]
+# An action item's key within its relationship (register/numbering.py): 7, S4, C2, or its reference
+Key = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=30,
+        pattern=r"^([A-Za-z0-9]{1,20}-)?[SCsc]?[0-9]{1,10}$",
+        description="an item's key: 7 (shared), S4 or C2 (a side's private item), or TLA-S0004",
+    ),
+]
+KeyList = Annotated[list[Key | Number], Field(max_length=MAX_IDS)]
 
 
 def body(message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
