@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 
 class Error(Schema):
@@ -50,7 +50,9 @@ Key = Annotated[
         description="an item's key: 7 (shared), S4 or C2 (a side's private item), or TLA-S0004",
     ),
 ]
-KeyList = Annotated[list[Key | Number], Field(max_length=MAX_IDS)]
+# a number (an older client's int) reads as the key of the shared series
+_KeyOrNumber = Annotated[Key, BeforeValidator(lambda v: str(v) if type(v) is int else v)]
+KeyList = Annotated[list[_KeyOrNumber], Field(max_length=MAX_IDS)]
 
 
 def body(message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:

@@ -4,9 +4,10 @@ from accord.register import views, views_files, views_task_forces
 
 
 class ItemKey:
-    """An item's key in an address: 7 (shared), S4 or C2 (a side's private item); see numbering.py."""
+    """An item's key in an address: 7 (shared), S4 or C2 (a side's private item), or its reference
+    TLA-S0004 (the item page redirects to its key); see numbering.py."""
 
-    regex = "[SCsc]?[0-9]{1,10}"
+    regex = "(?:[A-Za-z0-9]{1,20}-)?[SCsc]?[0-9]{1,10}"
 
     def to_python(self, value: str) -> str:
         return value

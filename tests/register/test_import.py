@@ -335,7 +335,9 @@ def test_an_import_cannot_tell_a_taken_external_id_from_a_free_one(world: Any, t
     answers = []
     for external_id in ("P-1", "P-2"):
         result = do_import(
-            world, csv_file(tmp_path, [["Probe", "", "supplier", "", "", "", "", "", external_id]]), dry_run=True
+            world,
+            csv_file(tmp_path, [["Probe", "", "supplier", "", "", "", "", "", external_id]]),
+            dry_run=True,
         )
         answers.append((result.errors, result.created, result.updated))
     assert answers[0] == answers[1] == ([], 1, 0)
