@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 
 from accord.audit.models import AuditEvent
 from accord.parties.access import access_from
@@ -169,3 +170,31 @@ def test_related_items_are_named_by_key_and_old_keys_work(world: Any) -> None:
     )
     services.set_related(access=sam, item=world.item, numbers=["S2"])  # the old key finds it
     assert [i.key for i in world.item.related.all()] == [shared.key]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the SQLite test database lives in memory, where threads share one cache and lock tables",
+)
+def test_concurrent_writers_never_get_the_same_number(world: Any) -> None:
+    """Writers in their own connections and transactions, at once: every number of each series is
+    given once (the sequence row is locked with SELECT … FOR UPDATE)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def allocate(series: str) -> list[int]:
+        try:
+            got = []
+            for _ in range(5):
+                with transaction.atomic():
+                    got.extend(numbering.allocate(world.nw_ta, series))
+            return got
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(allocate, ["", "", "S", "S"]))
+    shared = sorted(results[0] + results[1])
+    supplier = sorted(results[2] + results[3])
+    assert shared == list(range(2, 12))  # the world's TLA-0001 came first
+    assert supplier == list(range(2, 12))  # and its TLA-S0001

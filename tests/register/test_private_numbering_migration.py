@@ -18,7 +18,9 @@ migration = importlib.import_module("accord.register.migrations.0003_private_num
 def as_before_0003(world: Any) -> tuple[Any, Any]:
     """The world's items as 0002 numbered them: one series, the private items in it."""
     carol = access_from(world.carol, world.nw_ta)
-    theirs = services.create_item(access=carol, title="Ours alone", owner_side="customer", visibility="private")
+    theirs = services.create_item(
+        access=carol, title="Ours alone", owner_side="customer", visibility="private"
+    )
     shared = services.create_item(access=carol, title="Shared", owner_side="customer")
     ActionItem.objects.filter(pk=shared.pk).update(number=3)
     ActionItem.objects.filter(pk=world.private_item.pk).update(series="", number=2)
@@ -65,7 +67,9 @@ def test_the_migration_reverses_even_over_private_items_made_after_it(world: Any
 
     items = {i.title: i for i in ActionItem.objects.filter(relationship=world.nw_ta)}
     assert {i.series for i in items.values()} == {""}
-    assert items[world.private_item.title].number == 2 and items["Ours alone"].number == 4  # their old numbers
+    assert (
+        items[world.private_item.title].number == 2 and items["Ours alone"].number == 4
+    )  # their old numbers
     assert items["New shared"].number == 5 and items["New private"].number == 6  # next in the one sequence
     numbers = [i.number for i in items.values()]
     assert len(numbers) == len(set(numbers))

@@ -22,6 +22,13 @@ SUPPLIER, CUSTOMER = "S", "C"
 COUNTER = {SUPPLIER: "last_supplier_private", CUSTOMER: "last_customer_private"}
 
 
+def _check_now(schema_editor):
+    """Run PostgreSQL's deferred foreign-key checks now: a table with pending checks cannot be altered,
+    and the schema changes that follow (or precede, backwards) alter these tables."""
+    if schema_editor is not None and schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def private_into_own_series(apps, schema_editor):
     Item = apps.get_model("register", "ActionItem")
     Alias = apps.get_model("register", "ItemAlias")
@@ -49,6 +56,7 @@ def private_into_own_series(apps, schema_editor):
         Alias.objects.bulk_create(aliases)
         sequence.last_supplier_private, sequence.last_customer_private = last[SUPPLIER], last[CUSTOMER]
         sequence.save(update_fields=["last_supplier_private", "last_customer_private"])
+    _check_now(schema_editor)
 
 
 def back_into_one_series(apps, schema_editor):
@@ -79,6 +87,7 @@ def back_into_one_series(apps, schema_editor):
             taken_ids.add(external_id)
             Item.objects.filter(pk=item.pk).update(series="", number=number, external_id=external_id)
         sequence.save(update_fields=["last_number"])
+    _check_now(schema_editor)
 
 
 class Migration(migrations.Migration):
