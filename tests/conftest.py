@@ -75,7 +75,7 @@ class World:
     product: Product
     ta_installed: InstalledBase
     item: Any = None  # TLA-0001: shared, owned by Sam (supplier), requested by Carol
-    private_item: Any = None  # TLA-0002: private to Northwind, owned by Ada
+    private_item: Any = None  # TLA-S0001: private to Northwind (its own series), owned by Ada
     task_force: Any = None
 
     def people(self) -> dict[str, User | None]:

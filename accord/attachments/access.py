@@ -11,7 +11,7 @@ from accord.parties.access import RelationshipAccess, first_or_404
 
 
 def parent_for_user(
-    user: Any, *, kind: str, ref: int, slug: str | None = None, pk: int | None = None, write: bool = False
+    user: Any, *, kind: str, ref: str, slug: str | None = None, pk: int | None = None, write: bool = False
 ) -> tuple[kinds.ParentKind, Any, RelationshipAccess]:
     """The record of ``kind`` numbered ``ref`` in the relationship (by slug or id), by its own door."""
     found = kinds.get(kind)
@@ -23,7 +23,7 @@ def attachment_for_user(
     user: Any,
     *,
     kind: str,
-    ref: int,
+    ref: str,
     attachment_id: int,
     slug: str | None = None,
     pk: int | None = None,

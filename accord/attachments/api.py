@@ -17,7 +17,7 @@ from accord.attachments import selectors, services
 from accord.attachments.access import attachment_for_user, parent_for_user
 from accord.attachments.models import Attachment
 from accord.attachments.views import file_response
-from accord.lib.api import Id, Number, body, responses
+from accord.lib.api import Id, Ref, body, responses
 
 router = Router(tags=["attachments"])
 FILES = "/relationships/{rel_id}/attachments/{kind}/{number}"
@@ -61,7 +61,7 @@ def _out(attachment: Attachment, access: Any) -> dict[str, Any]:
 
 
 @router.get(FILES, response=responses({200: list[AttachmentOut]}), summary="The files a record carries")
-def list_attachments(request: AuthedRequest, rel_id: Id, kind: Kind, number: Number) -> list[dict[str, Any]]:
+def list_attachments(request: AuthedRequest, rel_id: Id, kind: Kind, number: Ref) -> list[dict[str, Any]]:
     found, parent, access = parent_for_user(request.user, kind=kind, ref=number, pk=rel_id)
     return [_out(a, access) for a in selectors.of_parent(access, found.key, parent.pk)]
 
@@ -72,7 +72,7 @@ def list_attachments(request: AuthedRequest, rel_id: Id, kind: Kind, number: Num
     summary="Add a file to a record (multipart; 413 over ACCORD_ATTACHMENT_MAX_MB, 400 when empty)",
 )
 def upload_attachment(
-    request: AuthedRequest, rel_id: Id, kind: Kind, number: Number, file: File[UploadedFile]
+    request: AuthedRequest, rel_id: Id, kind: Kind, number: Ref, file: File[UploadedFile]
 ) -> Any:
     found, parent, access = parent_for_user(request.user, kind=kind, ref=number, pk=rel_id, write=True)
     try:
@@ -89,7 +89,7 @@ def upload_attachment(
     summary="Download a file",
 )
 def download_attachment(
-    request: AuthedRequest, rel_id: Id, kind: Kind, number: Number, attachment_id: Id
+    request: AuthedRequest, rel_id: Id, kind: Kind, number: Ref, attachment_id: Id
 ) -> FileResponse:
     attachment, _found, _parent, _access = attachment_for_user(
         request.user, kind=kind, ref=number, attachment_id=attachment_id, pk=rel_id
@@ -103,7 +103,7 @@ def download_attachment(
     summary="Remove a file (who added it, or an admin of their side)",
 )
 def delete_attachment(
-    request: AuthedRequest, rel_id: Id, kind: Kind, number: Number, attachment_id: Id
+    request: AuthedRequest, rel_id: Id, kind: Kind, number: Ref, attachment_id: Id
 ) -> tuple[int, None]:
     attachment, found, parent, access = attachment_for_user(
         request.user, kind=kind, ref=number, attachment_id=attachment_id, pk=rel_id, write=True

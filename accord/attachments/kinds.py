@@ -27,7 +27,7 @@ class ParentKind:
     find: Callable[..., tuple[Any, Any]]
     # RelationshipAccess → the records of its relationship the viewer may see (a queryset)
     visible: Callable[[Any], models.QuerySet[Any]]
-    ref: Callable[[Any], int]  # the record's number in URLs (an item's number)
+    ref: Callable[[Any], str]  # the record's reference in URLs (an item's key: 7, S4)
     url: Callable[[Any], str]  # the record's page
     describe: Callable[[Any], str] = str  # how the audit trail names the record
     may_add: Callable[[Any, Any], bool] = lambda access, parent: bool(access.can_write)

@@ -4,7 +4,7 @@ from accord.attachments import views
 
 app_name = "attachments"
 
-BASE = "r/<slug:slug>/files/<slug:kind>/<int:ref>/"
+BASE = "r/<slug:slug>/files/<slug:kind>/<str:ref>/"
 urlpatterns = [
     path(BASE, views.upload, name="upload"),
     path(BASE + "<int:pk>/", views.download, name="download"),

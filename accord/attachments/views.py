@@ -41,7 +41,7 @@ def section(
 
 @require_POST
 @login_required
-def upload(request: AuthedRequest, slug: str, kind: str, ref: int) -> HttpResponse:
+def upload(request: AuthedRequest, slug: str, kind: str, ref: str) -> HttpResponse:
     found, parent, access = parent_for_user(request.user, kind=kind, ref=ref, slug=slug, write=True)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -79,7 +79,7 @@ def file_response(attachment: Attachment) -> FileResponse:
 
 @require_GET
 @login_required
-def download(request: AuthedRequest, slug: str, kind: str, ref: int, pk: int) -> FileResponse:
+def download(request: AuthedRequest, slug: str, kind: str, ref: str, pk: int) -> FileResponse:
     attachment, _found, _parent, _access = attachment_for_user(
         request.user, kind=kind, ref=ref, attachment_id=pk, slug=slug
     )
@@ -88,7 +88,7 @@ def download(request: AuthedRequest, slug: str, kind: str, ref: int, pk: int) ->
 
 @require_POST
 @login_required
-def remove(request: AuthedRequest, slug: str, kind: str, ref: int, pk: int) -> HttpResponse:
+def remove(request: AuthedRequest, slug: str, kind: str, ref: str, pk: int) -> HttpResponse:
     attachment, found, parent, access = attachment_for_user(
         request.user, kind=kind, ref=ref, attachment_id=pk, slug=slug, write=True
     )

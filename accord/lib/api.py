@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 
 class Error(Schema):
@@ -40,6 +40,21 @@ Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
 Hours = Annotated[float, Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)]
 IdList = Annotated[list[Id], Field(max_length=MAX_IDS)]
 NumberList = Annotated[list[Number], Field(max_length=MAX_IDS)]
+# An action item's key within its relationship (register/numbering.py): 7, S4, C2, or its reference
+Key = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=30,
+        pattern=r"^([A-Za-z0-9]{1,20}-)?[SCsc]?[0-9]{1,10}$",
+        description="an item's key: 7 (shared), S4 or C2 (a side's private item), or TLA-S0004",
+    ),
+]
+# A record's reference in a generic address (attachments/): its kind's door reads it (an item's key)
+Ref = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]{1,30}$")]
+# a number (an older client's int) reads as the key of the shared series
+_KeyOrNumber = Annotated[Key, BeforeValidator(lambda v: str(v) if type(v) is int else v)]
+KeyList = Annotated[list[_KeyOrNumber], Field(max_length=MAX_IDS)]
 
 
 def body(message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:

@@ -16,18 +16,22 @@ from accord.parties.access import (
     relationship_for_user,
 )
 from accord.parties.models import Relationship
+from accord.register import numbering
 from accord.register.models import ActionItem, ActionItemQuerySet, TaskForce
 
 
 def action_item_for_user(
-    user: Any, *, slug: str | None = None, pk: int | None = None, number: int, write: bool = False
+    user: Any, *, slug: str | None = None, pk: int | None = None, number: int | str, write: bool = False
 ) -> tuple[ActionItem, RelationshipAccess]:
-    """An action item by its number in a relationship (by slug or id), if the viewer's side may see it.
+    """An action item by its key in a relationship (by slug or id), if the viewer's side may see it:
+    ``7``, ``S4``, ``TLA-S0004``, or an old key (``register.numbering``) the viewer may read.
 
-    Private items of the other side give the same 404 as missing ones.
+    Private items of the other side, and old keys of their private series, give the same 404 as
+    missing ones.
     """
     access = relationship_for_user(user, slug=slug, pk=pk, write=write)
-    items = ActionItem.objects.visible_to(access).filter(number=number)
+    parsed = numbering.parse_key(number)
+    items = numbering.by_key(access, *parsed) if parsed else ActionItem.objects.none()
     related = ("relationship", "owner", "requested_by", "task_force", "private_party")
     return first_or_404(items.select_related(*related)), access
 

@@ -15,9 +15,9 @@ from pydantic import Field
 
 from accord.accounts.models import User
 from accord.accounts.types import AuthedRequest
-from accord.lib.api import Count, Days, Id, IdList, Number, NumberList, Version, responses, serializer
+from accord.lib.api import Count, Days, Id, IdList, Key, KeyList, Version, responses, serializer
 from accord.parties.access import RelationshipAccess, relationship_for_user
-from accord.register import api_list, selectors, services, workflow
+from accord.register import api_list, numbering, selectors, services, workflow
 from accord.register.access import action_item_for_user, shared_view, task_force_for_user
 from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce, Visibility
 
@@ -43,7 +43,7 @@ class SourceOut(Schema):
 
 
 class ItemOut(Schema):
-    number: int
+    number: str = Field(description="The item's key in its relationship: 7, S4 (supplier's private), C2")
     reference: str
     title: str
     description: str
@@ -59,7 +59,7 @@ class ItemOut(Schema):
     source: SourceOut
     external_id: str
     due_moves: int
-    related: list[int] = Field(description="Numbers of related items you may see")
+    related: list[str] = Field(description="Keys of related items you may see")
     created_at: datetime
     updated_at: datetime
     version: int
@@ -82,7 +82,7 @@ class ItemIn(Schema):
     due_date: date | None = None
     priority: Priority = Priority.MEDIUM
     visibility: Visibility = Visibility.SHARED
-    related: NumberList = Field(default=[], description="Numbers of related items")
+    related: KeyList = Field(default=[], description="Keys (or numbers) of related items")
 
 
 class ItemPatch(Schema):
@@ -95,8 +95,8 @@ class ItemPatch(Schema):
     due_date: date | None = None
     priority: Priority | None = None
     visibility: Visibility | None = None
-    related: NumberList | None = Field(
-        default=None, description="Numbers of related items (replaces the list)"
+    related: KeyList | None = Field(
+        default=None, description="Keys (or numbers) of related items (replaces the list)"
     )
 
 
@@ -173,14 +173,14 @@ def _person(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "full_name": user.full_name, "email": user.email}
 
 
-def _related_numbers(item: ActionItem, access: RelationshipAccess) -> list[int]:
-    """The numbers of the item's related items that the viewer may see (a list: ``api_list._related``)."""
-    return sorted(item.related.visible_to(access).values_list("number", flat=True))
+def _related_numbers(item: ActionItem, access: RelationshipAccess) -> list[str]:
+    """The keys of the item's related items that the viewer may see (a list: ``api_list._related``)."""
+    return numbering.sorted_keys(i.key for i in item.related.visible_to(access))
 
 
 def _item(item: ActionItem, access: RelationshipAccess, *, actions: bool = True) -> dict[str, Any]:
     return {
-        "number": item.number,
+        "number": item.key,
         "reference": item.reference,
         "title": item.title,
         "description": item.description,
@@ -277,7 +277,7 @@ def create_item(request: AuthedRequest, rel_id: Id, payload: ItemIn) -> Any:
 
 
 @router.get(ITEMS + "/{number}", response=responses({200: ItemOut}), summary="One action item")
-def get_item(request: AuthedRequest, rel_id: Id, number: Number) -> dict[str, Any]:
+def get_item(request: AuthedRequest, rel_id: Id, number: Key) -> dict[str, Any]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number)
     return _item(item, access)
 
@@ -287,7 +287,7 @@ def get_item(request: AuthedRequest, rel_id: Id, number: Number) -> dict[str, An
     response=responses({200: ItemOut}, write=True, conflict=True),
     summary="Change an action item's fields",
 )
-def patch_item(request: AuthedRequest, rel_id: Id, number: Number, payload: ItemPatch) -> dict[str, Any]:
+def patch_item(request: AuthedRequest, rel_id: Id, number: Key, payload: ItemPatch) -> dict[str, Any]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
     values = payload.dict(exclude_unset=True)
     version = values.pop("version")
@@ -306,7 +306,7 @@ def patch_item(request: AuthedRequest, rel_id: Id, number: Number, payload: Item
     response=responses({200: ItemOut}, write=True, conflict=True),
     summary="Move an item through its workflow",
 )
-def transition(request: AuthedRequest, rel_id: Id, number: Number, payload: TransitionIn) -> dict[str, Any]:
+def transition(request: AuthedRequest, rel_id: Id, number: Key, payload: TransitionIn) -> dict[str, Any]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
     item = services.transition(
         access=access, item=item, version=payload.version, action=payload.action, note=payload.note
@@ -319,7 +319,7 @@ def transition(request: AuthedRequest, rel_id: Id, number: Number, payload: Tran
     response=responses({200: list[UpdateOut]}),
     summary="The item's timeline: creation, comments, changes and status changes",
 )
-def timeline(request: AuthedRequest, rel_id: Id, number: Number) -> list[dict[str, Any]]:
+def timeline(request: AuthedRequest, rel_id: Id, number: Key) -> list[dict[str, Any]]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number)
     return [
         {
@@ -340,7 +340,7 @@ def timeline(request: AuthedRequest, rel_id: Id, number: Number) -> list[dict[st
     response=responses({201: UpdateOut}, write=True),
     summary="Comment on an item",
 )
-def add_comment(request: AuthedRequest, rel_id: Id, number: Number, payload: CommentIn) -> Any:
+def add_comment(request: AuthedRequest, rel_id: Id, number: Key, payload: CommentIn) -> Any:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
     u = services.comment(access=access, item=item, body=payload.body)
     return 201, {

@@ -19,11 +19,12 @@ from django.http import HttpResponse
 from ninja.responses import NinjaJSONEncoder
 
 from accord.parties.access import RelationshipAccess
-from accord.register import workflow
+from accord.register import numbering, workflow
 from accord.register.models import ActionItem
 
 COLUMNS = (
     "pk",
+    "series",
     "number",
     "title",
     "description",
@@ -59,19 +60,19 @@ def _person(row: dict[str, Any], field: str) -> dict[str, Any] | None:
     return {"id": pk, "full_name": row[f"{field}__full_name"], "email": row[f"{field}__email"]}
 
 
-def _related(access: RelationshipAccess, pks: list[int]) -> dict[int, list[int]]:
-    """The numbers of each item's related items that the viewer may see, ascending."""
+def _related(access: RelationshipAccess, pks: list[int]) -> dict[int, list[str]]:
+    """The keys of each item's related items that the viewer may see, in key order."""
     through = ActionItem.related.through
     pairs = through.objects.filter(
         from_actionitem_id__in=pks, to_actionitem__in=ActionItem.objects.visible_to(access)
-    ).values_list("from_actionitem_id", "to_actionitem__number")
-    out: dict[int, list[int]] = defaultdict(list)
-    for pk, number in pairs:
-        out[pk].append(number)
-    return {pk: sorted(numbers) for pk, numbers in out.items()}
+    ).values_list("from_actionitem_id", "to_actionitem__series", "to_actionitem__number")
+    out: dict[int, list[str]] = defaultdict(list)
+    for pk, series, number in pairs:
+        out[pk].append(f"{series}{number}")
+    return {pk: numbering.sorted_keys(keys) for pk, keys in out.items()}
 
 
-def _item(row: dict[str, Any], access: RelationshipAccess, related: list[int]) -> dict[str, Any]:
+def _item(row: dict[str, Any], access: RelationshipAccess, related: list[str]) -> dict[str, Any]:
     """One item, key for key as ``api._item`` and ``ItemOut`` give it."""
     # what the workflow reads of an item, for the actions this viewer may take now
     stub = ActionItem(
@@ -83,8 +84,8 @@ def _item(row: dict[str, Any], access: RelationshipAccess, related: list[int]) -
     )
     tf = row["task_force_id"]
     return {
-        "number": row["number"],
-        "reference": f"{access.relationship.item_prefix}-{row['number']:04d}",
+        "number": f"{row['series']}{row['number']}",
+        "reference": f"{access.relationship.item_prefix}-{row['series']}{row['number']:04d}",
         "title": row["title"],
         "description": row["description"],
         "status": row["status"],

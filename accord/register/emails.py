@@ -23,7 +23,7 @@ from accord.register.models import ActionItem, DigestSent
 
 
 def item_url(item: Any) -> str:
-    return absolute_url(reverse("register:item", args=[item.relationship.slug, item.number]))
+    return absolute_url(reverse("register:item", args=[item.relationship.slug, item.key]))
 
 
 def _send(user: User, item: Any, *, kind: str, subject: str, context: dict[str, Any]) -> bool:

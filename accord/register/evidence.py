@@ -16,7 +16,7 @@ KIND = "action-item"
 
 
 def _find(
-    user: Any, *, slug: str | None = None, pk: int | None = None, ref: int, write: bool = False
+    user: Any, *, slug: str | None = None, pk: int | None = None, ref: str, write: bool = False
 ) -> tuple[ActionItem, Any]:
     # Reading the item is the door; adding or removing a file needs a writer's role on the item.
     return action_item_for_user(user, slug=slug, pk=pk, number=ref, write=write)
@@ -38,8 +38,8 @@ def connect() -> None:
             model=ActionItem,
             find=_find,
             visible=lambda access: ActionItem.objects.visible_to(access),
-            ref=lambda item: item.number,
-            url=lambda item: reverse("register:item", args=[item.relationship.slug, item.number]),
+            ref=lambda item: item.key,
+            url=lambda item: reverse("register:item", args=[item.relationship.slug, item.key]),
             describe=lambda item: item.reference,
             changed=_changed,
         )

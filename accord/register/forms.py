@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accord.accounts.models import User
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField
 from accord.parties.models import Relationship
-from accord.register import workflow
+from accord.register import numbering, workflow
 from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce
 from accord.register.selectors import SORTS, Filters
 from accord.register.services import owner_memberships
@@ -46,7 +46,7 @@ class ItemForm(StyledModelForm):
         label=_("Related items"),
         required=False,
         max_length=500,
-        help_text=_("Numbers of related items, separated by commas, e.g. 12, TLA-0040."),
+        help_text=_("Numbers of related items, separated by commas, e.g. 12, TLA-0040, TLA-S0003."),
     )
 
     class Meta:
@@ -78,16 +78,16 @@ class ItemForm(StyledModelForm):
         # The service validates and saves; the form must not write onto the instance it edits.
         pass
 
-    def clean_related_numbers(self) -> list[int]:
-        numbers = []
+    def clean_related_numbers(self) -> list[str]:
+        """The keys written (TLA-0040, 12, S4, …); whether each names an item is the service's to say."""
+        keys = []
         for part in self.cleaned_data["related_numbers"].replace(";", ",").split(","):
-            digits = part.strip().rsplit("-", 1)[-1]
-            if not digits:
+            if not part.strip():
                 continue
-            if not digits.isdigit():
+            if numbering.parse_key(part) is None:
                 raise forms.ValidationError(_("“%(part)s” is not an item number.") % {"part": part.strip()})
-            numbers.append(int(digits))
-        return numbers
+            keys.append(part.strip())
+        return keys
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

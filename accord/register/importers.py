@@ -25,7 +25,10 @@ external_id    optional  the item's ID in the imported register, up to 100 chara
 
 A column left out of the file leaves that field of existing items as it is. Imported items are
 shared with both sides (the import has no private items); an existing private item of the
-importer's side keeps its visibility, and must stay owned by that side.
+importer's side keeps its visibility, and must stay owned by that side. External IDs are unique per
+number series (``register.numbering``): the other side's private items are never matched, and a row
+never learns that one of them has its ID; where the importer's side sees both a shared item and one of
+its own private items with the ID, the shared one is updated.
 
 The rules are the register's own (``register.services``): who may own an item, the title, a private
 item's owning side, the due-date move counter and the status dates (an item imported or updated as
@@ -42,14 +45,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accord.audit import services as audit
 from accord.lib.importing import (
     ImportContext,
     Importer,
-    ImportRejected,
     ImportResult,
     RowError,
     Rows,
@@ -65,6 +67,7 @@ from accord.register.models import (
     ActionUpdate,
     OwnerSide,
     Priority,
+    Series,
     SourceKind,
     Status,
     TaskForce,
@@ -107,7 +110,6 @@ class _Member:
 
 @dataclass(frozen=True)
 class _Taken:
-    visible: bool  # the importer's side may see the item (``ActionItem.objects.visible_to``)
     private: bool
     owner_id: int | None
 
@@ -254,10 +256,7 @@ class ActionItemImporter(Importer):
             )
         elif external_id:
             first_row_of[external_id] = number
-            if taken is not None and not taken.visible:
-                # the other side's private item: say no more than that the ID is taken
-                bad("external_id", raw, f"Another item of this relationship already uses {external_id!r}.")
-            elif (
+            if (
                 taken is not None
                 and taken.private
                 and side is not None
@@ -302,16 +301,13 @@ class ActionItemImporter(Importer):
 
     @staticmethod
     def _taken_external_ids(access: RelationshipAccess) -> dict[str, _Taken]:
-        """external_id → whether the importer's side sees the item that has it, and if it is private."""
-        rows = (
-            ActionItem.objects.filter(relationship=access.relationship)
-            .exclude(external_id="")
-            .annotate(visible=_visible(access))
-            .values_list("external_id", "visible", "visibility", "owner_id")
-        )
+        """external_id → whether the item that has it is private, and its owner: of the items the
+        importer's side sees, the shared one first (``_visible_by_external_id``). The other side's
+        private items are not looked at: their external IDs are their own (unique per series)."""
+        rows = _visible_by_external_id(access).values_list("external_id", "visibility", "owner_id")
         return {
-            external_id: _Taken(visible, visibility == Visibility.PRIVATE, owner_id)
-            for external_id, visible, visibility, owner_id in rows
+            external_id: _Taken(visibility == Visibility.PRIVATE, owner_id)
+            for external_id, visibility, owner_id in rows
         }
 
     # --- apply (inside run_import's transaction) -------------------------------------------------
@@ -321,15 +317,6 @@ class ActionItemImporter(Importer):
         user = context.user
         now = timezone.now()
         existing = self._lock_existing(context.access, [r.external_id for r in records if r.external_id])
-        hidden = [
-            RowError(
-                r.row, "external_id", r.external_id, "Another item of this relationship already uses it."
-            )
-            for r in records
-            if r.external_id in existing and not getattr(existing[r.external_id], "visible", False)
-        ]
-        if hidden:
-            raise ImportRejected(hidden)
 
         labels = self._labels(records)
         changed: list[ActionItem] = []
@@ -380,23 +367,20 @@ class ActionItemImporter(Importer):
 
     @staticmethod
     def _lock_existing(access: RelationshipAccess, external_ids: list[str]) -> dict[str, ActionItem]:
-        """The items the file names by external_id, locked, each with ``visible`` to the importer's
-        side; one query when the file names none."""
-        rel = access.relationship
+        """The items the importer's side sees that the file names by external_id, locked (the shared one
+        first, as ``_taken_external_ids``); one query when the file names none."""
         wanted = set(external_ids)
         present = [
             external_id
-            for external_id in ActionItem.objects.filter(relationship=rel)
-            .exclude(external_id="")
-            .values_list("external_id", flat=True)
+            for external_id in _visible_by_external_id(access).values_list("external_id", flat=True)
             if external_id in wanted
         ]
         found: dict[str, ActionItem] = {}
-        for chunk in _chunks(present):
+        for chunk in _chunks(sorted(set(present))):
             query = (
-                ActionItem.objects.select_for_update(of=("self",))
-                .filter(relationship=rel, external_id__in=chunk)
-                .annotate(visible=_visible(access))
+                _visible_by_external_id(access)
+                .select_for_update(of=("self",))
+                .filter(external_id__in=chunk)
                 .select_related("owner", "task_force")
             )
             found.update((item.external_id, item) for item in query)
@@ -494,15 +478,17 @@ class ActionItemImporter(Importer):
         return items
 
 
-def _visible(access: RelationshipAccess) -> Exists:
-    """Whether the importer's side may see the item (``ActionItem.objects.visible_to``), per row."""
-    return Exists(ActionItem.objects.visible_to(access).filter(pk=OuterRef("pk")))
+def _visible_by_external_id(access: RelationshipAccess) -> QuerySet[ActionItem]:
+    """The items with an external ID that the importer's side sees (``visible_to``), its own private
+    ones before the shared ones, so that where both have an ID the shared one is kept (last wins)."""
+    return ActionItem.objects.visible_to(access).exclude(external_id="").order_by("-series", "number")
 
 
 def _ids_by_number(rel: Relationship, numbers: list[int]) -> dict[int, int]:
     ids: dict[int, int] = {}
+    shared = ActionItem.objects.filter(relationship=rel, series=Series.SHARED)
     for chunk in _chunks(numbers):
-        ids.update(ActionItem.objects.filter(relationship=rel, number__in=chunk).values_list("number", "pk"))
+        ids.update(shared.filter(number__in=chunk).values_list("number", "pk"))
     return ids
 
 

@@ -99,13 +99,26 @@ class TaskForce(models.Model):
         return self.name
 
 
+class Series(models.TextChoices):
+    """Which sequence an item's number comes from (``register.numbering``): shared items keep the
+    relationship's series (TLA-0007); each side's private items have their own (TLA-S0004 for the
+    supplier's, TLA-C0002 for the customer's), so the shared series shows no gap where a private item sits."""
+
+    SHARED = "", _("Shared")
+    SUPPLIER = "S", _("Supplier's private")
+    CUSTOMER = "C", _("Customer's private")
+
+
 class ItemSequence(models.Model):
-    """The last number given in a relationship's register; numbers are never reused."""
+    """The last number given in each series of a relationship's register; numbers are never reused.
+    One row per relationship, locked while numbers are given (``register.numbering.allocate``)."""
 
     relationship = models.OneToOneField(
         Relationship, on_delete=models.CASCADE, primary_key=True, related_name="item_sequence"
     )
-    last_number = models.PositiveIntegerField(default=0)
+    last_number = models.PositiveIntegerField(default=0)  # the shared series
+    last_supplier_private = models.PositiveIntegerField(default=0)
+    last_customer_private = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.relationship_id}: {self.last_number}"
@@ -139,6 +152,9 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
 
 class ActionItem(models.Model):
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="action_items")
+    series = models.CharField(
+        _("number series"), max_length=1, choices=Series, default=Series.SHARED, blank=True
+    )
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -207,11 +223,12 @@ class ActionItem(models.Model):
     objects = ActionItemQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-number"]
+        ordering = ["-number", "series"]
         constraints = [
-            models.UniqueConstraint(fields=["relationship", "number"], name="item_unique_number"),
+            models.UniqueConstraint(fields=["relationship", "series", "number"], name="item_unique_number"),
+            # per series: the other side's private items never collide with (nor reveal) an external ID
             models.UniqueConstraint(
-                fields=["relationship", "external_id"],
+                fields=["relationship", "series", "external_id"],
                 condition=~Q(external_id=""),
                 name="item_unique_external_id",
             ),
@@ -233,7 +250,13 @@ class ActionItem(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"{self.relationship.item_prefix}-{self.number:04d}"
+        """The key people read: TLA-0007 (shared), TLA-S0004 / TLA-C0002 (a side's private item)."""
+        return f"{self.relationship.item_prefix}-{self.series}{self.number:04d}"
+
+    @property
+    def key(self) -> str:
+        """The item's key within its relationship, in addresses and the API: 7, S4, C2."""
+        return f"{self.series}{self.number}"
 
     @property
     def is_open(self) -> bool:
@@ -241,6 +264,47 @@ class ActionItem(models.Model):
 
     def is_overdue(self, today: date | None = None) -> bool:
         return self.is_open and self.due_date is not None and self.due_date < (today or timezone.localdate())
+
+
+class ItemAliasQuerySet(models.QuerySet["ItemAlias"]):
+    def open_to(self, access: RelationshipAccess) -> ItemAliasQuerySet:
+        """The aliases ``access`` may resolve: of its relationship, whose old key the viewer's side could
+        read when it was in use (an old key of the other side's private series stays unknown to this
+        side, even once the item is shared). The item itself must be ``visible_to`` the viewer too:
+        callers filter items through it."""
+        cond = Q(private_party__isnull=True)
+        if access.party is not None:
+            cond |= Q(private_party_id=access.party.pk)
+        return self.filter(cond, relationship_id=access.relationship.pk)
+
+
+class ItemAlias(models.Model):
+    """An old key of an item, kept when its visibility changed and it took a number in another series:
+    addresses and API calls by the old key still find the item, for those who may see both."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=1, choices=Series, blank=True)
+    number = models.PositiveIntegerField()
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="aliases")
+    private_party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The only side that knew the old key (the item was private then); empty: both."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ItemAliasQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["relationship", "series", "number"], name="item_alias_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}{self.number} → {self.item_id}"
 
 
 class UpdateKind(models.TextChoices):

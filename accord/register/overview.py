@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accord.lib import auditing, charts, nav, notify, overview, summary
-from accord.register import selectors
-from accord.register.models import OPEN_STATUSES, ActionItem, NotificationKind
+from accord.register import numbering, selectors
+from accord.register.models import OPEN_STATUSES, ActionItem, ItemAlias, NotificationKind
 
 ITEM_PAGES = ("register:create", "register:item", "register:edit", "register:import")
 nav.tab(20, "register:list", gettext_lazy("Action items"), *ITEM_PAGES)
@@ -38,19 +38,42 @@ def _hidden_items(access: Any) -> QuerySet[Any]:
     )
 
 
-def _strike_related(access: Any, events: Sequence[Any]) -> None:
-    """Related-item changes name items by number: keep the numbers the viewer may see."""
+def _redact(access: Any, events: Sequence[Any]) -> None:
+    """What an item's events may name for this viewer (the events are of items the viewer sees now).
+
+    - The record's label: the item's key when the event was written. A key the viewer's side never
+      read (the item was the other side's private item then, TLA-S0004) becomes the item's current
+      reference, so re-shared items do not tell how many private items the other side keeps.
+    - Related-item changes name items by key (numbers before keys had series): keep the keys the
+      viewer may see now.
+    """
+    ids = {int(e.object_id) for e in events if str(e.object_id).isdigit()}
+    current = {
+        item.pk: item
+        for item in ActionItem.objects.visible_to(access).filter(pk__in=ids).select_related("relationship")
+    }
+    known: dict[int, set[tuple[str, int]]] = {pk: {(i.series, i.number)} for pk, i in current.items()}
+    for item_id, series, number in (
+        ItemAlias.objects.open_to(access).filter(item_id__in=ids).values_list("item_id", "series", "number")
+    ):
+        known.setdefault(item_id, set()).add((series, number))
+    for event in events:
+        item = current.get(int(event.object_id)) if str(event.object_id).isdigit() else None
+        head, _sep, rest = event.object_label.partition(" ")
+        parsed = numbering.parse_key(head)
+        if item is not None and parsed is not None and parsed not in known[item.pk]:
+            event.object_label = f"{item.reference} {rest}".strip()
     linked = [e for e in events if e.changes.get("related")]
     if not linked:
         return
-    visible = set(ActionItem.objects.visible_to(access).values_list("number", flat=True))
+    visible = {i.key for i in ActionItem.objects.visible_to(access).only("series", "number")}
     for event in linked:
         before, after = event.changes["related"]
-        kept = [[n for n in numbers if n in visible] for numbers in (before, after)]
+        kept = [[n for n in keys if str(n) in visible] for keys in (before, after)]
         event.changes = {**event.changes, "related": kept}
 
 
-auditing.rule("register.actionitem", hidden=_hidden_items, redact=_strike_related)
+auditing.rule("register.actionitem", hidden=_hidden_items, redact=_redact)
 
 
 @summary.provider(10)

@@ -43,14 +43,14 @@ def _field(name: str) -> Field[Any, Any]:
 
 
 class _Numbered:
-    """The address of ``name`` for one relationship and any item number, from a single ``reverse``."""
+    """The address of ``name`` for one relationship and any item key, from a single ``reverse``."""
 
     def __init__(self, name: str, slug: str) -> None:
-        # the number is the address's last argument: what follows it is the same for every item
+        # the key is the address's last argument: what follows it is the same for every item
         self.head, self.tail = reverse(name, args=[slug, 0]).rsplit("/0/", 1)
 
-    def __call__(self, number: int) -> str:
-        return f"{self.head}/{number}/{self.tail}"
+    def __call__(self, key: str) -> str:
+        return f"{self.head}/{key}/{self.tail}"
 
 
 class RowMaker:
@@ -83,8 +83,8 @@ class RowMaker:
         return Row(
             item=item,
             actions=workflow.allowed(self.access, item),
-            url=self.item_url(item.number),
-            quick_url=self.quick_url(item.number),
+            url=self.item_url(item.key),
+            quick_url=self.quick_url(item.key),
             owner_options=self.owner_options(item.owner_id) if shows_owner_list else SafeString(""),
             labels={field: self.label(field, getattr(item, field)) for field in LABELLED},
         )

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accord.parties.access import RelationshipAccess
+from accord.register import numbering
 from accord.register.access import items_visible_to_user
 from accord.register.models import (
     OPEN_STATUSES,
@@ -22,14 +23,14 @@ from accord.register.models import (
 )
 
 SORTS = {
-    "number": ("number",),
-    "-number": ("-number",),
-    "due": ("due_date", "number"),
-    "-due": ("-due_date", "-number"),
-    "priority": ("-priority_rank", "due_date", "number"),
-    "updated": ("-updated_at", "-number"),
-    "status": ("status", "-number"),
-    "owner": ("owner__full_name", "-number"),
+    "number": ("number", "series"),
+    "-number": ("-number", "series"),
+    "due": ("due_date", "number", "series"),
+    "-due": ("-due_date", "-number", "series"),
+    "priority": ("-priority_rank", "due_date", "number", "series"),
+    "updated": ("-updated_at", "-number", "series"),
+    "status": ("status", "-number", "series"),
+    "owner": ("owner__full_name", "-number", "series"),
 }
 
 
@@ -69,7 +70,9 @@ def _with_rank(qs: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
     )
 
 
-def apply_filters(qs: QuerySet[ActionItem], f: Filters, today: date) -> QuerySet[ActionItem]:
+def apply_filters(
+    qs: QuerySet[ActionItem], f: Filters, today: date, access: RelationshipAccess | None = None
+) -> QuerySet[ActionItem]:
     if f.status:
         qs = qs.filter(status__in=f.status)
     if f.owner_side:
@@ -91,9 +94,10 @@ def apply_filters(qs: QuerySet[ActionItem], f: Filters, today: date) -> QuerySet
     if f.q:
         text = f.q.strip()
         cond = Q(title__icontains=text) | Q(description__icontains=text) | Q(external_id__iexact=text)
-        number = text.rsplit("-", 1)[-1]
-        if number.isdigit():
-            cond |= Q(number=int(number))
+        parsed = numbering.parse_key(text)
+        if parsed is not None:  # by key (7, S4, TLA-0007); within one relationship also by an old key
+            by_key = numbering.key_condition(access, text) if access is not None else None
+            cond |= by_key or Q(series=parsed[0], number=parsed[1])
         qs = qs.filter(cond)
     order = SORTS.get(f.sort, SORTS["-number"])
     if f.sort == "priority":
@@ -107,7 +111,12 @@ def for_listing(qs: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
 
 
 def register_items(access: RelationshipAccess, f: Filters, today: date) -> QuerySet[ActionItem]:
-    return for_listing(apply_filters(base_items(access), f, today))
+    return for_listing(apply_filters(base_items(access), f, today, access))
+
+
+def related_items(access: RelationshipAccess, item: ActionItem) -> QuerySet[ActionItem]:
+    """The item's related items that the viewer may see, in key order."""
+    return item.related.visible_to(access).select_related("relationship").order_by("series", "number")
 
 
 def status_counts(access: RelationshipAccess, today: date) -> dict[str, int]:

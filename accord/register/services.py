@@ -22,14 +22,14 @@ from accord.audit.versioned import versioned_update
 from accord.lib.errors import check_version
 from accord.parties.access import RelationshipAccess
 from accord.parties.models import WRITE_ROLES, Membership, Relationship
-from accord.register import notifications, workflow
+from accord.register import notifications, numbering, workflow
 from accord.register.models import (
     OPEN_STATUSES,
     ActionItem,
     ActionUpdate,
-    ItemSequence,
     OwnerSide,
     Priority,
+    Series,
     SourceKind,
     Status,
     TaskForce,
@@ -42,15 +42,9 @@ EDITABLE = ["title", "description", "owner_side", "owner", "task_force", "due_da
 TITLE_MAX = ActionItem._meta.get_field("title").max_length or 300
 
 
-@transaction.atomic
 def allocate_numbers(relationship: Relationship, count: int = 1) -> range:
-    """``count`` new item numbers for the relationship; never reused, even when items are removed."""
-    ItemSequence.objects.get_or_create(relationship=relationship)
-    sequence = ItemSequence.objects.select_for_update().get(relationship=relationship)
-    first = sequence.last_number + 1
-    sequence.last_number += count
-    sequence.save(update_fields=["last_number"])
-    return range(first, first + count)
+    """``count`` new numbers of the relationship's shared series (``register.numbering``)."""
+    return numbering.allocate(relationship, Series.SHARED, count)
 
 
 # --- rules shared by the services and the register import -----------------------------------------
@@ -229,7 +223,8 @@ def create_item(
     if source is not None:
         item.source = source
     _validate(item, access)
-    item.number = allocate_numbers(access.relationship)[0]
+    item.series = numbering.series_for(item.relationship, item.visibility, item.private_party_id)
+    item.number = numbering.allocate(access.relationship, item.series)[0]
     item.full_clean(exclude=["number", "related", "source_type"])
     item.save()
     _record(item, actor, UpdateKind.CREATED)
@@ -278,6 +273,9 @@ def update_item(*, access: RelationshipAccess, item: ActionItem, version: int, *
     def validate(locked: ActionItem) -> None:
         _same_relationship(locked, access)
         _validate(locked, access)
+        # made private or shared: a number in the new series, the old key kept as an alias (nothing
+        # records either key in the changes: the other side may later read them)
+        numbering.renumber(locked)
 
     def before_save(locked: ActionItem, changes: dict[str, list[Any]]) -> None:
         if "due_date" in changes:
@@ -374,17 +372,17 @@ def comment(*, access: RelationshipAccess, item: ActionItem, body: str) -> Actio
 
 
 @transaction.atomic
-def set_related(*, access: RelationshipAccess, item: ActionItem, numbers: Iterable[int]) -> ActionItem:
-    """Replace the item's related items that the viewer's side may see; links to the other side's
-    private items (which the viewer cannot see) are kept as they are."""
+def set_related(*, access: RelationshipAccess, item: ActionItem, numbers: Iterable[int | str]) -> ActionItem:
+    """Replace the item's related items that the viewer's side may see, named by key (7, S4,
+    TLA-0007; an old key too); links to the other side's private items (which the viewer cannot see)
+    are kept as they are."""
     _require_writer(access)
-    wanted = set(numbers) - {item.number}
-    visible = list(ActionItem.objects.visible_to(access).filter(number__in=wanted))
-    found = {i.number for i in visible}
-    if wanted - found:
-        missing = ", ".join(str(n) for n in sorted(wanted - found))
-        raise ValidationError({"related": _("No item numbered %(n)s here.") % {"n": missing}})
-    current = set(item.related.visible_to(access).values_list("number", flat=True))
+    visible, missing = numbering.find_keys(access, numbers)
+    if missing:
+        raise ValidationError({"related": _("No item numbered %(n)s here.") % {"n": ", ".join(missing)}})
+    visible = [i for i in visible if i.pk != item.pk]
+    found = {i.key for i in visible}
+    current = {i.key for i in item.related.visible_to(access)}
     if found == current:
         return item
     hidden = list(item.related.exclude(pk__in=ActionItem.objects.visible_to(access).values("pk")))
@@ -394,7 +392,7 @@ def set_related(*, access: RelationshipAccess, item: ActionItem, numbers: Iterab
         verb="action_item.related",
         obj=item,
         relationship=item.relationship,
-        changes={"related": [sorted(current), sorted(found)]},
+        changes={"related": [numbering.sorted_keys(current), numbering.sorted_keys(found)]},
         label=item.reference,
     )
     return item

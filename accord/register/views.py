@@ -103,7 +103,7 @@ def item_create(request: AuthedRequest, slug: str) -> HttpResponse:
             add_service_error(form, exc)
         else:
             messages.success(request, _("%(ref)s created.") % {"ref": item.reference})
-            return redirect("register:item", slug=slug, number=item.number)
+            return redirect("register:item", slug=slug, number=item.key)
     return render(
         request,
         "register/form.html",
@@ -113,8 +113,10 @@ def item_create(request: AuthedRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def item_detail(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
+def item_detail(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number)
+    if number != item.key:  # an old key (an alias) or another spelling: the item's own address
+        return redirect("register:item", slug=slug, number=item.key)
     return _item_page(request, item, access)
 
 
@@ -152,25 +154,22 @@ def _item_page(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def item_edit(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
+def item_edit(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
-    related = sorted(item.related.visible_to(access).values_list("number", flat=True))
+    related = ", ".join(r.reference for r in selectors.related_items(access, item))
     form = ItemForm(
         request.POST or None,
         instance=item,
         relationship=access.relationship,
-        initial={"version": item.version, "related_numbers": ", ".join(str(n) for n in related)},
+        initial={"version": item.version, "related_numbers": related},
     )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.update_item(
+                item = services.update_item(
                     access=access, item=item, version=form.cleaned_data["version"] or 0, **form.values()
                 )
-                if sorted(form.cleaned_data["related_numbers"]) != related:
-                    services.set_related(
-                        access=access, item=item, numbers=form.cleaned_data["related_numbers"]
-                    )
+                services.set_related(access=access, item=item, numbers=form.cleaned_data["related_numbers"])
         except Conflict as exc:
             add_service_error(form, exc)
             fresh = ItemForm(
@@ -178,7 +177,7 @@ def item_edit(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
                 relationship=access.relationship,
                 initial={
                     "version": exc.current.version,
-                    "related_numbers": ", ".join(str(n) for n in related),
+                    "related_numbers": related,
                 },
             )
             setattr(fresh, "_errors", form.errors)  # noqa: B010 (keep the conflict message on the fresh form)
@@ -187,7 +186,7 @@ def item_edit(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
             add_service_error(form, exc)
         else:
             messages.success(request, _("%(ref)s saved.") % {"ref": item.reference})
-            return redirect("register:item", slug=slug, number=number)
+            return redirect("register:item", slug=slug, number=item.key)
     return render(
         request,
         "register/form.html",
@@ -203,7 +202,7 @@ def item_edit(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_transition(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
+def item_transition(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
     form = TransitionForm(request.POST)
     if form.is_valid():
@@ -223,14 +222,14 @@ def item_transition(request: AuthedRequest, slug: str, number: int) -> HttpRespo
                 _("%(ref)s is now %(status)s.")
                 % {"ref": item.reference, "status": item.get_status_display().lower()},
             )
-            return redirect("register:item", slug=slug, number=number)
+            return redirect("register:item", slug=slug, number=item.key)
     item, access = action_item_for_user(request.user, slug=slug, number=number)
     return _item_page(request, item, access, transition_form=form, status=400)
 
 
 @require_POST
 @login_required
-def item_comment(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
+def item_comment(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -239,13 +238,13 @@ def item_comment(request: AuthedRequest, slug: str, number: int) -> HttpResponse
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            return redirect(reverse("register:item", args=[slug, number]) + "#timeline-end")
+            return redirect(reverse("register:item", args=[slug, item.key]) + "#timeline-end")
     return _item_page(request, item, access, comment_form=form, status=400)
 
 
 @require_POST
 @login_required
-def item_quick(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
+def item_quick(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
     """Edit one field of a register row in place (htmx): owner, due date or a workflow action.
 
     Answers the re-rendered row; a stale version or a refused change shows its reason in the row.

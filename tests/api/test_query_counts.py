@@ -116,14 +116,14 @@ def grow_items(world: World, n: int) -> None:
             item = register.create_item(
                 access=carol, title=f"Joint {i}", owner_side="joint", task_force=world.task_force
             )
-        register.set_related(access=ada, item=item, numbers=[world.item.number, world.private_item.number])
+        register.set_related(access=ada, item=item, numbers=[world.item.key, world.private_item.key])
 
 
 def grow_related(world: World, n: int) -> None:
     ada = access_from(world.ada, world.nw_ta)
     for i in range(n):
         item = register.create_item(access=ada, title=f"Related {i}", owner=world.ada)
-        register.set_related(access=ada, item=item, numbers=[world.item.number])
+        register.set_related(access=ada, item=item, numbers=[world.item.key])
 
 
 def grow_comments(world: World, n: int) -> None:

@@ -24,9 +24,9 @@ def upload(
 
 
 def item_url(world: Any, item: Any) -> str:
-    return f"/r/{item.relationship.slug}/items/{item.number}/"
+    return f"/r/{item.relationship.slug}/items/{item.key}/"
 
 
 def files_url(item: Any, pk: int | None = None) -> str:
-    base = f"/r/{item.relationship.slug}/files/action-item/{item.number}/"
+    base = f"/r/{item.relationship.slug}/files/action-item/{item.key}/"
     return base if pk is None else f"{base}{pk}/"

@@ -8,7 +8,7 @@ from tests.attachments.helpers import LOG, attach, upload
 
 
 def url(world: Any, item: Any, suffix: str = "") -> str:
-    return f"/api/v1/relationships/{item.relationship.pk}/attachments/action-item/{item.number}{suffix}"
+    return f"/api/v1/relationships/{item.relationship.pk}/attachments/action-item/{item.key}{suffix}"
 
 
 def test_an_editor_uploads_lists_downloads_and_deletes_a_file(world: Any, as_user: Any) -> None:

@@ -60,8 +60,8 @@ def test_carol_attaches_a_log_and_sam_downloads_the_same_bytes(
 def test_mallory_and_the_other_side_get_404_for_a_private_items_file(open_page: Any, world: Any) -> None:
     shared = attach(world, world.carol, world.item, name="shared.log")
     private = attach(world, world.ada, world.private_item, name="margin.txt")
-    shared_url = f"/r/northwind-telco-a/files/action-item/{world.item.number}/{shared.pk}/"
-    private_url = f"/r/northwind-telco-a/files/action-item/{world.private_item.number}/{private.pk}/"
+    shared_url = f"/r/northwind-telco-a/files/action-item/{world.item.key}/{shared.pk}/"
+    private_url = f"/r/northwind-telco-a/files/action-item/{world.private_item.key}/{private.pk}/"
     mallory, carol = open_page(), open_page()
     sign_in(mallory, world.mallory)
     for url in (shared_url, private_url):
@@ -69,5 +69,5 @@ def test_mallory_and_the_other_side_get_404_for_a_private_items_file(open_page: 
     sign_in(carol, world.carol)
     assert carol.request.get(private_url, max_redirects=0).status == 404
     assert carol.request.get(shared_url, max_redirects=0).body() == shared.file.open("rb").read()
-    carol.goto(f"/r/northwind-telco-a/items/{world.item.number}/")
+    carol.goto(f"/r/northwind-telco-a/items/{world.item.key}/")
     expect(carol.get_by_test_id("attachments")).not_to_contain_text("margin.txt")

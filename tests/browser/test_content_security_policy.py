@@ -35,7 +35,7 @@ document.addEventListener("securitypolicyviolation", (e) =>
 
 
 def main_pages(rel: Any) -> list[str]:
-    item = ActionItem.objects.filter(relationship=rel).order_by("number").first()
+    item = ActionItem.objects.filter(relationship=rel, series="").order_by("number").first()
     task_force = TaskForce.objects.filter(relationship=rel).first()
     batch = ImportBatch.objects.filter(relationship=rel).order_by("-pk").first()
     assert item and task_force and batch, "the demo has an item, a task force and an import batch"
@@ -44,8 +44,8 @@ def main_pages(rel: Any) -> list[str]:
         "/",
         f"{r}/",
         f"{r}/items/",
-        f"{r}/items/{item.number}/",
-        f"{r}/items/{item.number}/edit/",
+        f"{r}/items/{item.key}/",
+        f"{r}/items/{item.key}/edit/",
         f"{r}/items/new/",
         f"{r}/items/import/",
         f"{r}/task-forces/",

@@ -63,20 +63,20 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     carol.get_by_label("Priority").select_option(label="High")
     carol.get_by_role("button", name="Save").click()
 
-    expect(carol).to_have_url(re.compile(r"/r/northwind-telco-a/items/3/$"))
-    expect(carol.get_by_role("alert")).to_contain_text("TLA-0003 created.")
-    expect(carol.get_by_role("heading", level=2)).to_have_text(f"TLA-0003 {TITLE}")
+    expect(carol).to_have_url(re.compile(r"/r/northwind-telco-a/items/2/$"))
+    expect(carol.get_by_role("alert")).to_contain_text("TLA-0002 created.")
+    expect(carol.get_by_role("heading", level=2)).to_have_text(f"TLA-0002 {TITLE}")
     expect(status_of_item(carol)).to_have_text("Open")
 
     # 2. Sam finds it in the register and hands it to Ada in the row itself (htmx).
     sign_in(sam, world.sam)
     sam.goto(REGISTER)
-    row = row_of(sam, "TLA-0003")
+    row = row_of(sam, "TLA-0002")
     expect(row).to_contain_text(TITLE)
     expect(row).to_contain_text("Open")
-    row_owner = sam.get_by_label("Owner of TLA-0003")
+    row_owner = sam.get_by_label("Owner of TLA-0002")
     expect(row_owner).to_have_value(str(world.sam.pk))
-    with sam.expect_response(lambda r: r.url.endswith("/items/3/quick/")) as quick:
+    with sam.expect_response(lambda r: r.url.endswith("/items/2/quick/")) as quick:
         row_owner.select_option(label="Ada Quinn")
     assert quick.value.ok
     # The row was re-rendered from the server: its controls now carry the item's next version.
@@ -84,8 +84,8 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     expect(row_owner).to_have_value(str(world.ada.pk))
     expect(row.get_by_role("alert")).to_have_count(0)
 
-    row.get_by_role("link", name="TLA-0003").click()
-    expect(sam.get_by_role("heading", level=2)).to_have_text(f"TLA-0003 {TITLE}")
+    row.get_by_role("link", name="TLA-0002").click()
+    expect(sam.get_by_role("heading", level=2)).to_have_text(f"TLA-0002 {TITLE}")
     expect(sam.locator("aside")).to_contain_text("Ada Quinn (Supplier)")
 
     sam.get_by_label("Comment").fill("Logs requested from NOC")
@@ -94,12 +94,12 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     expect(timeline).to_contain_text("Logs requested from NOC")
 
     sam.get_by_role("button", name="Start work").click()
-    expect(sam.get_by_role("alert")).to_contain_text("TLA-0003 is now in progress.")
+    expect(sam.get_by_role("alert")).to_contain_text("TLA-0002 is now in progress.")
     expect(status_of_item(sam)).to_have_text("In progress")
 
     sam.get_by_label("Resolution: what was done?").fill("Alarm logs of 2–4 March sent to Carol.")
     sam.get_by_role("button", name="Mark done").click()
-    expect(sam.get_by_role("alert").first).to_contain_text("TLA-0003 is now done.")
+    expect(sam.get_by_role("alert").first).to_contain_text("TLA-0002 is now done.")
     expect(status_of_item(sam)).to_have_text("Done")
     expect(sam.get_by_role("button", name="Verify: the action was effective")).to_have_count(0)
 
@@ -110,7 +110,7 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     expect(timeline.get_by_text("Done", exact=True)).to_be_visible()
     expect(carol.locator("main")).to_contain_text("Alarm logs of 2–4 March sent to Carol.")
     carol.get_by_role("button", name="Verify: the action was effective").click()
-    expect(carol.get_by_role("alert").first).to_contain_text("TLA-0003 is now verified.")
+    expect(carol.get_by_role("alert").first).to_contain_text("TLA-0002 is now verified.")
     expect(status_of_item(carol)).to_have_text("Verified")
 
     # 4. Carol filters the register down to the verified items.
@@ -120,7 +120,7 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     filters.get_by_role("button", name="Filter").click()
     expect(carol).to_have_url(re.compile(r"[?&]status=verified"))
     expect(filters.get_by_label("Verified", exact=True)).to_be_checked()
-    expect(row_of(carol, "TLA-0003")).to_contain_text("Verified")
+    expect(row_of(carol, "TLA-0002")).to_contain_text("Verified")
     expect(row_of(carol, "TLA-0001")).to_have_count(0)
     expect(carol.get_by_test_id("register").locator("tbody tr")).to_have_count(1)
 
@@ -134,8 +134,8 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     assert sheet is not None
     header, *rows = list(sheet.iter_rows(values_only=True))
     by_reference = {r[header.index("Reference")]: dict(zip(header, r, strict=True)) for r in rows}
-    assert list(by_reference) == ["TLA-0003"]
-    exported = by_reference["TLA-0003"]
+    assert list(by_reference) == ["TLA-0002"]
+    exported = by_reference["TLA-0002"]
     assert exported["Status"] == "Verified"
     assert isinstance(exported["Due date"], date | datetime)
     due = exported["Due date"]
@@ -148,7 +148,7 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
         carol.get_by_role("link", name="CSV").click()
     text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     references = [r["Reference"] for r in csv.DictReader(io.StringIO(text))]
-    assert sorted(references) == ["TLA-0001", "TLA-0003"]
+    assert sorted(references) == ["TLA-0001", "TLA-0002"]  # not the private TLA-S0001
     assert "margin impact" not in text
 
 
@@ -170,7 +170,7 @@ def test_the_customer_never_sees_the_suppliers_private_item(browser_page: Any, w
     sign_in(page, world.carol)
     page.goto(REGISTER)
     expect(row_of(page, "TLA-0001")).to_be_visible()
-    expect(row_of(page, "TLA-0002")).to_have_count(0)
+    expect(row_of(page, "TLA-S0001")).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text("margin impact")
 
     page.get_by_role("search", name="Filter action items").get_by_label("Search").fill("margin")

@@ -99,7 +99,7 @@ def seed(world: Any) -> dict[str, list[Any]]:
         "rel_id": [world.nw_ta.pk, world.nw_tb.pk],
         "kind": ["action-item"],
         "attachment_id": files,
-        "number": sorted({world.item.number, world.private_item.number, tb_item.number}),
+        "number": sorted({world.item.key, world.private_item.key, tb_item.key, "TLA-S0001", "C1"}),
         "tf_id": [world.task_force.pk, tb_task_force.pk],
         "site_id": [world.nw_site.pk, world.ta_site.pk, world.tb_site.pk],
         "product_id": [world.product.pk],

@@ -238,7 +238,7 @@ def _register(m: Registry, s: str, rel: Relationship, supplier: Side, customer: 
                     access=access(owner), item=item, version=item.version, action="done",
                     note=m.new(s, vis, "register.ActionItem.resolution"),
                 )  # fmt: skip
-            numbers.append(item.number)
+            numbers.append(item.key)
         if visibility == "private":  # a shared item of the side names its private one ("related: [] → [n]")
             side_writer = creator
             shared = (

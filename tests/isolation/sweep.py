@@ -70,8 +70,13 @@ def _pks(label: str) -> list[str]:
 
 
 def _numbers(s: Seeded) -> list[str]:
-    numbers = apps.get_model("register.ActionItem").objects.values_list("number", flat=True)
-    return [str(n) for n in sorted(set(numbers))]
+    """Every item key (7, S4, C2) and every old key (an alias) of any relationship."""
+    keys = set()
+    for label in ("register.ActionItem", "register.ItemAlias"):
+        keys |= {
+            f"{series}{n}" for series, n in apps.get_model(label).objects.values_list("series", "number")
+        }
+    return sorted(keys)
 
 
 def _slugs(s: Seeded, route: str, name: str) -> list[str]:

@@ -135,3 +135,18 @@ def test_mallory_has_no_way_into_telco_a(demo: DemoContext) -> None:
     assert not ActionItem.objects.filter(relationship=rel, owner=mallory).exists()
     assert not ActionItem.objects.filter(relationship=rel, requested_by=mallory).exists()
     assert not ActionUpdate.objects.filter(item__relationship=rel, actor=mallory).exists()
+
+
+def test_the_demo_numbers_each_series_without_gaps(demo_world: DemoContext) -> None:
+    """Shared items read 0001, 0002, … with no hole where a private item sits; each side's private
+    items count in their own series (TLA-S0001…, TLA-C0001…)."""
+    for rel in demo_world.relationships.values():
+        items = list(ActionItem.objects.filter(relationship=rel).select_related("relationship"))
+        for series in ("", "S", "C"):
+            numbers = sorted(i.number for i in items if i.series == series)
+            assert numbers == list(range(1, len(numbers) + 1)), (rel.slug, series)
+        for item in items:
+            side = "S" if item.private_party_id == rel.supplier_id else "C"
+            assert item.series == ("" if item.visibility == Visibility.SHARED else side)
+            assert item.reference == f"{rel.item_prefix}-{item.series}{item.number:04d}"
+        assert any(i.series for i in items) or not any(i.visibility == "private" for i in items)

@@ -313,10 +313,34 @@ def test_the_other_sides_private_item_cannot_be_reached_by_its_external_id(
         access=carol, title="Our own", owner_side="customer", visibility="private", external_id="P-1"
     )
     result = do_import(world, csv_file(tmp_path, [["Taken", "", "supplier", "", "", "", "", "", "P-1"]]))
-    assert where(result) == [(2, "external_id")]
-    assert "Another item of this relationship already uses" in result.errors[0].reason
+    # external IDs are unique per number series: Telco A's private P-1 neither collides nor shows
+    assert (result.errors, result.created, result.updated) == ([], 1, 0)
     private.refresh_from_db()
-    assert (private.title, private.version) == ("Our own", 1)
+    assert (private.title, private.version, private.reference) == ("Our own", 1, "TLA-C0001")
+    made = ActionItem.objects.get(relationship=world.nw_ta, series="", external_id="P-1")
+    assert (made.title, made.visibility) == ("Taken", "shared")
+    # the same file again updates Northwind's own item, never Telco A's private one
+    again = do_import(world, csv_file(tmp_path, [["Taken again", "", "supplier", "", "", "", "", "", "P-1"]]))
+    assert (again.errors, again.created, again.updated) == ([], 0, 1)
+    private.refresh_from_db()
+    assert private.title == "Our own"
+
+
+def test_an_import_cannot_tell_a_taken_external_id_from_a_free_one(world: Any, tmp_path: Path) -> None:
+    """Whether the other side keeps a private item with an external ID, the answer is the same."""
+    carol = relationship_for_user(world.carol, slug=SLUG, write=True)
+    services.create_item(
+        access=carol, title="Our own", owner_side="customer", visibility="private", external_id="P-1"
+    )
+    answers = []
+    for external_id in ("P-1", "P-2"):
+        result = do_import(
+            world,
+            csv_file(tmp_path, [["Probe", "", "supplier", "", "", "", "", "", external_id]]),
+            dry_run=True,
+        )
+        answers.append((result.errors, result.created, result.updated))
+    assert answers[0] == answers[1] == ([], 1, 0)
 
 
 def test_a_viewer_may_not_import(world: Any, tmp_path: Path) -> None:

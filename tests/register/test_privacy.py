@@ -90,18 +90,18 @@ def test_my_items_leave_out_a_private_item_of_the_side_someone_left(world: Any, 
 
 
 def test_the_edit_form_does_not_name_the_other_sides_private_related_items(world: Any, as_user: Any) -> None:
-    services.set_related(access=acc(world, "ada"), item=world.item, numbers=[world.private_item.number])
+    services.set_related(access=acc(world, "ada"), item=world.item, numbers=[world.private_item.key])
     sams = as_user(world.sam).get("/r/northwind-telco-a/items/1/edit/").content.decode()
-    assert 'name="related_numbers" value="2"' in sams
+    assert 'name="related_numbers" value="TLA-S0001"' in sams
     carols = as_user(world.carol).get("/r/northwind-telco-a/items/1/edit/").content.decode()
-    assert 'name="related_numbers"' in carols and 'name="related_numbers" value="2"' not in carols
+    assert 'name="related_numbers"' in carols and "S0001" not in carols
 
 
 def test_a_409_answer_shows_only_related_items_both_sides_see(world: Any, as_user: Any) -> None:
-    services.set_related(access=acc(world, "ada"), item=world.item, numbers=[world.private_item.number])
+    services.set_related(access=acc(world, "ada"), item=world.item, numbers=[world.private_item.key])
     client = as_user(world.sam)
     url = f"/api/v1/relationships/{world.nw_ta.pk}/action-items/1"
-    assert client.get(url).json()["related"] == [2]
+    assert client.get(url).json()["related"] == ["S1"]
     stale = client.patch(url, json.dumps({"version": 0, "title": "x"}), content_type="application/json")
     assert stale.status_code == 409
     assert stale.json()["current"]["related"] == [] and stale.json()["current"]["allowed_actions"] == []
