@@ -137,10 +137,10 @@ def test_mallory_has_no_way_into_telco_a(demo: DemoContext) -> None:
     assert not ActionUpdate.objects.filter(item__relationship=rel, actor=mallory).exists()
 
 
-def test_the_demo_numbers_each_series_without_gaps(demo_world: DemoContext) -> None:
+def test_the_demo_numbers_each_series_without_gaps(demo: DemoContext) -> None:
     """Shared items read 0001, 0002, … with no hole where a private item sits; each side's private
     items count in their own series (TLA-S0001…, TLA-C0001…)."""
-    for rel in demo_world.relationships.values():
+    for rel in demo.relationships.values():
         items = list(ActionItem.objects.filter(relationship=rel).select_related("relationship"))
         for series in ("", "S", "C"):
             numbers = sorted(i.number for i in items if i.series == series)
