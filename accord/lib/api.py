@@ -32,14 +32,12 @@ MAX_HOURS = 8760.0  # a year: the longest response target
 MAX_IDS = 1000  # the longest list of ids one request may name
 
 Id = Annotated[int, Field(ge=1, le=MAX_BIGINT)]
-Number = Annotated[int, Field(ge=1, le=MAX_INT, description="a record's number within its relationship")]
 STALE = "The version you read; a stale one gives 409 with the current state."
 Version = Annotated[int, Field(ge=0, le=MAX_INT, description=STALE)]  # 0: never current, so stale
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
 Hours = Annotated[float, Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)]
 IdList = Annotated[list[Id], Field(max_length=MAX_IDS)]
-NumberList = Annotated[list[Number], Field(max_length=MAX_IDS)]
 # An action item's key within its relationship (register/numbering.py): 7, S4, C2, or its reference
 Key = Annotated[
     str,
