@@ -30,6 +30,8 @@ from accord.register.forms import (
     QuickEditForm,
     TransitionForm,
     relationship_people,
+    status_toggle,
+    with_default_status,
 )
 from accord.register.models import ActionItem
 
@@ -37,7 +39,9 @@ PAGE_SIZE = 50
 
 
 def _filter_form(request: AuthedRequest, access: RelationshipAccess | None) -> FilterForm:
-    return FilterForm(request.GET or None, relationship=access.relationship if access else None)
+    """The list's filters: the query's, opening on the open work when it names no status."""
+    query = with_default_status(request.GET)
+    return FilterForm(query, relationship=access.relationship if access else None)
 
 
 @require_GET
@@ -59,16 +63,11 @@ def register(request: AuthedRequest, slug: str) -> HttpResponse:
         "rows": rows.rows(access, page.object_list, relationship_people(access.relationship)),
         "counts": selectors.status_counts(access, today),
         "today": today,
-        "query": _query_without_page(request),
+        "query": form.data.urlencode(),
+        "toggle": status_toggle(form.data),
     }
     template = "register/_table.html" if request.headers.get("HX-Request") else "register/list.html"
     return render(request, template, context)
-
-
-def _query_without_page(request: AuthedRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @require_GET
@@ -82,7 +81,13 @@ def my_items(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "register/my_items.html",
-        {"form": form, "page": page, "today": today, "query": _query_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "today": today,
+            "query": form.data.urlencode(),
+            "toggle": status_toggle(form.data),
+        },
     )
 
 
