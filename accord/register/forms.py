@@ -208,10 +208,10 @@ class FilterForm(forms.Form):
             if isinstance(field, forms.BooleanField):
                 out.append(label)
             elif isinstance(field, forms.MultipleChoiceField):
-                names = dict(field.choices)
+                names = dict(cast(Any, field.choices))
                 out.append(f"{label}: " + ", ".join(str(names.get(v, v)) for v in value))
             elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-                out.append(f"{label}: {dict(field.choices).get(value, value)}")
+                out.append(f"{label}: {dict(cast(Any, field.choices)).get(value, value)}")
             elif isinstance(field, forms.ModelChoiceField):
                 out.append(f"{label}: {getattr(value, 'full_name', None) or value}")
             else:

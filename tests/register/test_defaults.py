@@ -133,6 +133,8 @@ def test_the_api_still_lists_every_status_unless_filtered(world: Any, items: Ite
     assert response.status_code == 200, response.content
     statuses = {row["status"] for row in response.json()["items"]}
     assert {"verified", "cancelled"} <= statuses
+    mine = as_user(world.carol).get(url + "&to_verify=true").json()["items"]
+    assert {row["reference"] for row in mine} == {items.supplier_done.reference, items.joint_done.reference}
 
 
 # --- "N to verify" is the list of what the viewer may verify --------------------------------------
