@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from functools import lru_cache
+from datetime import date, datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -20,10 +18,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import get_text_list
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.accounts.types import AuthedRequest
@@ -35,12 +32,10 @@ from accord.lib.months import (
     add_months,
     check_range,
     month_of,
-    month_range,
-    month_start,
     months_between,
     parse_month,
 )
-from accord.measurements import definitions, services
+from accord.measurements import charting, definitions, services
 from accord.measurements.access import settings_for_user
 from accord.measurements.drilldown import MAX_MONTHS, drill, normalization_units, total
 from accord.measurements.engine import ALL, Value, round_value
@@ -168,185 +163,11 @@ def _links(records: _Records, row: Value | None, period: Period, *, rolling: boo
     }
 
 
-# ------------------------------------------------------------------------------------------ charts
-_TWO_WEEKS_MS = 14 * 24 * 3600 * 1000
-
-
-def _when(month: str) -> dict[str, Any]:
-    year, mon = parse_month(month)
-    return {"year": year, "month": mon, "date": 1, "utc": True}
-
-
-@lru_cache(maxsize=4096)
-def _month_label(month: str, fmt: str, language: str | None) -> str:
-    """A month as the viewer's language writes it ("Mar 2026"), formatted once per process: the same
-    few months are on every chart of every page. (``language``, the active one, keys the cache.)"""
-    return date_format(month_start(month), fmt)
-
-
-def _x_axis(start: str, end: str) -> dict[str, Any]:
-    """Months on the x axis: the period's first to last month on every chart, whatever its data, with a
-    tick per month (per quarter or year over long periods) labelled "May 2026"."""
-    months = month_range(start, end)
-    language = get_language()
-    step = 1 if len(months) <= 24 else 3 if len(months) <= 72 else 12
-    domain: list[Any] = [_when(start), _when(end)]
-    if start == end:  # a scale of no width puts the month on the edge: centre it in two weeks each side
-        first = datetime(*parse_month(start), 1, tzinfo=UTC).timestamp() * 1000
-        domain = [first - _TWO_WEEKS_MS, first + _TWO_WEEKS_MS]
-    return {
-        "field": "month",
-        "type": "temporal",
-        "timeUnit": "utcyearmonth",
-        "title": None,
-        "scale": {"domain": domain, "padding": 14},
-        "axis": {
-            "values": [_when(m) for m in months[::step]],
-            "format": "%b %Y",
-            "labelFlush": False,
-            # what a screen reader says of the axis (Vega's own would name the padded scale's ends)
-            "description": _("Months, %(start)s to %(end)s")
-            % {"start": _month_label(start, "F Y", language), "end": _month_label(end, "F Y", language)},
-        },
-    }
-
-
-def chart_spec(
-    title: str,
-    series: dict[str, list[Value]],
-    rolling: dict[str, list[Value]],
-    bands: dict[str, list[Any]],
-    *,
-    start: str,
-    end: str,
-    window: int,
-) -> dict[str, Any]:
-    """One family's chart: each measure's monthly values and rolling line (when given) over the period,
-    the benchmark band when imported; values whose window is partial are hollow points."""
-    partial = _("partial window")
-    rolling_label = _("rolling %(n)d") % {"n": window}
-    points = []
-    language = get_language()
-    for line, by_measure in ((_("monthly"), series), (rolling_label, rolling)):
-        for measure, rows in by_measure.items():
-            decimals = definitions.measure(measure).decimals
-            for r in (r for r in rows if r.value is not None):
-                value = round_value(r.value, measure)
-                when = _month_label(r.month, "M Y", language)
-                label = f"{when} · {measure} {line}: {value:.{decimals}f}"
-                points.append(
-                    {
-                        "month": r.month,
-                        "value": value,
-                        "measure": measure,
-                        "line": line,
-                        "window": partial if r.partial else "",
-                        "partial": r.partial,
-                        "label": f"{label} ({partial})" if r.partial else label,
-                    }
-                )
-    x = _x_axis(start, end)
-    y = {"field": "value", "type": "quantitative", "title": None}
-    layers: list[dict[str, Any]] = []
-    band_points = [
-        {"month": b.month, "low": b.best_in_class, "high": b.worst_in_class, "measure": m}
-        for m, rows in bands.items()
-        for b in rows
-    ]
-    if band_points:
-        layers.append(
-            {
-                "data": {"values": band_points},
-                "mark": {"type": "area", "opacity": 0.15, "color": "#6c757d"},
-                "encoding": {
-                    "x": x,
-                    "y": {"field": "low", "type": "quantitative"},
-                    "y2": {"field": "high"},
-                    "detail": {"field": "measure"},
-                },
-            }
-        )
-    colour = {"field": "measure", "type": "nominal", "title": None}
-    # what a screen reader says of a point, and (charts.svg) the browser shows over it
-    described = {"field": "label", "type": "nominal"}
-    layers.append(
-        {
-            "mark": {"type": "line", "strokeWidth": 1.5},
-            "encoding": {
-                "x": x,
-                "y": y,
-                "color": colour,
-                "strokeDash": {"field": "line", "type": "nominal", "title": None},
-            },
-        }
-    )
-    if any(p["partial"] for p in points):  # hollow points (a white disc under a ring), in the legend
-        partial_only = [{"filter": {"field": "partial", "equal": True}}]
-        layers += [
-            {
-                "transform": partial_only,
-                "mark": {
-                    "type": "point",
-                    "filled": True,
-                    "color": "white",
-                    "size": 36,
-                    "opacity": 1,
-                    "aria": False,
-                },
-                "encoding": {"x": x, "y": y},
-            },
-            {
-                "transform": partial_only,
-                "mark": {"type": "point", "filled": False, "strokeWidth": 1.5, "size": 36, "opacity": 1},
-                "encoding": {
-                    "x": x,
-                    "y": y,
-                    "color": colour,
-                    "shape": {
-                        "field": "window",
-                        "type": "nominal",
-                        "title": None,
-                        "scale": {"domain": [partial], "range": ["circle"]},
-                        "legend": {"symbolStrokeColor": "#6c757d", "symbolStrokeWidth": 1.5},
-                    },
-                    "description": described,
-                },
-            },
-        ]
-    layers.append(  # on top, so a hollow point never hides a complete one in the same place
-        {
-            "transform": [{"filter": {"field": "partial", "equal": False}}],
-            "mark": {"type": "point", "filled": True, "size": 44, "opacity": 1},
-            "encoding": {"x": x, "y": y, "color": colour, "description": described},
-        }
-    )
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 460,
-        "height": 170,
-        "title": {"text": title, "anchor": "start", "fontSize": 12},
-        "data": {"values": points},
-        "layer": layers,
-        "config": {
-            "view": {"stroke": None},
-            "legend": {"labelFontSize": 10},  # under the plot, labels whole (charts.CONFIG)
-            "axis": {"labelFontSize": 10},
-        },
-    }
-
-
 class _Key(NamedTuple):
     """A row of the page's table: a measure, of one severity (SUPPORT) or of all ("")."""
 
     measure: str
     severity: str
-
-
-class _Chart(NamedTuple):
-    """A chart: one family's measures of one unit, so no chart mixes days with percentages."""
-
-    family: str
-    unit: str
 
 
 _ORDER = {code: i for i, code in enumerate(definitions.MEASURES)}
@@ -397,22 +218,6 @@ def _table(slug: str, monthly: list[Value], rolling: list[Value], period: Period
     return table
 
 
-Charted = dict[_Chart, dict[str, list[Value]]]
-
-
-def _charted(monthly: list[Value], rolling: list[Value]) -> tuple[Charted, Charted]:
-    """The monthly and the rolling values on each chart, by measure (pooled severities only). A
-    count's rolling value is a window's total (flows) or its last month's (backlogs): not charted."""
-    by_chart: Charted = defaultdict(lambda: defaultdict(list))
-    rolling_by_chart: Charted = defaultdict(lambda: defaultdict(list))
-    for rows, out, counts in ((monthly, by_chart, True), (rolling, rolling_by_chart, False)):
-        for r in rows:
-            d = definitions.measure(r.measure)
-            if not r.severity and (counts or d.kind != "count"):
-                out[_Chart(d.family, d.unit)][r.measure].append(r)
-    return by_chart, rolling_by_chart
-
-
 @require_GET
 @login_required
 def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
@@ -427,26 +232,11 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
     codes = [code for code, _label in choices if code != ALL] if category == ALL else [category]
     npr = any(row["def"].normalized for row in table)
     units = normalization_units(engine_settings(services.settings_for(rel)), codes) if npr else []
-    by_chart, rolling_by_chart = _charted(monthly, rolling)
     bands = benchmarks(rel, category=category, start=start, end=end)
-    chart_specs = [
-        chart_spec(
-            f"{chart.family} · {chart.unit}",
-            by_chart[chart],
-            rolling_by_chart.get(chart, {}),
-            {m: bands.get(m, []) for m in by_chart[chart]},
-            start=start,
-            end=end,
-            window=window,
-        )
-        for chart in sorted(by_chart, key=lambda c: (definitions.FAMILIES.index(c.family), c.unit))
-    ]
-    charted = (
-        r for c in (*by_chart.values(), *rolling_by_chart.values()) for rows in c.values() for r in rows
+    chart_specs, charted_partial = charting.chart_specs(
+        monthly, rolling, bands, start=start, end=end, window=window
     )
-    any_partial = any(row["latest_partial"] or row["rolling_partial"] for row in table) or any(
-        r.partial for r in charted
-    )
+    any_partial = charted_partial or any(row["latest_partial"] or row["rolling_partial"] for row in table)
     return render(
         request,
         "measurements/page.html",

@@ -138,6 +138,7 @@ class ItemFilters(Schema):
     due_within: Days | None = None
     source_kind: SourceKind | None = None
     q: str = ""
+    to_verify: bool = False  # only the items the caller may verify now
     sort: Literal["number", "-number", "due", "-due", "priority", "updated", "status", "owner"] = "-number"
     page: Count = Field(default=1, ge=1)
     page_size: int = Field(default=50, ge=1, le=200)
@@ -258,6 +259,7 @@ def list_items(request: AuthedRequest, rel_id: Id, filters: Query[ItemFilters]) 
         due_within=filters.due_within,
         source_kind=filters.source_kind or "",
         q=filters.q,
+        to_verify=filters.to_verify,
         sort=filters.sort,
     )
     items = selectors.register_items(access, f, timezone.localdate())

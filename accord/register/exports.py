@@ -8,7 +8,7 @@ the last update of every item is read in one query by ``last_update_texts``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -245,8 +245,13 @@ def register_snapshot_html(
     tz: tzinfo | str | None = None,
     last_updates: Mapping[int, str] | None = None,
     files: Mapping[int, list[str]] | None = None,
+    filters: Sequence[str] = (),
 ) -> str:
-    """The snapshot as standalone HTML (what ``register_pdf`` prints); times in ``tz``."""
+    """The snapshot as standalone HTML (what ``register_pdf`` prints); times in ``tz``.
+
+    Its summary counts the items it lists (``items``), whatever the register holds besides;
+    ``counts`` gives the register's own total (all the viewer may see), told when the list is shorter,
+    and ``filters`` what narrowed it (``FilterForm.describe``)."""
     zone = _zone(tz)
     items = list(items)
     if last_updates is None:
@@ -257,10 +262,11 @@ def register_snapshot_html(
         "relationship": relationship,
         "generated": f"{local:%Y-%m-%d %H:%M} ({zone})",
         "viewer_name": viewer_name,
-        "counts": [(str(s.label), counts.get(s, 0)) for s in STATUS_ORDER],
-        "overdue": counts.get("overdue", sum(1 for i in items if i.is_overdue(today))),
+        "counts": [(str(s.label), sum(1 for i in items if i.status == s)) for s in STATUS_ORDER],
+        "overdue": sum(1 for i in items if i.is_overdue(today)),
         "total": counts.get("total", len(items)),
         "shown": len(items),
+        "filters": list(filters),
         "groups": _group(relationship, items, last_updates, zone, today, files or {}),
         "today": today.isoformat(),
     }
@@ -277,6 +283,7 @@ def register_pdf(
     tz: tzinfo | str | None = None,
     last_updates: Mapping[int, str] | None = None,
     files: Mapping[int, list[str]] | None = None,
+    filters: Sequence[str] = (),
 ) -> bytes:
     """The register snapshot handed out at a review, as PDF (A4 landscape)."""
     return html_to_pdf(
@@ -289,5 +296,6 @@ def register_pdf(
             tz=tz,
             last_updates=last_updates,
             files=files,
+            filters=filters,
         )
     )

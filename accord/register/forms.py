@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accord.accounts.models import User
@@ -10,7 +11,7 @@ from accord.lib.forms import StyledForm, StyledModelForm, VersionField
 from accord.parties.models import Relationship
 from accord.register import numbering, workflow
 from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce
-from accord.register.selectors import SORTS, Filters
+from accord.register.selectors import OPEN_WORK, SORTS, Filters
 from accord.register.services import owner_memberships
 
 
@@ -137,6 +138,7 @@ class FilterForm(forms.Form):
         label=_("Priority"), choices=Priority.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    to_verify = forms.BooleanField(label=_("For me to verify"), required=False)
     due_within = forms.IntegerField(label=_("Due within (days)"), min_value=0, max_value=3650, required=False)
     source_kind = forms.ChoiceField(
         label=_("Source"), choices=[("", _("Any source")), *SourceKind.choices], required=False
@@ -163,7 +165,7 @@ class FilterForm(forms.Form):
             choice(self, "owner").queryset = relationship_people(relationship)
             choice(self, "task_force").queryset = TaskForce.objects.filter(relationship=relationship)
         else:
-            del self.fields["owner"], self.fields["task_force"]
+            del self.fields["owner"], self.fields["task_force"], self.fields["to_verify"]
         from accord.lib.forms import style
 
         style(self)
@@ -185,8 +187,64 @@ class FilterForm(forms.Form):
             due_within=valid.get("due_within"),
             source_kind=valid.get("source_kind") or "",
             q=(valid.get("q") or "").strip(),
+            to_verify=bool(valid.get("to_verify")),
             sort=sort if sort in SORTS else "-number",
         )
+
+    def describe(self) -> list[str]:
+        """The filters that apply, as a reader would say them ("Status: Open, In progress"), for a file
+        that must tell what it lists. Invalid values (ignored by ``filters``) are left out; so is the sort."""
+        if not self.is_bound:
+            return []
+        self.is_valid()
+        out = []
+        for name, field in self.fields.items():
+            if name == "sort" or name in self.errors:
+                continue
+            value = self.cleaned_data.get(name)
+            if value in (None, "", [], False):
+                continue
+            label = str(field.label)
+            if isinstance(field, forms.BooleanField):
+                out.append(label)
+            elif isinstance(field, forms.MultipleChoiceField):
+                names = dict(cast(Any, field.choices))
+                out.append(f"{label}: " + ", ".join(str(names.get(v, v)) for v in value))
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                out.append(f"{label}: {dict(cast(Any, field.choices)).get(value, value)}")
+            elif isinstance(field, forms.ModelChoiceField):
+                out.append(f"{label}: {getattr(value, 'full_name', None) or value}")
+            else:
+                out.append(f"{label}: {value}")
+        return out
+
+
+def with_default_status(query: QueryDict) -> QueryDict:
+    """The query a register list is filtered by: as given, or, when it names no status, the open work
+    (open, in progress, done awaiting verification). Pages and exports read the same, and the page's
+    form, export links and pages carry the statuses, so what a link or a file shows is what was seen."""
+    query = query.copy()
+    query.pop("page", None)
+    if not query.getlist("status"):
+        query.setlist("status", [str(s) for s in OPEN_WORK])
+    return query
+
+
+def status_toggle(query: QueryDict) -> list[dict[str, Any]]:
+    """The "Open work" / "All" switch: the same filters (of ``with_default_status``'s query) with the open
+    work's statuses or with every status; ``active`` marks the one shown."""
+    current = set(query.getlist("status"))
+    out = []
+    for key, label, statuses in (
+        ("open", _("Open work"), [str(s) for s in OPEN_WORK]),
+        ("all", _("All"), list(Status.values)),
+    ):
+        switched = query.copy()
+        switched.setlist("status", statuses)
+        out.append(
+            {"key": key, "label": label, "query": switched.urlencode(), "active": current == set(statuses)}
+        )
+    return out
 
 
 class TaskForceForm(StyledModelForm):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db.models import CharField, Count, Q, QuerySet
@@ -83,13 +85,17 @@ def register_facts(accesses: Sequence[Any]) -> dict[int, list[summary.Fact]]:
     members = [a for a in accesses if not a.is_guest]
     if not members:
         return {}
+    # what each viewer may verify, in its own relationship: the query the register's list uses
+    to_verify = reduce(
+        or_, (Q(relationship_id=a.relationship.pk) & selectors.to_verify_q(a) for a in members)
+    )
     rows = (
         ActionItem.objects.visible_to(*members)
         .values("relationship_id")
         .annotate(
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
             overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
-            to_verify=Count("pk", filter=Q(status="done")),
+            to_verify=Count("pk", filter=to_verify),
         )
     )
     out: dict[int, list[summary.Fact]] = {}
@@ -108,7 +114,7 @@ def register_facts(accesses: Sequence[Any]) -> dict[int, list[summary.Fact]]:
                 summary.Fact(
                     _("%(n)d to verify") % {"n": row["to_verify"]},
                     row["to_verify"],
-                    url + "?status=done",
+                    url + "?status=done&to_verify=on",
                     "warning",
                 )
             )

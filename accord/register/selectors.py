@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accord.parties.access import RelationshipAccess
-from accord.register import numbering
+from accord.register import numbering, workflow
 from accord.register.access import items_visible_to_user
 from accord.register.models import (
     OPEN_STATUSES,
@@ -21,6 +21,9 @@ from accord.register.models import (
     Status,
     TaskForce,
 )
+
+# What the register and "My action items" open on: the work not yet verified or cancelled.
+OPEN_WORK = (Status.OPEN, Status.IN_PROGRESS, Status.DONE)
 
 SORTS = {
     "number": ("number", "series"),
@@ -45,6 +48,7 @@ class Filters:
     due_within: int | None = None
     source_kind: str = ""
     q: str = ""
+    to_verify: bool = False  # only the items the viewer may verify now (``to_verify``)
     sort: str = "-number"
 
     def is_empty(self) -> bool:
@@ -110,8 +114,17 @@ def for_listing(qs: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
     return qs.select_related("relationship", "owner", "task_force", "requested_by")
 
 
+def to_verify_q(access: RelationshipAccess) -> Q:
+    """The items the viewer may verify now: done, and the viewer among those the workflow's "verify"
+    action names (``workflow.may_q``). The "N to verify" counts and the list they link to both use it."""
+    return workflow.may_q(access, workflow.ACTIONS["verify"])
+
+
 def register_items(access: RelationshipAccess, f: Filters, today: date) -> QuerySet[ActionItem]:
-    return for_listing(apply_filters(base_items(access), f, today, access))
+    qs = base_items(access)
+    if f.to_verify:
+        qs = qs.filter(to_verify_q(access))
+    return for_listing(apply_filters(qs, f, today, access))
 
 
 def related_items(access: RelationshipAccess, item: ActionItem) -> QuerySet[ActionItem]:
@@ -120,10 +133,12 @@ def related_items(access: RelationshipAccess, item: ActionItem) -> QuerySet[Acti
 
 
 def status_counts(access: RelationshipAccess, today: date) -> dict[str, int]:
-    """Items per status, plus overdue, for the register's header (one query)."""
+    """Items per status, plus overdue and those the viewer may verify, for the register's header
+    (one query)."""
     row = base_items(access).aggregate(
         **{s: Count("pk", filter=Q(status=s)) for s in Status.values},
         overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
+        to_verify=Count("pk", filter=to_verify_q(access)),
         total=Count("pk"),
     )
     return {k: v or 0 for k, v in row.items()}

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,14 +32,19 @@ from accord.register.forms import (
     QuickEditForm,
     TransitionForm,
     relationship_people,
+    status_toggle,
+    with_default_status,
 )
 from accord.register.models import ActionItem
 
 PAGE_SIZE = 50
 
 
-def _filter_form(request: AuthedRequest, access: RelationshipAccess | None) -> FilterForm:
-    return FilterForm(request.GET or None, relationship=access.relationship if access else None)
+def _filter_form(request: AuthedRequest, access: RelationshipAccess | None) -> tuple[FilterForm, QueryDict]:
+    """The list's filters and the query they read: the request's, opening on the open work when it
+    names no status."""
+    query = with_default_status(request.GET)
+    return FilterForm(query, relationship=access.relationship if access else None), query
 
 
 @require_GET
@@ -47,7 +52,7 @@ def _filter_form(request: AuthedRequest, access: RelationshipAccess | None) -> F
 def register(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug)
     today = timezone.localdate()
-    form = _filter_form(request, access)
+    form, query = _filter_form(request, access)
     filters = form.filters()
     page = Paginator(selectors.register_items(access, filters, today), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -61,30 +66,31 @@ def register(request: AuthedRequest, slug: str) -> HttpResponse:
         "rows": rows.rows(access, page.object_list, relationship_people(access.relationship)),
         "counts": selectors.status_counts(access, today),
         "today": today,
-        "query": _query_without_page(request),
+        "query": query.urlencode(),
+        "toggle": status_toggle(query),
     }
     template = "register/_table.html" if request.headers.get("HX-Request") else "register/list.html"
     return render(request, template, context)
-
-
-def _query_without_page(request: AuthedRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @require_GET
 @login_required
 def my_items(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = _filter_form(request, None)
+    form, query = _filter_form(request, None)
     page = Paginator(selectors.my_items(request.user, form.filters(), today), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "register/my_items.html",
-        {"form": form, "page": page, "today": today, "query": _query_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "today": today,
+            "query": query.urlencode(),
+            "toggle": status_toggle(query),
+        },
     )
 
 

@@ -20,7 +20,7 @@ from accord.lib.csvsafe import write_csv
 from accord.parties.access import relationship_for_user
 from accord.register import exports, selectors
 from accord.register.evidence import KIND
-from accord.register.forms import FilterForm, ImportForm
+from accord.register.forms import FilterForm, ImportForm, with_default_status
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -38,7 +38,8 @@ def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
         raise Http404
     access = relationship_for_user(request.user, slug=slug)
     today = timezone.localdate()
-    filters = FilterForm(request.GET or None, relationship=access.relationship).filters()
+    form = FilterForm(with_default_status(request.GET), relationship=access.relationship)
+    filters = form.filters()
     items = list(selectors.register_items(access, filters, today))
     tz = zoneinfo.ZoneInfo(request.user.time_zone or "UTC")
     files = attachment_names(access, KIND, [i.pk for i in items])
@@ -56,6 +57,7 @@ def export(request: AuthedRequest, slug: str, fmt: str) -> HttpResponse:
             viewer_name=request.user.get_full_name(),
             counts=selectors.status_counts(access, today),
             files=files,
+            filters=form.describe(),
         )
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -178,3 +181,38 @@ def may(access: RelationshipAccess, action: Action, item: ActionItem) -> bool:
 def allowed(access: RelationshipAccess, item: ActionItem) -> list[Action]:
     """The actions this viewer may take on the item now, in the table's order."""
     return [a for a in WORKFLOW if item.status in a.sources and may(access, a, item)]
+
+
+# --- the same rules as queries: which items a viewer may take an action on ---------------------------
+
+NOTHING = Q(pk__in=[])
+
+
+def holds_q(who: Who, access: RelationshipAccess) -> Q:
+    """The items of ``access.relationship`` for which the viewer is ``who``: ``holds`` as a query."""
+    user_id = access.user.pk if access.user is not None else None
+    party_id = access.party.pk if access.party is not None else None
+    rel = access.relationship
+    sides = {rel.supplier_id: OwnerSide.SUPPLIER, rel.customer_id: OwnerSide.CUSTOMER}
+    own_side = sides.get(party_id) if party_id is not None else None
+    if who == Who.OWNING_SIDE:
+        mine = Q(owner_side__in=[own_side, OwnerSide.JOINT]) if own_side else NOTHING
+        return Q(owner_id=user_id) | mine if user_id is not None else mine
+    not_owner = ~Q(owner_id=user_id) if user_id is not None else Q()
+    if who == Who.OTHER_SIDE:
+        joint = Q(owner_side=OwnerSide.JOINT) & not_owner
+        if own_side is None:
+            return joint
+        return joint | (~Q(owner_side__in=[own_side, OwnerSide.JOINT]))
+    if who == Who.REQUESTER:
+        return Q(requested_by_id=user_id) & not_owner if user_id is not None else NOTHING
+    return Q() if own_side else NOTHING  # EITHER_SIDE
+
+
+def may_q(access: RelationshipAccess, action: Action) -> Q:
+    """The items on which the viewer may take ``action`` now: ``may`` and the action's source statuses,
+    as one query (so a count of them and the list of them are the same question)."""
+    if not access.can_write or access.is_guest:
+        return NOTHING
+    among = reduce(or_, (holds_q(who, access) for who in action.who))
+    return Q(status__in=action.sources) & among

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from accord.lib import charts
+from accord.lib.months import month_range
 from accord.measurements import definitions, services
 from accord.measurements.models import MonthlyFact
 from accord.measurements.selectors import metrics
@@ -131,7 +132,9 @@ def test_every_chart_spans_the_chosen_period_with_one_label_per_month(data: Any,
     # REPAIR has data in April and May only; its axis still runs over the whole period.
     repair = chart(response, "REPAIR · days")
     monthly = [p for p in repair["spec"]["data"]["values"] if p["line"] == "monthly"]
-    assert {p["month"] for p in monthly} == {"2026-04", "2026-05"}
+    assert {p["month"] for p in monthly if p["value"] is not None} == {"2026-04", "2026-05"}
+    for measure in {p["measure"] for p in monthly}:  # every month of the period, the rest as nulls
+        assert [p["month"] for p in monthly if p["measure"] == measure] == month_range("2025-11", "2026-10")
     first = {"year": 2025, "month": 11, "date": 1, "utc": True}
     last = {"year": 2026, "month": 10, "date": 1, "utc": True}
     for c in charts:
@@ -168,7 +171,7 @@ def test_partial_values_are_hollow_points_named_in_the_legend(data: Any, as_user
     drawn_eri = {
         p["month"]: p["partial"]
         for p in fr["spec"]["data"]["values"]
-        if (p["measure"], p["line"]) == ("FR.ERI", "monthly")
+        if (p["measure"], p["line"]) == ("FR.ERI", "monthly") and p["value"] is not None
     }
     assert drawn_eri == engine
     assert engine["2026-06"] and not engine["2026-07"]

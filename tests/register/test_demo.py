@@ -150,3 +150,38 @@ def test_the_demo_numbers_each_series_without_gaps(demo: DemoContext) -> None:
             assert item.series == ("" if item.visibility == Visibility.SHARED else side)
             assert item.reference == f"{rel.item_prefix}-{item.series}{item.number:04d}"
         assert any(i.series for i in items) or not any(i.visibility == "private" for i in items)
+
+
+def test_each_demo_persons_to_verify_link_lists_what_they_may_verify(demo: DemoContext) -> None:
+    """The home page's "N to verify" of every demo person opens a register list of exactly N rows, all
+    done and all theirs to verify; a viewer has none, and the register opens on the open work."""
+    import re
+
+    from django.test import Client
+
+    from accord.register import workflow
+
+    fact = re.compile(r'href="(/r/([^/]+)/items/\?[^"]*)">(\d+) to verify<')
+    found = 0
+    for name, user in demo.people.items():
+        client = Client()
+        client.force_login(user)
+        for url, slug, count in fact.findall(client.get("/").content.decode()):
+            found += 1
+            body = client.get(url.replace("&amp;", "&")).content.decode()
+            shown = re.search(r"–\d+ of (\d+)", body)
+            assert shown and int(shown.group(1)) == int(count), (name, slug)
+            access = access_from(user, demo.relationships[slug])
+            assert access is not None and access.can_write, name
+            mine = ActionItem.objects.visible_to(access).filter(
+                workflow.may_q(access, workflow.ACTIONS["verify"])
+            )
+            assert all(i.status == Status.DONE for i in mine) and mine.count() == int(count), (name, slug)
+        if all(not m.role or m.role == "viewer" for m in Membership.objects.filter(user=user)):
+            assert not fact.findall(client.get("/").content.decode()), name
+    assert found, "no demo person has anything to verify"
+    slug, rel = next(iter(demo.relationships.items()))
+    reader = next(u for u in demo.people.values() if access_from(u, rel) is not None)
+    client = Client()
+    client.force_login(reader)
+    assert re.search(r'aria-current="true">Open work<', client.get(f"/r/{slug}/items/").content.decode())

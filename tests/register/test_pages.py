@@ -220,7 +220,7 @@ def test_quick_edits_swap_the_status_counts_out_of_band(world: Any, as_user: Any
         "Open": 1,
         "In progress": 1,
         "Overdue": 0,
-        "Done, to verify": 0,
+        "Done, awaiting verification": 0,
         "Verified": 0,
         "Cancelled": 0,
     }
@@ -241,7 +241,7 @@ def test_quick_edits_swap_the_status_counts_out_of_band(world: Any, as_user: Any
         "Open": 0,
         "In progress": 2,
         "Overdue": 1,
-        "Done, to verify": 0,
+        "Done, awaiting verification": 0,
         "Verified": 0,
         "Cancelled": 0,
     }
