@@ -15,11 +15,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.accounts.types import AuthedRequest
 from accord.lib.errors import Conflict
-from accord.lib.forms import add_service_error
+from accord.lib.forms import add_service_error, form_status, keep_failed, keep_typed, kept_form
+from accord.lib.http import post_only
 from accord.parties.access import RelationshipAccess, relationship_for_user
 from accord.register import rows, selectors, services, workflow
 from accord.register.access import action_item_for_user
@@ -138,8 +139,8 @@ def _item_page(
             "related": related,
             "actions": workflow.allowed(access, item),
             "today": timezone.localdate(),
-            "transition_form": transition_form,
-            "comment_form": comment_form or CommentForm(),
+            "transition_form": transition_form or kept_form(request, TransitionForm),
+            "comment_form": comment_form or kept_form(request, CommentForm) or CommentForm(),
             "due_moves": item.due_moves,
         },
         status=status,
@@ -168,17 +169,7 @@ def item_edit(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
                         access=access, item=item, numbers=form.cleaned_data["related_numbers"]
                     )
         except Conflict as exc:
-            add_service_error(form, exc)
-            fresh = ItemForm(
-                instance=exc.current,
-                relationship=access.relationship,
-                initial={
-                    "version": exc.current.version,
-                    "related_numbers": ", ".join(str(n) for n in related),
-                },
-            )
-            setattr(fresh, "_errors", form.errors)  # noqa: B010 (keep the conflict message on the fresh form)
-            form = fresh
+            keep_typed(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -194,10 +185,11 @@ def item_edit(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
             "item": item,
             "title": _("Edit %(ref)s") % {"ref": item.reference},
         },
+        status=form_status(form),
     )
 
 
-@require_POST
+@post_only("register:item")
 @login_required
 def item_transition(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
@@ -220,11 +212,10 @@ def item_transition(request: AuthedRequest, slug: str, number: int) -> HttpRespo
                 % {"ref": item.reference, "status": item.get_status_display().lower()},
             )
             return redirect("register:item", slug=slug, number=number)
-    item, access = action_item_for_user(request.user, slug=slug, number=number)
-    return _item_page(request, item, access, transition_form=form, status=400)
+    return keep_failed(request, form, reverse("register:item", args=[slug, number]))
 
 
-@require_POST
+@post_only("register:item")
 @login_required
 def item_comment(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
@@ -236,10 +227,10 @@ def item_comment(request: AuthedRequest, slug: str, number: int) -> HttpResponse
             add_service_error(form, exc)
         else:
             return redirect(reverse("register:item", args=[slug, number]) + "#timeline-end")
-    return _item_page(request, item, access, comment_form=form, status=400)
+    return keep_failed(request, form, reverse("register:item", args=[slug, number]) + "#comment")
 
 
-@require_POST
+@post_only("register:item")
 @login_required
 def item_quick(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
     """Edit one field of a register row in place (htmx): owner, due date or a workflow action.
