@@ -96,15 +96,13 @@ def versioned_update(
 
 def explain(conflict: Conflict, current: models.Model, stale_version: int) -> None:
     """Tell ``conflict`` who changed ``current`` since ``stale_version`` and when, from the audit trail:
-    the latest change overall and, per field, the latest change of that field."""
+    the latest change overall and, per field, the latest change of that field. Only the record's
+    events after its creation count, and no more of them than versions were missed."""
     missed = max(1, min(getattr(current, "version", 1) - stale_version, 20))
-    events = (
-        AuditEvent.objects.filter(object_type=current._meta.label_lower, object_id=str(current.pk))
-        .exclude(changes={})
-        .select_related("actor")
-        .order_by("-at", "-pk")[:missed]
-    )
-    for event in events:
+    trail = AuditEvent.objects.filter(object_type=current._meta.label_lower, object_id=str(current.pk))
+    created = trail.order_by("pk").values_list("pk", flat=True).first()  # before any form loaded it
+    events = trail.exclude(changes={}).exclude(pk=created).select_related("actor").order_by("-pk")
+    for event in events[:missed]:
         change = Change(by=str(event.actor) if event.actor else event.actor_label, at=event.at)
         if conflict.last is None:
             conflict.last = change
