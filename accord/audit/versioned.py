@@ -101,7 +101,8 @@ def explain(conflict: Conflict, current: models.Model, stale_version: int) -> No
     missed = max(1, min(getattr(current, "version", 1) - stale_version, 20))
     trail = AuditEvent.objects.filter(object_type=current._meta.label_lower, object_id=str(current.pk))
     created = trail.order_by("pk").values_list("pk", flat=True).first()  # before any form loaded it
-    events = trail.exclude(changes={}).exclude(pk=created).select_related("actor").order_by("-pk")
+    events = trail.exclude(changes={}).exclude(pk__in=[created] if created else []).order_by("-pk")
+    events = events.select_related("actor")
     for event in events[:missed]:
         change = Change(by=str(event.actor) if event.actor else event.actor_label, at=event.at)
         if conflict.last is None:

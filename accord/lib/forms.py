@@ -5,8 +5,9 @@ its page (``keep_failed`` / ``kept_form``)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
@@ -113,7 +114,7 @@ def keep_typed(form: forms.BaseForm, conflict: Conflict) -> None:
         field.now_saved = _shown(field, current, name, saved)  # type: ignore[attr-defined]
         field.now_saved_change = conflict.by_field.get(name)  # type: ignore[attr-defined]
         field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " border-warning").strip()
-    data = form.data.copy()
+    data: Any = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
     data[form.add_prefix("version")] = str(current.version)
     form.data = data
     form.conflict = True  # type: ignore[attr-defined]
@@ -156,7 +157,7 @@ def _shown(field: forms.Field, current: Any, name: str, value: Any) -> str:
     if isinstance(field, forms.BooleanField):
         return gettext("Yes") if value else gettext("No")
     if isinstance(field, forms.ChoiceField):
-        labels = {str(key): label for key, label in field.choices}
+        labels = {str(key): label for key, label in cast(Iterable[tuple[Any, Any]], field.choices)}
         values = value if isinstance(value, list | tuple) else [value]
         return ", ".join(str(labels.get(str(v), v)) for v in values)
     if isinstance(value, datetime):
@@ -206,7 +207,7 @@ def kept_form(request: HttpRequest, form_class: type[F], **kwargs: Any) -> F | N
     for name, values in entry["data"]:
         data.setlist(name, values)
     form = form_class(data=data, **kwargs)
-    form._errors = ErrorDict(
+    form._errors = ErrorDict(  # type: ignore[attr-defined]
         {
             name: form.error_class(messages, error_class="nonfield" if name == NON_FIELD_ERRORS else None)
             for name, messages in entry["errors"].items()
