@@ -1,5 +1,6 @@
 """Rules about the source itself: a message made when a module loads is translated lazily, in the
-language of whoever reads it, not in the language of the process that imported the module."""
+language of whoever reads it, not in the language of the process that imported the module; POST-only
+views use ``post_only`` (a GET goes to the form's page), never ``require_POST`` (405)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,30 @@ def test_module_level_messages_are_lazy() -> None:
         for line in eager_calls_at_module_level(path.read_text())
     ]
     assert not eager, "Use gettext_lazy for messages made at import time: " + ", ".join(eager)
+
+
+def require_post_uses(source: str) -> list[int]:
+    """Line numbers where Django's ``require_POST`` is imported or used."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if (isinstance(node, ast.ImportFrom) and any(a.name == "require_POST" for a in node.names))
+        or (isinstance(node, ast.Attribute) and node.attr == "require_POST")
+        or (isinstance(node, ast.Name) and node.id == "require_POST")
+    ]
+
+
+def test_the_rule_finds_require_post() -> None:
+    source = "from django.views.decorators.http import require_POST\n@require_POST\ndef view(r): ...\n"
+    assert require_post_uses(source) == [1, 2]
+
+
+def test_post_only_views_use_post_only_not_require_post() -> None:
+    """A GET on a POST-only URL (a reload after a failed post) goes to the form's page, not to a 405:
+    accord.lib.http.post_only, not django's require_POST."""
+    found = [
+        f"{path.relative_to(ROOT.parent)}:{line}"
+        for path in sorted(ROOT.rglob("*.py"))
+        for line in require_post_uses(path.read_text())
+    ]
+    assert not found, "Use accord.lib.http.post_only instead of require_POST: " + ", ".join(found)

@@ -2,13 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accord.accounts import views
+from accord.lib.http import post_only
 
 app_name = "accounts"
 URL_PREFIX = "accounts/"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # signing out is a POST (a link cannot sign anyone out); a GET goes home instead of answering 405
+    path("logout/", post_only("parties:home", keep=[])(auth_views.LogoutView.as_view()), name="logout"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

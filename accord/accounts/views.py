@@ -12,12 +12,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accord.accounts import devices, forms, preferences, services
 from accord.accounts.models import ApiToken
 from accord.accounts.types import AuthedRequest
 from accord.lib.forms import add_service_error
+from accord.lib.http import post_only
 
 NEW_TOKEN_KEY = "accord.new_api_token"
 FORM_METHODS = ["get", "post", "head", "options"]
@@ -126,7 +127,7 @@ def _profile_form(request: AuthedRequest) -> forms.ProfileForm:
     )
 
 
-@require_POST
+@post_only("accounts:profile")
 @login_required
 def token_create(request: AuthedRequest) -> HttpResponse:
     token_form = forms.TokenForm(request.POST)
@@ -138,7 +139,7 @@ def token_create(request: AuthedRequest) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-@require_POST
+@post_only("accounts:profile")
 @login_required
 def notifications(request: AuthedRequest) -> HttpResponse:
     """Turn kinds of action-item e-mail on or off."""
@@ -160,7 +161,7 @@ def notifications(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only("accounts:profile", keep=[])
 @login_required
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(user=request.user, pk=pk).first()

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accord.accounts.types import AuthedRequest
 from accord.attachments import files, kinds, selectors, services
@@ -19,6 +19,7 @@ from accord.attachments.access import attachment_for_user, parent_for_user
 from accord.attachments.forms import UploadForm
 from accord.attachments.models import Attachment
 from accord.lib.forms import add_service_error
+from accord.lib.http import SeeOther, post_only
 from accord.parties.access import RelationshipAccess
 
 
@@ -39,7 +40,16 @@ def section(
     }
 
 
-@require_POST
+@require_GET
+@login_required
+def record(request: AuthedRequest, slug: str, kind: str, ref: str) -> HttpResponse:
+    """The files of a record are listed on the record's own page: go there (303), through its door.
+    Where a reload or a typed address of an upload or remove URL lands."""
+    found, parent, _access = parent_for_user(request.user, kind=kind, ref=ref, slug=slug)
+    return SeeOther(found.url(parent) + "#attachments")
+
+
+@post_only("attachments:record", keep=["slug", "kind", "ref"])
 @login_required
 def upload(request: AuthedRequest, slug: str, kind: str, ref: str) -> HttpResponse:
     found, parent, access = parent_for_user(request.user, kind=kind, ref=ref, slug=slug, write=True)
@@ -86,7 +96,7 @@ def download(request: AuthedRequest, slug: str, kind: str, ref: str, pk: int) ->
     return file_response(attachment)
 
 
-@require_POST
+@post_only("attachments:record", keep=["slug", "kind", "ref"])
 @login_required
 def remove(request: AuthedRequest, slug: str, kind: str, ref: str, pk: int) -> HttpResponse:
     attachment, found, parent, access = attachment_for_user(

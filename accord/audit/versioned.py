@@ -13,7 +13,8 @@ from typing import Any, Generic, TypeVar
 from django.db import models
 
 from accord.audit import services as audit
-from accord.lib.errors import check_version
+from accord.audit.models import AuditEvent
+from accord.lib.errors import Change, Conflict, check_version
 
 M = TypeVar("M", bound=models.Model)
 Changes = dict[str, list[Any]]
@@ -58,7 +59,11 @@ def versioned_update(
     """
     source = queryset if queryset is not None else type(obj)._default_manager.all()
     locked = source.select_for_update().get(pk=obj.pk)
-    check_version(locked, version)
+    try:
+        check_version(locked, version)
+    except Conflict as exc:
+        explain(exc, locked, version)
+        raise
     before = audit.snapshot(locked, fields)
     for name, value in values.items():
         if name not in fields:
@@ -87,3 +92,20 @@ def versioned_update(
         label=label,
     )
     return Updated(locked, changes)
+
+
+def explain(conflict: Conflict, current: models.Model, stale_version: int) -> None:
+    """Tell ``conflict`` who changed ``current`` since ``stale_version`` and when, from the audit trail:
+    the latest change overall and, per field, the latest change of that field. Only the record's
+    events after its creation count, and no more of them than versions were missed."""
+    missed = max(1, min(getattr(current, "version", 1) - stale_version, 20))
+    trail = AuditEvent.objects.filter(object_type=current._meta.label_lower, object_id=str(current.pk))
+    created = trail.order_by("pk").values_list("pk", flat=True).first()  # before any form loaded it
+    events = trail.exclude(changes={}).exclude(pk__in=[created] if created else []).order_by("-pk")
+    events = events.select_related("actor")
+    for event in events[:missed]:
+        change = Change(by=str(event.actor) if event.actor else event.actor_label, at=event.at)
+        if conflict.last is None:
+            conflict.last = change
+        for name in event.changes:
+            conflict.by_field.setdefault(name, change)

@@ -27,7 +27,14 @@ from accord.accounts.types import AuthedRequest
 from accord.lib import charts
 from accord.lib.api import MAX_DAYS, MAX_HOURS
 from accord.lib.errors import Conflict
-from accord.lib.forms import StyledForm, StyledModelForm, VersionField, add_service_error
+from accord.lib.forms import (
+    StyledForm,
+    StyledModelForm,
+    VersionField,
+    add_service_error,
+    form_status,
+    keep_typed,
+)
 from accord.lib.months import (
     add_months,
     check_range,
@@ -374,7 +381,9 @@ def settings_page(request: AuthedRequest, slug: str) -> HttpResponse:
                 version=form.cleaned_data["version"],
                 **values,
             )
-        except (Conflict, ValidationError) as exc:
+        except Conflict as exc:
+            keep_typed(form, exc)
+        except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Settings saved; the measurements were recomputed."))
@@ -400,4 +409,5 @@ def settings_page(request: AuthedRequest, slug: str) -> HttpResponse:
                 _("or"),
             ),
         },
+        status=form_status(form),
     )

@@ -18,9 +18,10 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accord.accounts.types import AuthedRequest
+from accord.lib.http import post_only
 from accord.lib.importing import RowError, errors_as_csv
 from accord.lib.tabular import MB, max_upload_bytes
 from accord.operations import exports, selectors, services
@@ -79,7 +80,7 @@ def data(request: AuthedRequest, slug: str) -> HttpResponse:
     return _page(request, access, UploadForm() if services.may_import(access) else None)
 
 
-@require_POST
+@post_only("operations:data")
 @login_required
 def upload(request: AuthedRequest, slug: str) -> HttpResponse:
     access = _importer_access(request, slug)
@@ -154,7 +155,7 @@ def batch_errors_csv(request: AuthedRequest, slug: str, pk: int) -> HttpResponse
     return response
 
 
-@require_POST
+@post_only("operations:batch")
 @login_required
 def batch_retry(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     batch, access = batch_for_user(request.user, slug=slug, batch_id=pk, write=True)

@@ -3,24 +3,23 @@ service, render)."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import ModelForm
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.accounts.forms import AcceptInvitationForm
 from accord.accounts.types import AuthedRequest
 from accord.lib import auditing, overview
 from accord.lib.errors import Conflict
-from accord.lib.forms import add_service_error
+from accord.lib.forms import add_service_error, form_status, keep_typed
+from accord.lib.http import post_only
 from accord.parties import selectors, services
 from accord.parties.access import (
     RelationshipAccess,
@@ -40,8 +39,6 @@ from accord.parties.forms import (
     SiteForm,
 )
 from accord.parties.models import Invitation
-
-F = TypeVar("F", bound=ModelForm)
 
 
 @require_GET
@@ -91,24 +88,21 @@ def relationship_settings(request: AuthedRequest, slug: str) -> HttpResponse:
         try:
             services.update_relationship(actor=request.user, relationship=rel, version=version, **data)
         except Conflict as exc:
-            add_service_error(form, exc)
-            form = _rebound(RelationshipSettingsForm, exc.current, form)
+            keep_typed(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Settings saved."))
             return redirect("parties:relationship", slug=rel.slug)
-    return render(request, "parties/relationship_settings.html", {"access": access, "rel": rel, "form": form})
+    return render(
+        request,
+        "parties/relationship_settings.html",
+        {"access": access, "rel": rel, "form": form},
+        status=form_status(form),
+    )
 
 
-def _rebound(form_class: type[F], current: Any, stale_form: F) -> F:
-    """A fresh form on the current record that keeps the stale form's error messages."""
-    fresh = form_class(instance=current, initial={"version": current.version})
-    setattr(fresh, "_errors", stale_form.errors)  # noqa: B010 (keep the messages on the unbound form)
-    return fresh
-
-
-@require_POST
+@post_only("parties:relationship")
 @login_required
 def relationship_invite_guest(request: AuthedRequest, slug: str) -> HttpResponse:
     access = relationship_for_user(request.user, slug=slug, admin=True)
@@ -182,7 +176,7 @@ def party_invite(request: AuthedRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only("parties:party", keep=["slug"])
 @login_required
 def invitation_revoke(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     viewer = party_for_user(request.user, slug=slug, admin=True)
@@ -262,12 +256,13 @@ def party_audit(request: AuthedRequest, slug: str) -> HttpResponse:
 
 
 def _record_form_page(
-    request: AuthedRequest, *, form: object, party: object, title: str, back: str
+    request: AuthedRequest, *, form: BaseForm, party: object, title: str, back: str
 ) -> HttpResponse:
     return render(
         request,
         "parties/form_page.html",
         {"form": form, "party": party, "title": title, "submit": _("Save"), "back": ("parties:party", back)},
+        status=form_status(form),
     )
 
 
@@ -300,8 +295,7 @@ def site_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.update_site(actor=request.user, site=site, version=version, **data)
         except Conflict as exc:
-            add_service_error(form, exc)
-            form = _rebound(SiteForm, exc.current, form)
+            keep_typed(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -339,8 +333,7 @@ def product_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.update_product(actor=request.user, product=product, version=version, **data)
         except Conflict as exc:
-            add_service_error(form, exc)
-            form = _rebound(ProductForm, exc.current, form)
+            keep_typed(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:

@@ -15,12 +15,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.accounts.types import AuthedRequest
 from accord.attachments import views as attachments
 from accord.lib.errors import Conflict
-from accord.lib.forms import add_service_error
+from accord.lib.forms import add_service_error, form_status, keep_failed, keep_typed, kept_form
+from accord.lib.http import post_only
 from accord.parties.access import RelationshipAccess, relationship_for_user
 from accord.register import rows, selectors, services, workflow
 from accord.register.access import action_item_for_user
@@ -149,8 +150,8 @@ def _item_page(
             "related": related,
             "actions": workflow.allowed(access, item),
             "today": timezone.localdate(),
-            "transition_form": transition_form,
-            "comment_form": comment_form or CommentForm(),
+            "transition_form": transition_form or kept_form(request, TransitionForm),
+            "comment_form": comment_form or kept_form(request, CommentForm) or CommentForm(),
             "due_moves": item.due_moves,
             "attachments": attachments.section(access, KIND, item),
         },
@@ -177,17 +178,7 @@ def item_edit(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
                 )
                 services.set_related(access=access, item=item, numbers=form.cleaned_data["related_numbers"])
         except Conflict as exc:
-            add_service_error(form, exc)
-            fresh = ItemForm(
-                instance=exc.current,
-                relationship=access.relationship,
-                initial={
-                    "version": exc.current.version,
-                    "related_numbers": related,
-                },
-            )
-            setattr(fresh, "_errors", form.errors)  # noqa: B010 (keep the conflict message on the fresh form)
-            form = fresh
+            keep_typed(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -203,10 +194,11 @@ def item_edit(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
             "item": item,
             "title": _("Edit %(ref)s") % {"ref": item.reference},
         },
+        status=form_status(form),
     )
 
 
-@require_POST
+@post_only("register:item")
 @login_required
 def item_transition(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
@@ -229,11 +221,10 @@ def item_transition(request: AuthedRequest, slug: str, number: str) -> HttpRespo
                 % {"ref": item.reference, "status": item.get_status_display().lower()},
             )
             return redirect("register:item", slug=slug, number=item.key)
-    item, access = action_item_for_user(request.user, slug=slug, number=number)
-    return _item_page(request, item, access, transition_form=form, status=400)
+    return keep_failed(request, form, reverse("register:item", args=[slug, item.key]))
 
 
-@require_POST
+@post_only("register:item")
 @login_required
 def item_comment(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
@@ -245,10 +236,10 @@ def item_comment(request: AuthedRequest, slug: str, number: str) -> HttpResponse
             add_service_error(form, exc)
         else:
             return redirect(reverse("register:item", args=[slug, item.key]) + "#timeline-end")
-    return _item_page(request, item, access, comment_form=form, status=400)
+    return keep_failed(request, form, reverse("register:item", args=[slug, item.key]) + "#comment")
 
 
-@require_POST
+@post_only("register:item")
 @login_required
 def item_quick(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
     """Edit one field of a register row in place (htmx): owner, due date or a workflow action.

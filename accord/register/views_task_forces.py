@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.accounts.types import AuthedRequest
 from accord.lib.errors import Conflict
-from accord.lib.forms import add_service_error
+from accord.lib.forms import add_service_error, form_status, keep_typed
 from accord.parties.access import relationship_for_user
 from accord.register import selectors, services
 from accord.register.access import task_force_for_user
@@ -96,7 +96,9 @@ def task_force_edit(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
             services.update_task_force(
                 access=access, task_force=task_force, version=version, members=members, **data
             )
-        except (Conflict, ValidationError) as exc:
+        except Conflict as exc:
+            keep_typed(form, exc)
+        except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Task force saved."))
@@ -105,4 +107,5 @@ def task_force_edit(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         request,
         "register/task_force_form.html",
         {"access": access, "rel": access.relationship, "task_force": task_force, "form": form},
+        status=form_status(form),
     )

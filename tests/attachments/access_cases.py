@@ -34,6 +34,8 @@ ONLY_CAROL = everyone(403, ada=403, carol=302, mallory=404, fay=404)
 
 PAGES: dict[str, Case] = {
     "attachments:upload": Case("POST", lambda w: f"/r/{TA}/files/action-item/1/", writers(302), data=_upload),
+    # a record's files live on its page: a reader is sent there (303), a stranger gets the one 404
+    "attachments:record": Case("GET", lambda w: f"/r/{TA}/files/action-item/1/page/", readers(303)),
     "attachments:download": Case(
         "GET", lambda w: f"/r/{TA}/files/action-item/1/{carols_file(w)}/", readers(200)
     ),

@@ -77,7 +77,8 @@ def test_settings_form_from_a_stale_version_says_so_and_shows_the_current_values
         {"version": 1, "status": "paused", "time_zone": "UTC", "item_prefix": "TLA", "description": "stale"},
     )
     body = response.content.decode()
-    assert response.status_code == 200 and "Someone else changed this record" in body and "Ada&#x27;s" in body
+    assert response.status_code == 409 and "Someone else saved this record" in body
+    assert "stale</textarea>" in body and "Now saved:</strong> Ada&#x27;s" in body  # typed, and theirs
     assert Relationship.objects.get(pk=world.nw_ta.pk).description == "Ada's"
 
 

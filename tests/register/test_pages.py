@@ -144,16 +144,19 @@ def test_editing_from_a_stale_version_keeps_the_other_change(world: Any, as_user
     }
     assert as_user(world.sam).post("/r/northwind-telco-a/items/1/edit/", data).status_code == 302
     stale = as_user(world.carol).post("/r/northwind-telco-a/items/1/edit/", data | {"title": "Carol's"})
-    assert stale.status_code == 200 and "Someone else changed this record" in stale.content.decode()
+    assert stale.status_code == 409 and "Someone else saved this record" in stale.content.decode()
     assert ActionItem.objects.get(pk=world.item.pk).title == "Edited by Sam"
 
 
-def test_workflow_buttons_post_transitions_and_missing_notes_rerender(world: Any, as_user: Any) -> None:
+def test_workflow_buttons_post_transitions_and_a_missing_note_goes_back_to_the_item(
+    world: Any, as_user: Any
+) -> None:
     client = as_user(world.sam)
     bad = client.post(
         "/r/northwind-telco-a/items/1/transition/", {"action": "done", "version": 1, "note": ""}
     )
-    assert bad.status_code == 400 and "Give a resolution note" in bad.content.decode()
+    assert bad.status_code == 303 and bad["Location"] == "/r/northwind-telco-a/items/1/"
+    assert "Give a resolution note" in client.get(bad["Location"]).content.decode()
     ok = client.post(
         "/r/northwind-telco-a/items/1/transition/", {"action": "done", "version": 1, "note": "Fixed"}
     )
