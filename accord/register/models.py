@@ -248,6 +248,15 @@ class UpdateKind(models.TextChoices):
     COMMENT = "comment", _("Comment")
     STATUS = "status", _("Status change")
     CHANGE = "change", _("Change")
+    PROPOSAL = "proposal", _("Proposal")
+
+
+class Decision(models.TextChoices):
+    """What the owning side made of a proposal (``register.proposals``)."""
+
+    PENDING = "", _("Waiting for the owning side")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class ActionUpdateQuerySet(models.QuerySet["ActionUpdate"]):
@@ -269,6 +278,15 @@ class ActionUpdate(models.Model):
     to_status = models.CharField(max_length=12, choices=Status, blank=True)
     body = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    # A comment's @mentions: people who may see the item (``register.mentions``).
+    mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # A proposal's values ({"due_date": "YYYY-MM-DD" | None, "owner": user id | None}) and its fate.
+    proposed = models.JSONField(default=dict, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision, blank=True, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     objects = ActionUpdateQuerySet.as_manager()
 
@@ -285,6 +303,9 @@ class NotificationKind(models.TextChoices):
     DIGEST = "digest", _("Daily digest of my items due within 7 days and overdue")
     STATUS = "status", _("Status changes on items I own or requested")
     VERIFY = "verify", _("An item is done and waits for my verification")
+    COMMENT = "comment", _("Comments on items I own, requested or commented on")
+    MENTION = "mention", _("Someone mentions me (@name) in a comment")
+    DECISION = "decision", _("The owning side accepts or declines a change I proposed")
 
 
 class DigestSent(models.Model):
