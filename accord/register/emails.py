@@ -175,7 +175,9 @@ def send_comment(item: Any, update: Any) -> list[str]:
         else:
             subject = _("new comment: %(t)s") % {"t": item.title}
             headline = _("%(actor)s commented.") % {"actor": actor or "Accord"}
-        if _send(person, item, kind=kind, subject=subject, context={"headline": headline, "note": update.body}):
+        if _send(
+            person, item, kind=kind, subject=subject, context={"headline": headline, "note": update.body}
+        ):
             sent.append(person.email)
     return sent
 

@@ -87,9 +87,7 @@ def people_who_see(item: Any) -> QuerySet[Any]:
     rel = item.relationship
     parties = [item.private_party_id] if item.private_party_id else [rel.supplier_id, rel.customer_id]
     return (
-        User.objects.filter(
-            is_active=True, memberships__party_id__in=parties, memberships__is_active=True
-        )
+        User.objects.filter(is_active=True, memberships__party_id__in=parties, memberships__is_active=True)
         .distinct()
         .order_by("full_name")
     )

@@ -36,7 +36,7 @@ def possible_owners(item: ActionItem, owner_side: str | None = None) -> QuerySet
 
 
 def owner_labels(item: ActionItem, people: Any) -> dict[int, str]:
-    """"Name (Party name)" for each of ``people`` in the item's relationship."""
+    """ "Name (Party name)" for each of ``people`` in the item's relationship."""
     rel = item.relationship
     names = {rel.supplier_id: rel.supplier.name, rel.customer_id: rel.customer.name}
     parties: dict[int, list[str]] = {}
@@ -73,7 +73,10 @@ def describe(update: ActionUpdate) -> str:
 def _require_open(item: ActionItem) -> None:
     if item.status not in OPEN_STATUSES:
         raise ValidationError(
-            {"item": _("Only open items take proposals; this one is %(s)s.") % {"s": item.get_status_display().lower()}}
+            {
+                "item": _("Only open items take proposals; this one is %(s)s.")
+                % {"s": item.get_status_display().lower()}
+            }
         )
 
 
@@ -97,7 +100,9 @@ def propose(
         raise PermissionDenied(_("This item belongs to another relationship."))
     _require_open(item)
     if workflow.plans(access, item):
-        raise ValidationError({"item": _("Your side plans this item: change its owner or due date directly.")})
+        raise ValidationError(
+            {"item": _("Your side plans this item: change its owner or due date directly.")}
+        )
     proposed: dict[str, Any] = {}
     if propose_due and due_date != item.due_date:
         proposed["due_date"] = due_date.isoformat() if due_date else None
@@ -148,7 +153,9 @@ def decide(
     if locked.item_id != item.pk or locked.kind != UpdateKind.PROPOSAL:
         raise PermissionDenied(_("This proposal belongs to another item."))
     if locked.decision != Decision.PENDING:
-        raise ValidationError({"proposal": _("This proposal was %(d)s already.") % {"d": locked.get_decision_display().lower()}})
+        raise ValidationError(
+            {"proposal": _("This proposal was %(d)s already.") % {"d": locked.get_decision_display().lower()}}
+        )
     if accept:
         _require_open(item)
         values: dict[str, Any] = {}
@@ -156,7 +163,9 @@ def decide(
             raw = locked.proposed["due_date"]
             values["due_date"] = date.fromisoformat(raw) if raw else None
         if "owner" in locked.proposed:
-            values["owner"] = owner_by_id(item, locked.proposed["owner"]) if locked.proposed["owner"] else None
+            values["owner"] = (
+                owner_by_id(item, locked.proposed["owner"]) if locked.proposed["owner"] else None
+            )
         item = services.update_item(access=access, item=item, version=version, **values)
     locked.decision = Decision.ACCEPTED if accept else Decision.DECLINED
     locked.decided_by = access.user

@@ -4,6 +4,8 @@ Thin: access door, form, service or selector, render."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +23,7 @@ from accord.accounts.types import AuthedRequest
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
 from accord.parties.access import RelationshipAccess, relationship_for_user
-from accord.register import rows, selectors, services, workflow
+from accord.register import rows, selectors, services, views_discussion, workflow
 from accord.register.access import action_item_for_user
 from accord.register.forms import (
     CommentForm,
@@ -113,16 +115,17 @@ def item_create(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 def item_detail(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
     item, access = action_item_for_user(request.user, slug=slug, number=number)
-    return _item_page(request, item, access)
+    return item_page(request, item, access)
 
 
-def _item_page(
+def item_page(
     request: AuthedRequest,
     item: ActionItem,
     access: RelationshipAccess,
     *,
     transition_form: TransitionForm | None = None,
     comment_form: CommentForm | None = None,
+    propose_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
     timeline = list(selectors.timeline(access, item))
@@ -141,6 +144,7 @@ def _item_page(
             "transition_form": transition_form,
             "comment_form": comment_form or CommentForm(),
             "due_moves": item.due_moves,
+            **views_discussion.context(access, item, timeline, propose_form),
         },
         status=status,
     )
@@ -155,6 +159,7 @@ def item_edit(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
         request.POST or None,
         instance=item,
         relationship=access.relationship,
+        plans=workflow.plans(access, item),
         initial={"version": item.version, "related_numbers": ", ".join(str(n) for n in related)},
     )
     if request.method == "POST" and form.is_valid():
@@ -172,6 +177,7 @@ def item_edit(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
             fresh = ItemForm(
                 instance=exc.current,
                 relationship=access.relationship,
+                plans=workflow.plans(access, exc.current),
                 initial={
                     "version": exc.current.version,
                     "related_numbers": ", ".join(str(n) for n in related),
@@ -221,7 +227,7 @@ def item_transition(request: AuthedRequest, slug: str, number: int) -> HttpRespo
             )
             return redirect("register:item", slug=slug, number=number)
     item, access = action_item_for_user(request.user, slug=slug, number=number)
-    return _item_page(request, item, access, transition_form=form, status=400)
+    return item_page(request, item, access, transition_form=form, status=400)
 
 
 @require_POST
@@ -236,7 +242,7 @@ def item_comment(request: AuthedRequest, slug: str, number: int) -> HttpResponse
             add_service_error(form, exc)
         else:
             return redirect(reverse("register:item", args=[slug, number]) + "#timeline-end")
-    return _item_page(request, item, access, comment_form=form, status=400)
+    return item_page(request, item, access, comment_form=form, status=400)
 
 
 @require_POST

@@ -169,7 +169,8 @@ def test_the_profile_page_turns_kinds_on_and_off(world: Any, as_user: Any) -> No
     client = as_user(world.carol)
     page = client.get("/accounts/profile/").content.decode()
     assert "E-mail notifications" in page and 'name="digest"' in page and "checked" in page
-    response = client.post("/accounts/profile/notifications/", {"assigned": "on", "status": "on"})
+    kept_on = {"assigned": "on", "status": "on", "comment": "on", "mention": "on", "decision": "on"}
+    response = client.post("/accounts/profile/notifications/", kept_on)
     assert response.status_code == 302 and response["Location"] == "/accounts/profile/"
     assert preferences.opt_outs(world.carol) == {"digest", "verify"}
     page = client.get("/accounts/profile/").content.decode()

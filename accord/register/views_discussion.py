@@ -1,0 +1,123 @@
+"""The item page's discussion: proposals (the other side proposes a due date or owner, the owning
+side accepts or declines) and the people a comment may @mention (for completion in the box).
+
+Thin: access door, form, service, redirect; a refused post re-renders the item page with what was
+typed and the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accord.accounts.types import AuthedRequest
+from accord.lib.errors import Conflict
+from accord.lib.forms import StyledForm, VersionField, add_service_error
+from accord.parties.access import RelationshipAccess
+from accord.register import mentions, proposals, workflow
+from accord.register.access import action_item_for_user
+from accord.register.forms import ProposalForm
+from accord.register.models import ActionItem, Decision, UpdateKind
+
+MAX_PEOPLE = 20
+
+
+class DecisionForm(StyledForm):
+    version = VersionField()
+
+
+def context(
+    access: RelationshipAccess,
+    item: ActionItem,
+    timeline: list[Any],
+    propose_form: ProposalForm | None = None,
+) -> dict[str, Any]:
+    """What the item page shows of planning: whether the viewer plans it, each proposal in words (on
+    its timeline entry, as ``proposal_text``), and the proposal form for the other side's writers
+    while the item is open."""
+    plans = workflow.plans(access, item)
+    may_propose = item.is_open and access.can_write and not access.is_guest and not plans
+    for update in timeline:
+        if update.kind == UpdateKind.PROPOSAL:
+            update.proposal_text = proposals.describe(update)
+    return {
+        "plans": plans,
+        "propose_form": (propose_form or ProposalForm(item=item)) if may_propose else None,
+    }
+
+
+@require_POST
+@login_required
+def item_propose(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
+    from accord.register.views import item_page
+
+    item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
+    form = ProposalForm(request.POST, item=item)
+    if form.is_valid():
+        try:
+            proposals.propose(access=access, item=item, **form.values())
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your proposal is waiting for the owning side."))
+            return redirect(reverse("register:item", args=[slug, number]) + "#timeline-end")
+    return item_page(request, item, access, propose_form=form, status=400)
+
+
+@require_POST
+@login_required
+def item_decide(request: AuthedRequest, slug: str, number: int, pk: int, decision: str) -> HttpResponse:
+    item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
+    proposal = proposals.proposal_of(item, pk)
+    if decision not in (Decision.ACCEPTED, Decision.DECLINED):
+        raise PermissionDenied(_("Accept or decline."))
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This button is out of date; reload the page."))
+        return redirect("register:item", slug=slug, number=number)
+    try:
+        proposals.decide(
+            access=access,
+            item=item,
+            proposal=proposal,
+            accept=decision == Decision.ACCEPTED,
+            version=form.cleaned_data["version"],
+        )
+    except Conflict:
+        messages.error(request, _("Someone changed this item meanwhile; look again before you decide."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if decision == Decision.ACCEPTED:
+            messages.success(
+                request, _("Proposal accepted: %(what)s.") % {"what": proposals.describe(proposal)}
+            )
+        else:
+            messages.success(request, _("Proposal declined."))
+    return redirect("register:item", slug=slug, number=number)
+
+
+@require_GET
+@login_required
+def item_people(request: AuthedRequest, slug: str, number: int) -> JsonResponse:
+    """Who a comment on this item may @mention (for completion): only the people who may see it,
+    those whose name or e-mail starts with (or has a word starting with) ``q``."""
+    item, _access = action_item_for_user(request.user, slug=slug, number=number)
+    query = request.GET.get("q", "").strip().casefold()[:100]
+    found = []
+    for person in mentions.people_who_see(item):
+        words = [person.full_name.casefold(), *person.full_name.casefold().split(), person.email.casefold()]
+        if not query or any(w.startswith(query) for w in words):
+            found.append({"name": person.full_name, "email": person.email})
+        if len(found) >= MAX_PEOPLE:
+            break
+    return JsonResponse({"people": found})
