@@ -110,6 +110,8 @@ class _Taken:
     visible: bool  # the importer's side may see the item (``ActionItem.objects.visible_to``)
     private: bool
     owner_id: int | None
+    owner_side: str = ""
+    due_date: Any = None
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,9 @@ class ActionItemImporter(Importer):
                         f"Item {external_id!r} keeps its owner, who is not an editor or admin of {names}; "
                         "add an owner_email column to give it a new owner.",
                     )
+        if taken is not None and taken.visible and not found:
+            for column, message in planning_problems(look.access, rel, taken, values, external_id):
+                bad(column, row.get(column, ""), message)
         return values, found
 
     @staticmethod
@@ -307,11 +312,11 @@ class ActionItemImporter(Importer):
             ActionItem.objects.filter(relationship=access.relationship)
             .exclude(external_id="")
             .annotate(visible=_visible(access))
-            .values_list("external_id", "visible", "visibility", "owner_id")
+            .values_list("external_id", "visible", "visibility", "owner_id", "owner_side", "due_date")
         )
         return {
-            external_id: _Taken(visible, visibility == Visibility.PRIVATE, owner_id)
-            for external_id, visible, visibility, owner_id in rows
+            external_id: _Taken(visible, visibility == Visibility.PRIVATE, owner_id, owner_side, due_date)
+            for external_id, visible, visibility, owner_id, owner_side, due_date in rows
         }
 
     # --- apply (inside run_import's transaction) -------------------------------------------------
@@ -330,6 +335,17 @@ class ActionItemImporter(Importer):
         ]
         if hidden:
             raise ImportRejected(hidden)
+        # who plans an item is judged again under the row locks: its side may have changed meanwhile
+        refused = [
+            RowError(record.row, column, str(record.values.get(PLANNING_COLUMNS[column]) or ""), message)
+            for record in records
+            if record.external_id in existing
+            for column, message in planning_problems(
+                context.access, rel, existing[record.external_id], record.values, record.external_id
+            )
+        ]
+        if refused:
+            raise ImportRejected(refused)
 
         labels = self._labels(records)
         changed: list[ActionItem] = []
@@ -492,6 +508,27 @@ class ActionItemImporter(Importer):
             for item in items:
                 item.pk = ids[item.number]
         return items
+
+
+PLANNING_COLUMNS = {"owner_side": "owner_side", "owner_email": "owner_id", "due_date": "due_date"}
+
+
+def planning_problems(
+    access: RelationshipAccess, rel: Relationship, current: Any, values: dict[str, Any], external_id: str
+) -> list[tuple[str, str]]:
+    """(column, reason) for each planning value (owner side, owner, due date) that a row would change
+    on an existing item whose owning side is not the importer's (``workflow.plans``)."""
+    if services.may_plan(access, rel, current.owner_side):
+        return []
+    return [
+        (
+            column,
+            f"Item {external_id!r} is planned by the side that owns it; "
+            "propose a new owner or due date on the item's page instead.",
+        )
+        for column, attname in PLANNING_COLUMNS.items()
+        if attname in values and values[attname] != getattr(current, attname)
+    ]
 
 
 def _visible(access: RelationshipAccess) -> Exists:

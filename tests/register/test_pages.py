@@ -166,7 +166,7 @@ def test_workflow_buttons_post_transitions_and_missing_notes_rerender(world: Any
 
 
 def test_quick_edits_change_one_field_and_report_conflicts_in_the_row(world: Any, as_user: Any) -> None:
-    client = as_user(world.carol)
+    client = as_user(world.sam)  # the owning side plans its item
     row = client.post(
         "/r/northwind-telco-a/items/1/quick/",
         {"version": 1, "due_date": "2030-06-30"},
