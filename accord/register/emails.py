@@ -155,8 +155,6 @@ def comment_audience(item: Any, update: Any) -> list[tuple[User, tuple[str, ...]
 def send_comment(item: Any, update: Any) -> list[str]:
     """One e-mail per person about a comment or a proposal (``comment_audience``), to those whose
     preferences want it and who may see the item."""
-    from accord.register import proposals
-
     actor = update.actor
     sent: list[str] = []
     for person, kinds in comment_audience(item, update):
@@ -167,7 +165,7 @@ def send_comment(item: Any, update: Any) -> list[str]:
             subject = _("change proposed: %(t)s") % {"t": item.title}
             headline = _("%(actor)s proposes: %(what)s.") % {
                 "actor": actor or "Accord",
-                "what": proposals.describe(update),
+                "what": update.proposal_text(),
             }
         elif kind == "mention":
             subject = _("%(actor)s mentioned you: %(t)s") % {"actor": actor or "Accord", "t": item.title}
@@ -184,8 +182,6 @@ def send_comment(item: Any, update: Any) -> list[str]:
 
 def send_decision(item: Any, update: Any, actor: User | None) -> list[str]:
     """The proposer hears whether the owning side accepted or declined their proposal."""
-    from accord.register import proposals
-
     proposer = update.actor
     if proposer is None or (actor is not None and proposer.pk == actor.pk):
         return []
@@ -197,7 +193,7 @@ def send_decision(item: Any, update: Any, actor: User | None) -> list[str]:
         subject=_("your proposal was %(verb)s: %(t)s") % {"verb": verb, "t": item.title},
         context={
             "headline": _("%(actor)s %(verb)s your proposal: %(what)s.")
-            % {"actor": actor or "Accord", "verb": verb, "what": proposals.describe(update)},
+            % {"actor": actor or "Accord", "verb": verb, "what": update.proposal_text()},
         },
     )
     return [proposer.email] if sent else []

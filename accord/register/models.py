@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accord.parties.models import Party, Relationship
@@ -296,6 +297,19 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.kind} {self.at:%Y-%m-%d}"
+
+    def proposal_text(self) -> str:
+        """A proposal's values in words: "due date 2027-01-15, owner Sam Patel"."""
+        from django.contrib.auth import get_user_model
+
+        parts = []
+        if "due_date" in self.proposed:
+            parts.append(gettext("due date %(d)s") % {"d": self.proposed["due_date"] or "–"})
+        if "owner" in self.proposed:
+            owner_id = self.proposed["owner"]
+            owner = get_user_model().objects.filter(pk=owner_id).first() if owner_id else None
+            parts.append(gettext("owner %(p)s") % {"p": getattr(owner, "full_name", None) or "–"})
+        return ", ".join(parts)
 
 
 class NotificationKind(models.TextChoices):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accord.accounts.models import User
 from accord.audit import services as audit
@@ -24,7 +25,7 @@ from accord.parties.access import RelationshipAccess
 from accord.register import mentions, notifications, services, workflow
 from accord.register.models import OPEN_STATUSES, ActionItem, ActionUpdate, Decision, UpdateKind
 
-NO_SUCH_OWNER = _("Choose one of the people who may own this item.")
+NO_SUCH_OWNER = gettext_lazy("Choose one of the people who may own this item.")
 
 
 def possible_owners(item: ActionItem, owner_side: str | None = None) -> QuerySet[User]:
@@ -61,13 +62,7 @@ def pending(item: ActionItem) -> QuerySet[ActionUpdate]:
 
 def describe(update: ActionUpdate) -> str:
     """The proposed values in words: "due date 2027-01-15, owner Sam Patel"."""
-    parts = []
-    if "due_date" in update.proposed:
-        parts.append(_("due date %(d)s") % {"d": update.proposed["due_date"] or "–"})
-    if "owner" in update.proposed:
-        owner = User.objects.filter(pk=update.proposed["owner"]).first() if update.proposed["owner"] else None
-        parts.append(_("owner %(p)s") % {"p": owner.full_name if owner else "–"})
-    return ", ".join(parts)
+    return update.proposal_text()
 
 
 def _require_open(item: ActionItem) -> None:

@@ -23,17 +23,18 @@ from accord.accounts.types import AuthedRequest
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error
 from accord.parties.access import RelationshipAccess, relationship_for_user
-from accord.register import rows, selectors, services, views_discussion, workflow
+from accord.register import proposals, rows, selectors, services, workflow
 from accord.register.access import action_item_for_user
 from accord.register.forms import (
     CommentForm,
     FilterForm,
     ItemForm,
+    ProposalForm,
     QuickEditForm,
     TransitionForm,
     relationship_people,
 )
-from accord.register.models import ActionItem
+from accord.register.models import ActionItem, UpdateKind
 
 PAGE_SIZE = 50
 
@@ -144,10 +145,30 @@ def item_page(
             "transition_form": transition_form,
             "comment_form": comment_form or CommentForm(),
             "due_moves": item.due_moves,
-            **views_discussion.context(access, item, timeline, propose_form),
+            **planning_context(access, item, timeline, propose_form),
         },
         status=status,
     )
+
+
+def planning_context(
+    access: RelationshipAccess,
+    item: ActionItem,
+    timeline: list[Any],
+    propose_form: ProposalForm | None = None,
+) -> dict[str, Any]:
+    """What the item page shows of planning: whether the viewer plans it, each proposal in words (on
+    its timeline entry, as ``proposal_text``), and the proposal form for the other side's writers
+    while the item is open."""
+    plans = workflow.plans(access, item)
+    may_propose = item.is_open and access.can_write and not access.is_guest and not plans
+    for update in timeline:
+        if update.kind == UpdateKind.PROPOSAL:
+            update.proposal_text = proposals.describe(update)
+    return {
+        "plans": plans,
+        "propose_form": (propose_form or ProposalForm(item=item)) if may_propose else None,
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,8 +6,6 @@ typed and the reason."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accord.accounts.types import AuthedRequest
 from accord.lib.errors import Conflict
 from accord.lib.forms import StyledForm, VersionField, add_service_error
-from accord.parties.access import RelationshipAccess
-from accord.register import mentions, proposals, workflow
+from accord.register import mentions, proposals
 from accord.register.access import action_item_for_user
 from accord.register.forms import ProposalForm
-from accord.register.models import ActionItem, Decision, UpdateKind
+from accord.register.models import Decision
+from accord.register.views import item_page
 
 MAX_PEOPLE = 20
 
@@ -33,31 +31,9 @@ class DecisionForm(StyledForm):
     version = VersionField()
 
 
-def context(
-    access: RelationshipAccess,
-    item: ActionItem,
-    timeline: list[Any],
-    propose_form: ProposalForm | None = None,
-) -> dict[str, Any]:
-    """What the item page shows of planning: whether the viewer plans it, each proposal in words (on
-    its timeline entry, as ``proposal_text``), and the proposal form for the other side's writers
-    while the item is open."""
-    plans = workflow.plans(access, item)
-    may_propose = item.is_open and access.can_write and not access.is_guest and not plans
-    for update in timeline:
-        if update.kind == UpdateKind.PROPOSAL:
-            update.proposal_text = proposals.describe(update)
-    return {
-        "plans": plans,
-        "propose_form": (propose_form or ProposalForm(item=item)) if may_propose else None,
-    }
-
-
 @require_POST
 @login_required
 def item_propose(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
-    from accord.register.views import item_page
-
     item, access = action_item_for_user(request.user, slug=slug, number=number, write=True)
     form = ProposalForm(request.POST, item=item)
     if form.is_valid():
