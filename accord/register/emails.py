@@ -137,7 +137,7 @@ def comment_audience(item: Any, update: Any) -> list[tuple[User, tuple[str, ...]
         .select_related("actor")
         .order_by("at", "id")
     )
-    involved += [u.actor for u in earlier]
+    involved += [u.actor for u in earlier if u.actor is not None]
     involved_ids = {p.pk for p in involved}
     out: list[tuple[User, tuple[str, ...]]] = []
     seen = {author}
@@ -211,8 +211,9 @@ def send_digests(today: date) -> int:
     by_owner: dict[int, list[Any]] = defaultdict(list)
     people: dict[int, User] = {}
     for item in items:
-        by_owner[item.owner_id].append(item)
-        people[item.owner_id] = item.owner
+        if item.owner_id is not None and item.owner is not None:
+            by_owner[item.owner_id].append(item)
+            people[item.owner_id] = item.owner
     start, end = _day_bounds(today - timedelta(days=1))
     mentioned_ids = set(
         ActionUpdate.mentioned.through.objects.filter(

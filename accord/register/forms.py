@@ -35,10 +35,20 @@ class DateInput(forms.DateInput):
 
 
 class PersonChoiceField(forms.ModelChoiceField):
-    """People by name and company domain, so both sides' namesakes are told apart."""
+    """People as "Name (Party name)" (``labels``, set with the queryset), so both sides' namesakes are
+    told apart without showing an e-mail domain."""
+
+    labels: dict[int, str]
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} ({obj.email.split('@')[1]})"
+        return getattr(self, "labels", {}).get(obj.pk, obj.full_name)
+
+
+def possible_owner_choices(field: forms.Field, item: ActionItem) -> None:
+    """Fill an owner field with ``item``'s possible owners, labelled by party."""
+    assert isinstance(field, PersonChoiceField)
+    field.queryset = possible_owners(item)
+    field.labels = owner_labels(item, field.queryset)
 
 
 class ItemForm(StyledModelForm):
@@ -73,11 +83,8 @@ class ItemForm(StyledModelForm):
         item = (
             self.instance if self.instance.pk else ActionItem(relationship=relationship, owner_side="joint")
         )
-        owners = choice(self, "owner")
         # a new item may go to either side; an item's owner list holds those who may own it
-        owners.queryset = possible_owners(item)
-        labels = owner_labels(item, owners.queryset)
-        owners.label_from_instance = lambda user: labels.get(user.pk, user.full_name)  # type: ignore[method-assign]
+        possible_owner_choices(self.fields["owner"], item)
         choice(self, "task_force").queryset = TaskForce.objects.filter(
             relationship=relationship, status="active"
         )
@@ -128,18 +135,15 @@ class ProposalForm(StyledForm):
     """The other side proposes a new due date and/or owner (``register.proposals``)."""
 
     due_date = forms.DateField(label=_("New due date"), required=False, widget=DateInput())
-    owner = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none(), required=False)
+    owner = PersonChoiceField(label=_("New owner"), queryset=User.objects.none(), required=False)
     note = forms.CharField(
         label=_("Why?"), required=False, widget=forms.Textarea(attrs={"rows": 2, "data-mentions": ""})
     )
 
     def __init__(self, *args: Any, item: ActionItem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        owners = choice(self, "owner")
-        owners.queryset = possible_owners(item)
-        labels = owner_labels(item, owners.queryset)
-        owners.label_from_instance = lambda user: labels.get(user.pk, user.full_name)  # type: ignore[method-assign]
-        owners.empty_label = _("(keep the owner)")
+        possible_owner_choices(self.fields["owner"], item)
+        choice(self, "owner").empty_label = _("(keep the owner)")
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data

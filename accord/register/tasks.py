@@ -30,7 +30,7 @@ def notify(
     if kind == "assigned":
         return emails.send_assigned(item, actor)
     if kind in ("comment", "decision"):
-        update = ActionUpdate.objects.filter(pk=update_id, item=item).first()
+        update = ActionUpdate.objects.filter(pk=update_id or 0, item=item).first()
         if update is None:
             return []
         if kind == "comment":

@@ -57,7 +57,14 @@ SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
     # An invitation link is a signed secret that only its e-mail's reader holds (its page shows whom it
     # invites, as it must): the sweep tries each seeded invitation with a forged signature instead.
     ("parties:invitation", "token"): lambda s: [t.rsplit(":", 1)[0] + ":forged" for t in s.invitation_tokens],
+    ("register:decide", "pk"): lambda s: _proposals(),
+    ("register:decide", "decision"): lambda s: ["accepted"],
 }
+
+
+def _proposals() -> list[str]:
+    updates = apps.get_model("register.ActionUpdate").objects.filter(kind="proposal")
+    return [str(pk) for pk in updates.values_list("pk", flat=True)]
 
 
 def _pks(label: str) -> list[str]:
@@ -92,6 +99,7 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "product_id": lambda s: _pks("parties.Product"),
     "tf_id": lambda s: _pks("register.TaskForce"),
     "batch_id": lambda s: _pks("operations.ImportBatch"),
+    "proposal_id": lambda s: _proposals(),
 }
 
 

@@ -44,6 +44,7 @@ NOT_TENANT_TEXT = {
     "audit.AuditEvent.object_type": "a code",
     "audit.AuditEvent.object_id": "a primary key",
     "register.ActionItem.source_id": "the primary key of the record an item came from",
+    "register.ActionUpdate.proposed": "a proposal's date and user id (its words are its body, seeded)",
     "operations.Benchmark.measure": "a TL 9000 measure code (a benchmark's values are numbers)",
     "operations.Benchmark.month": "YYYY-MM",
     "operations.ImportBatch.kind": "an import kind's code",
