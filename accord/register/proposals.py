@@ -37,7 +37,7 @@ def possible_owners(item: ActionItem, owner_side: str | None = None) -> QuerySet
 
 
 def owner_labels(item: ActionItem, people: Any) -> dict[int, str]:
-    """ "Name (Party name)" for each of ``people`` in the item's relationship."""
+    """The label "Name (Party name)" of each of ``people`` in the item's relationship."""
     rel = item.relationship
     names = {rel.supplier_id: rel.supplier.name, rel.customer_id: rel.customer.name}
     parties: dict[int, list[str]] = {}
