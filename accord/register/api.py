@@ -17,9 +17,18 @@ from accord.accounts.models import User
 from accord.accounts.types import AuthedRequest
 from accord.lib.api import Count, Days, Id, IdList, Key, KeyList, Version, responses, serializer
 from accord.parties.access import RelationshipAccess, relationship_for_user
-from accord.register import api_list, numbering, selectors, services, workflow
+from accord.register import api_list, numbering, proposals, selectors, services, workflow
 from accord.register.access import action_item_for_user, shared_view, task_force_for_user
-from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce, Visibility
+from accord.register.models import (
+    ActionItem,
+    ActionUpdate,
+    OwnerSide,
+    Priority,
+    SourceKind,
+    Status,
+    TaskForce,
+    Visibility,
+)
 
 router = Router(tags=["action items"])
 ITEMS = "/relationships/{rel_id}/action-items"
@@ -119,6 +128,7 @@ class CommentIn(Schema):
 
 
 class UpdateOut(Schema):
+    id: int
     at: datetime
     actor: PersonRef | None
     kind: str
@@ -126,6 +136,31 @@ class UpdateOut(Schema):
     to_status: str
     body: str
     changes: dict[str, Any]
+    mentioned: list[PersonRef] = Field(default=[], description="Whom a comment @mentions")
+    proposed: dict[str, Any] = Field(
+        default={}, description='A proposal\'s values: {"due_date": "YYYY-MM-DD", "owner": user id}'
+    )
+    decision: str = Field(default="", description="A proposal's fate: '' (pending), accepted or declined")
+    decided_by: PersonRef | None = None
+    decided_at: datetime | None = None
+
+
+class OwnerOut(Schema):
+    id: int
+    full_name: str
+    label: str = Field(description='"Name (Party name)"')
+
+
+class ProposalIn(Schema):
+    due_date: date | None = Field(
+        default=None, description="A new due date (null: none); leave out to keep it"
+    )
+    owner_id: Id | None = Field(default=None, description="A new owner (null: none); leave out to keep it")
+    note: str = ""
+
+
+class DecisionIn(Schema):
+    version: Version
 
 
 class ItemFilters(Schema):
@@ -172,6 +207,24 @@ class TaskForcePatch(Schema):
 
 def _person(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "full_name": user.full_name, "email": user.email}
+
+
+def _update(u: ActionUpdate) -> dict[str, Any]:
+    return {
+        "id": u.pk,
+        "at": u.at,
+        "actor": _person(u.actor),
+        "kind": u.kind,
+        "from_status": u.from_status,
+        "to_status": u.to_status,
+        "body": u.body,
+        "changes": u.changes,
+        "mentioned": [_person(p) for p in u.mentioned.all()],
+        "proposed": u.proposed,
+        "decision": u.decision,
+        "decided_by": _person(u.decided_by),
+        "decided_at": u.decided_at,
+    }
 
 
 def _related_numbers(item: ActionItem, access: RelationshipAccess) -> list[str]:
@@ -229,12 +282,19 @@ def _people(access: Any, ids: list[int]) -> list[User]:
     return found
 
 
-def _resolve(access: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """IDs in the payload → records of this relationship (unknown ones are field errors)."""
+def _resolve(access: Any, values: dict[str, Any], item: ActionItem | None = None) -> dict[str, Any]:
+    """IDs in the payload → records of this relationship (unknown ones are field errors). An owner is
+    one of those who may own the item with the owner side it will have; any other id gets one fixed
+    message that names no one."""
     out = dict(values)
     if "owner_id" in out:
         owner_id = out.pop("owner_id")
-        out["owner"] = _people(access, [owner_id])[0] if owner_id else None
+        side = out.get("owner_side") or (item.owner_side if item else OwnerSide.SUPPLIER)
+        probe = item or ActionItem(relationship=access.relationship, owner_side=side)
+        owner = proposals.possible_owners(probe, side).filter(pk=owner_id).first() if owner_id else None
+        if owner_id and owner is None:
+            raise ValidationError({"owner_id": [proposals.NO_SUCH_OWNER]})
+        out["owner"] = owner
     if "task_force_id" in out:
         tf_id = out.pop("task_force_id")
         task_force = (
@@ -297,7 +357,9 @@ def patch_item(request: AuthedRequest, rel_id: Id, number: Key, payload: ItemPat
         values.pop("title", None)
     related = values.pop("related", None)
     with transaction.atomic():
-        item = services.update_item(access=access, item=item, version=version, **_resolve(access, values))
+        item = services.update_item(
+            access=access, item=item, version=version, **_resolve(access, values, item)
+        )
         if related is not None:
             services.set_related(access=access, item=item, numbers=related)
     return _item(item, access)
@@ -323,18 +385,7 @@ def transition(request: AuthedRequest, rel_id: Id, number: Key, payload: Transit
 )
 def timeline(request: AuthedRequest, rel_id: Id, number: Key) -> list[dict[str, Any]]:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number)
-    return [
-        {
-            "at": u.at,
-            "actor": _person(u.actor),
-            "kind": u.kind,
-            "from_status": u.from_status,
-            "to_status": u.to_status,
-            "body": u.body,
-            "changes": u.changes,
-        }
-        for u in selectors.timeline(access, item)
-    ]
+    return [_update(u) for u in selectors.timeline(access, item).prefetch_related("mentioned")]
 
 
 @router.post(
@@ -345,15 +396,74 @@ def timeline(request: AuthedRequest, rel_id: Id, number: Key) -> list[dict[str, 
 def add_comment(request: AuthedRequest, rel_id: Id, number: Key, payload: CommentIn) -> Any:
     item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
     u = services.comment(access=access, item=item, body=payload.body)
-    return 201, {
-        "at": u.at,
-        "actor": _person(u.actor),
-        "kind": u.kind,
-        "from_status": "",
-        "to_status": "",
-        "body": u.body,
-        "changes": {},
-    }
+    return 201, _update(u)
+
+
+@router.get(
+    ITEMS + "/{number}/owners",
+    response=responses({200: list[OwnerOut]}),
+    summary="Who may own the item: editors and admins of its owning side(s)",
+)
+def possible_owners(request: AuthedRequest, rel_id: Id, number: Key) -> list[dict[str, Any]]:
+    item, _access = action_item_for_user(request.user, pk=rel_id, number=number)
+    people = list(proposals.possible_owners(item))
+    labels = proposals.owner_labels(item, people)
+    return [{"id": p.pk, "full_name": p.full_name, "label": labels[p.pk]} for p in people]
+
+
+@router.post(
+    ITEMS + "/{number}/proposals",
+    response=responses({201: UpdateOut}, write=True),
+    summary="Propose a new due date and/or owner (the side that does not plan the item)",
+)
+def propose(request: AuthedRequest, rel_id: Id, number: Key, payload: ProposalIn) -> Any:
+    item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
+    given = payload.dict(exclude_unset=True)
+    owner = None
+    if given.get("owner_id") is not None:
+        try:  # only the item's possible owners; one fixed message, naming no one, for any other id
+            owner = proposals.owner_by_id(item, given["owner_id"])
+        except ValidationError:
+            raise ValidationError({"owner_id": [proposals.NO_SUCH_OWNER]}) from None
+    u = proposals.propose(
+        access=access,
+        item=item,
+        due_date=payload.due_date,
+        propose_due="due_date" in given,
+        owner=owner,
+        propose_owner="owner_id" in given,
+        note=payload.note,
+    )
+    return 201, _update(u)
+
+
+@router.post(
+    ITEMS + "/{number}/proposals/{proposal_id}/accept",
+    response=responses({200: ItemOut}, write=True, conflict=True),
+    summary="Accept a proposal (the owning side): its values apply to the item at this version",
+)
+def accept_proposal(
+    request: AuthedRequest, rel_id: Id, number: Key, proposal_id: Id, payload: DecisionIn
+) -> dict[str, Any]:
+    item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
+    proposal = proposals.proposal_of(item, proposal_id)
+    item = proposals.decide(access=access, item=item, proposal=proposal, accept=True, version=payload.version)
+    return _item(item, access)
+
+
+@router.post(
+    ITEMS + "/{number}/proposals/{proposal_id}/decline",
+    response=responses({200: UpdateOut}, write=True),
+    summary="Decline a proposal (the owning side)",
+)
+def decline_proposal(
+    request: AuthedRequest, rel_id: Id, number: Key, proposal_id: Id, payload: DecisionIn
+) -> dict[str, Any]:
+    item, access = action_item_for_user(request.user, pk=rel_id, number=number, write=True)
+    proposal = proposals.proposal_of(item, proposal_id)
+    proposals.decide(access=access, item=item, proposal=proposal, accept=False, version=payload.version)
+    proposal.refresh_from_db()
+    return _update(proposal)
 
 
 def _task_force(tf: TaskForce) -> dict[str, Any]:

@@ -400,11 +400,13 @@ def _task_forces(builder: Builder, rel: Any) -> dict[str, TaskForce]:
 @step(40)
 def action_items(ctx: DemoContext) -> None:
     # The demo is written in one transaction and would e-mail everyone about hundreds of invented
-    # changes when it commits; notifications has no switch for that, so its two enqueue hooks are
+    # changes when it commits; notifications has no switch for that, so its enqueue hooks are
     # patched out for the duration of this step only.
     with (
         mock.patch("accord.register.notifications.on_commit_assigned"),
         mock.patch("accord.register.notifications.on_commit_status"),
+        mock.patch("accord.register.notifications.on_commit_comment"),
+        mock.patch("accord.register.notifications.on_commit_decision"),
     ):
         builder = Builder(ctx)
         for slug, specs in REGISTERS.items():

@@ -5,12 +5,14 @@ and by the hourly digest job). Nobody gets an item their side cannot see (``regi
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accord.accounts.models import User
 from accord.accounts.preferences import wants
@@ -19,7 +21,7 @@ from accord.parties.access import access_from
 from accord.parties.models import Membership, Role
 from accord.register import workflow
 from accord.register.access import items_visible_to_user, user_may_see
-from accord.register.models import ActionItem, DigestSent
+from accord.register.models import ActionItem, ActionUpdate, DigestSent, UpdateKind
 
 
 def item_url(item: Any) -> str:
@@ -120,48 +122,166 @@ def send_status(item: Any, actor: User | None, before: str, action: str, note: s
     return sent
 
 
+def comment_audience(item: Any, update: Any) -> list[tuple[User, tuple[str, ...]]]:
+    """Who hears of a comment, each once, with the kinds of e-mail (in order of preference) that
+    would reach them: whom it mentions ("mention", else "comment" when they are also one of the
+    item's people), then the owner, the requester and earlier commenters ("comment"). Never its
+    author."""
+    author = update.actor_id
+    involved: list[User] = [p for p in (item.owner, item.requested_by) if p is not None]
+    earlier = (
+        ActionUpdate.objects.filter(item=item, kind__in=[UpdateKind.COMMENT, UpdateKind.PROPOSAL])
+        .filter(at__lte=update.at)
+        .exclude(pk=update.pk)
+        .exclude(actor__isnull=True)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    involved += [u.actor for u in earlier if u.actor is not None]
+    involved_ids = {p.pk for p in involved}
+    out: list[tuple[User, tuple[str, ...]]] = []
+    seen = {author}
+    for person in update.mentioned.order_by("full_name"):
+        if person.pk not in seen:
+            seen.add(person.pk)
+            out.append((person, ("mention", "comment") if person.pk in involved_ids else ("mention",)))
+    for person in involved:
+        if person.pk not in seen:
+            seen.add(person.pk)
+            out.append((person, ("comment",)))
+    return out
+
+
+def send_comment(item: Any, update: Any) -> list[str]:
+    """One e-mail per person about a comment or a proposal (``comment_audience``), to those whose
+    preferences want it and who may see the item."""
+    actor = update.actor
+    sent: list[str] = []
+    for person, kinds in comment_audience(item, update):
+        kind = next((k for k in kinds if wants(person, k)), None)
+        if kind is None:
+            continue
+        if update.kind == UpdateKind.PROPOSAL:
+            subject = _("change proposed: %(t)s") % {"t": item.title}
+            headline = _("%(actor)s proposes: %(what)s.") % {
+                "actor": actor or "Accord",
+                "what": update.proposal_text(),
+            }
+        elif kind == "mention":
+            subject = _("%(actor)s mentioned you: %(t)s") % {"actor": actor or "Accord", "t": item.title}
+            headline = _("%(actor)s mentioned you in a comment.") % {"actor": actor or "Accord"}
+        else:
+            subject = _("new comment: %(t)s") % {"t": item.title}
+            headline = _("%(actor)s commented.") % {"actor": actor or "Accord"}
+        if _send(
+            person, item, kind=kind, subject=subject, context={"headline": headline, "note": update.body}
+        ):
+            sent.append(person.email)
+    return sent
+
+
+def send_decision(item: Any, update: Any, actor: User | None) -> list[str]:
+    """The proposer hears whether the owning side accepted or declined their proposal."""
+    proposer = update.actor
+    if proposer is None or (actor is not None and proposer.pk == actor.pk):
+        return []
+    verb = update.get_decision_display().lower()
+    sent = _send(
+        proposer,
+        item,
+        kind="decision",
+        subject=_("your proposal was %(verb)s: %(t)s") % {"verb": verb, "t": item.title},
+        context={
+            "headline": _("%(actor)s %(verb)s your proposal: %(what)s.")
+            % {"actor": actor or "Accord", "verb": verb, "what": update.proposal_text()},
+        },
+    )
+    return [proposer.email] if sent else []
+
+
 def send_digests(today: date) -> int:
-    """Each person's open items due within 7 days or overdue, once a day; returns how many went out."""
+    """Once a day, each person's open items due within 7 days or overdue, and the comments of the day
+    before that mentioned them; returns how many digests went out."""
     items = (
         ActionItem.objects.open()
         .filter(owner__isnull=False, owner__is_active=True, due_date__lte=today + timedelta(days=7))
         .select_related("relationship__supplier", "relationship__customer", "owner")
         .order_by("due_date", "number")
     )
-    by_owner: dict[int | None, list[Any]] = defaultdict(list)
+    by_owner: dict[int, list[Any]] = defaultdict(list)
+    people: dict[int, User] = {}
     for item in items:
-        by_owner[item.owner_id].append(item)
+        if item.owner_id is not None and item.owner is not None:
+            by_owner[item.owner_id].append(item)
+            people[item.owner_id] = item.owner
+    start, end = _day_bounds(today - timedelta(days=1))
+    mentioned_ids = set(
+        ActionUpdate.mentioned.through.objects.filter(
+            actionupdate__at__gte=start, actionupdate__at__lt=end
+        ).values_list("user_id", flat=True)
+    )
+    for person in User.objects.filter(pk__in=mentioned_ids - set(people), is_active=True):
+        people[person.pk] = person
     sent = 0
-    for owned in by_owner.values():
-        owner = owned[0].owner
-        if not wants(owner, "digest"):
-            continue
+    for user_id, person in people.items():
+        if _send_digest(person, by_owner.get(user_id, []), today):
+            sent += 1
+    return sent
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _send_digest(person: User, owned: list[Any], today: date) -> bool:
+    if not wants(person, "digest"):
+        return False
+    visible: list[Any] = []
+    if owned:
         relationships = {item.relationship_id: item.relationship for item in owned}
         may_see = set(
-            items_visible_to_user(owner, relationships.values())
+            items_visible_to_user(person, relationships.values())
             .filter(pk__in=[item.pk for item in owned])
             .values_list("pk", flat=True)
         )
         visible = [i for i in owned if i.pk in may_see]
-        if not visible:
-            continue
-        try:
-            with transaction.atomic():
-                DigestSent.objects.create(user=owner, day=today)
-        except IntegrityError:
-            continue
-        overdue = [i for i in visible if i.due_date < today]
-        queue_email(
-            to=[owner.email],
-            subject=_("Your action items: %(overdue)d overdue, %(soon)d due within 7 days")
-            % {"overdue": len(overdue), "soon": len(visible) - len(overdue)},
-            template="email/digest.txt",
-            context={
-                "recipient": owner,
-                "overdue": [(i, item_url(i)) for i in overdue],
-                "soon": [(i, item_url(i)) for i in visible if i.due_date >= today],
-                "today": today,
-            },
-        )
-        sent += 1
-    return sent
+    mentions = digest_mentions(person, today)
+    if not visible and not mentions:
+        return False
+    try:
+        with transaction.atomic():
+            DigestSent.objects.create(user=person, day=today)
+    except IntegrityError:
+        return False
+    overdue = [i for i in visible if i.due_date < today]
+    subject = _("Your action items: %(overdue)d overdue, %(soon)d due within 7 days") % {
+        "overdue": len(overdue),
+        "soon": len(visible) - len(overdue),
+    }
+    if mentions:
+        subject += ngettext(", %(n)d mention", ", %(n)d mentions", len(mentions)) % {"n": len(mentions)}
+    queue_email(
+        to=[person.email],
+        subject=subject,
+        template="email/digest.txt",
+        context={
+            "recipient": person,
+            "overdue": [(i, item_url(i)) for i in overdue],
+            "soon": [(i, item_url(i)) for i in visible if i.due_date >= today],
+            "mentions": [(u, item_url(u.item)) for u in mentions],
+            "today": today,
+        },
+    )
+    return True
+
+
+def digest_mentions(user: User, today: date) -> list[Any]:
+    """The comments of the day before ``today`` that mention ``user``, on items they may see."""
+    start, end = _day_bounds(today - timedelta(days=1))
+    return list(
+        ActionUpdate.objects.filter(mentioned=user, at__gte=start, at__lt=end)
+        .filter(item__in=items_visible_to_user(user))
+        .select_related("item__relationship", "actor")
+        .order_by("at", "id")
+    )

@@ -11,6 +11,7 @@ from accord.lib.forms import StyledForm, StyledModelForm, VersionField
 from accord.parties.models import Relationship
 from accord.register import numbering, workflow
 from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce
+from accord.register.proposals import owner_labels, possible_owners
 from accord.register.selectors import OPEN_WORK, SORTS, Filters
 from accord.register.services import owner_memberships
 
@@ -35,10 +36,20 @@ class DateInput(forms.DateInput):
 
 
 class PersonChoiceField(forms.ModelChoiceField):
-    """People by name and company domain, so both sides' namesakes are told apart."""
+    """People as "Name (Party name)" (``labels``, set with the queryset), so both sides' namesakes are
+    told apart without showing an e-mail domain."""
+
+    labels: dict[int, str]
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} ({obj.email.split('@')[1]})"
+        return getattr(self, "labels", {}).get(obj.pk, obj.full_name)
+
+
+def possible_owner_choices(field: forms.Field, item: ActionItem) -> None:
+    """Fill an owner field with ``item``'s possible owners, labelled by party."""
+    assert isinstance(field, PersonChoiceField)
+    field.queryset = possible_owners(item)
+    field.labels = owner_labels(item, field.queryset)
 
 
 class ItemForm(StyledModelForm):
@@ -68,12 +79,22 @@ class ItemForm(StyledModelForm):
             "visibility": _("A private item is seen only by your own side, in pages, exports and e-mails.")
         }
 
-    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, relationship: Relationship, plans: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice(self, "owner").queryset = relationship_people(relationship)
+        item = (
+            self.instance if self.instance.pk else ActionItem(relationship=relationship, owner_side="joint")
+        )
+        # a new item may go to either side; an item's owner list holds those who may own it
+        possible_owner_choices(self.fields["owner"], item)
         choice(self, "task_force").queryset = TaskForce.objects.filter(
             relationship=relationship, status="active"
         )
+        if not plans:  # the other side proposes these on the item's page (``register.proposals``)
+            for name in workflow.PLANNING_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Only the owning side changes this; propose a change on the item's page."
+                )
 
     def _post_clean(self) -> None:
         # The service validates and saves; the form must not write onto the instance it edits.
@@ -104,7 +125,36 @@ class TransitionForm(StyledForm):
 
 
 class CommentForm(StyledForm):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3, "data-mentions": ""}),
+        help_text=_("Type @ and a name to mention someone who may see this item."),
+    )
+
+
+class ProposalForm(StyledForm):
+    """The other side proposes a new due date and/or owner (``register.proposals``)."""
+
+    due_date = forms.DateField(label=_("New due date"), required=False, widget=DateInput())
+    owner = PersonChoiceField(label=_("New owner"), queryset=User.objects.none(), required=False)
+    note = forms.CharField(
+        label=_("Why?"), required=False, widget=forms.Textarea(attrs={"rows": 2, "data-mentions": ""})
+    )
+
+    def __init__(self, *args: Any, item: ActionItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        possible_owner_choices(self.fields["owner"], item)
+        choice(self, "owner").empty_label = _("(keep the owner)")
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "due_date": data.get("due_date"),
+            "propose_due": data.get("due_date") is not None,
+            "owner": data.get("owner"),
+            "propose_owner": data.get("owner") is not None,
+            "note": data.get("note") or "",
+        }
 
 
 class QuickEditForm(StyledForm):

@@ -52,6 +52,7 @@ from accord.audit import services as audit
 from accord.lib.importing import (
     ImportContext,
     Importer,
+    ImportRejected,
     ImportResult,
     RowError,
     Rows,
@@ -112,6 +113,8 @@ class _Member:
 class _Taken:
     private: bool
     owner_id: int | None
+    owner_side: str = ""
+    due_date: Any = None
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,9 @@ class ActionItemImporter(Importer):
                         f"Item {external_id!r} keeps its owner, who is not an editor or admin of {names}; "
                         "add an owner_email column to give it a new owner.",
                     )
+        if taken is not None and not found:
+            for column, message in planning_problems(look.access, rel, taken, values, external_id):
+                bad(column, row.get(column, ""), message)
         return values, found
 
     @staticmethod
@@ -301,13 +307,15 @@ class ActionItemImporter(Importer):
 
     @staticmethod
     def _taken_external_ids(access: RelationshipAccess) -> dict[str, _Taken]:
-        """external_id → whether the item that has it is private, and its owner: of the items the
-        importer's side sees, the shared one first (``_visible_by_external_id``). The other side's
-        private items are not looked at: their external IDs are their own (unique per series)."""
-        rows = _visible_by_external_id(access).values_list("external_id", "visibility", "owner_id")
+        """external_id → whether the item that has it is private, its owner, owner side and due date: of
+        the items the importer's side sees, the shared one first (``_visible_by_external_id``). The other
+        side's private items are not looked at: their external IDs are their own (unique per series)."""
+        rows = _visible_by_external_id(access).values_list(
+            "external_id", "visibility", "owner_id", "owner_side", "due_date"
+        )
         return {
-            external_id: _Taken(visibility == Visibility.PRIVATE, owner_id)
-            for external_id, visibility, owner_id in rows
+            external_id: _Taken(visibility == Visibility.PRIVATE, owner_id, owner_side, due_date)
+            for external_id, visibility, owner_id, owner_side, due_date in rows
         }
 
     # --- apply (inside run_import's transaction) -------------------------------------------------
@@ -317,6 +325,17 @@ class ActionItemImporter(Importer):
         user = context.user
         now = timezone.now()
         existing = self._lock_existing(context.access, [r.external_id for r in records if r.external_id])
+        # who plans an item is judged again under the row locks: its side may have changed meanwhile
+        refused = [
+            RowError(record.row, column, str(record.values.get(PLANNING_COLUMNS[column]) or ""), message)
+            for record in records
+            if record.external_id in existing
+            for column, message in planning_problems(
+                context.access, rel, existing[record.external_id], record.values, record.external_id
+            )
+        ]
+        if refused:
+            raise ImportRejected(refused)
 
         labels = self._labels(records)
         changed: list[ActionItem] = []
@@ -482,6 +501,27 @@ def _visible_by_external_id(access: RelationshipAccess) -> QuerySet[ActionItem]:
     """The items with an external ID that the importer's side sees (``visible_to``), its own private
     ones before the shared ones, so that where both have an ID the shared one is kept (last wins)."""
     return ActionItem.objects.visible_to(access).exclude(external_id="").order_by("-series", "number")
+
+
+PLANNING_COLUMNS = {"owner_side": "owner_side", "owner_email": "owner_id", "due_date": "due_date"}
+
+
+def planning_problems(
+    access: RelationshipAccess, rel: Relationship, current: Any, values: dict[str, Any], external_id: str
+) -> list[tuple[str, str]]:
+    """(column, reason) for each planning value (owner side, owner, due date) that a row would change
+    on an existing item whose owning side is not the importer's (``workflow.plans``)."""
+    if services.may_plan(access, rel, current.owner_side):
+        return []
+    return [
+        (
+            column,
+            f"Item {external_id!r} is planned by the side that owns it; "
+            "propose a new owner or due date on the item's page instead.",
+        )
+        for column, attname in PLANNING_COLUMNS.items()
+        if attname in values and values[attname] != getattr(current, attname)
+    ]
 
 
 def _ids_by_number(rel: Relationship, numbers: list[int]) -> dict[int, int]:

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accord.parties.models import Party, Relationship
@@ -312,6 +313,15 @@ class UpdateKind(models.TextChoices):
     COMMENT = "comment", _("Comment")
     STATUS = "status", _("Status change")
     CHANGE = "change", _("Change")
+    PROPOSAL = "proposal", _("Proposal")
+
+
+class Decision(models.TextChoices):
+    """What the owning side made of a proposal (``register.proposals``)."""
+
+    PENDING = "", _("Waiting for the owning side")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class ActionUpdateQuerySet(models.QuerySet["ActionUpdate"]):
@@ -333,6 +343,15 @@ class ActionUpdate(models.Model):
     to_status = models.CharField(max_length=12, choices=Status, blank=True)
     body = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    # A comment's @mentions: people who may see the item (``register.mentions``).
+    mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # A proposal's values ({"due_date": "YYYY-MM-DD" | None, "owner": user id | None}) and its fate.
+    proposed = models.JSONField(default=dict, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision, blank=True, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     objects = ActionUpdateQuerySet.as_manager()
 
@@ -343,12 +362,28 @@ class ActionUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.item_id} {self.kind} {self.at:%Y-%m-%d}"
 
+    def proposal_text(self) -> str:
+        """A proposal's values in words: "due date 2027-01-15, owner Sam Patel"."""
+        from django.contrib.auth import get_user_model
+
+        parts = []
+        if "due_date" in self.proposed:
+            parts.append(gettext("due date %(d)s") % {"d": self.proposed["due_date"] or "–"})
+        if "owner" in self.proposed:
+            owner_id = self.proposed["owner"]
+            owner = get_user_model().objects.filter(pk=owner_id).first() if owner_id else None
+            parts.append(gettext("owner %(p)s") % {"p": getattr(owner, "full_name", None) or "–"})
+        return ", ".join(parts)
+
 
 class NotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("An item is assigned to me")
     DIGEST = "digest", _("Daily digest of my items due within 7 days and overdue")
     STATUS = "status", _("Status changes on items I own or requested")
     VERIFY = "verify", _("An item is done and waits for my verification")
+    COMMENT = "comment", _("Comments on items I own, requested or commented on")
+    MENTION = "mention", _("Someone mentions me (@name) in a comment")
+    DECISION = "decision", _("The owning side accepts or declines a change I proposed")
 
 
 class DigestSent(models.Model):

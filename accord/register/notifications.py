@@ -26,3 +26,19 @@ def on_commit_status(item: Any, actor: User, before: str, action: str, note: str
             kind="status", item_id=item_id, actor_id=actor_id, before=before, action=action, note=note
         )
     )
+
+
+def on_commit_comment(update: Any) -> None:
+    """A comment (or a proposal, which is one): its people and whom it mentions hear of it."""
+    item_id, actor_id, update_id = update.item_id, update.actor_id, update.pk
+    transaction.on_commit(
+        lambda: notify.enqueue(kind="comment", item_id=item_id, actor_id=actor_id, update_id=update_id)
+    )
+
+
+def on_commit_decision(update: Any, actor: User) -> None:
+    """The owning side accepted or declined a proposal: its proposer hears of it."""
+    item_id, actor_id, update_id = update.item_id, actor.pk, update.pk
+    transaction.on_commit(
+        lambda: notify.enqueue(kind="decision", item_id=item_id, actor_id=actor_id, update_id=update_id)
+    )

@@ -22,6 +22,7 @@ from accord.accounts.models import User
 from accord.parties.access import RelationshipAccess
 from accord.register import workflow
 from accord.register.models import ActionItem
+from accord.register.services import owner_memberships
 
 LABELLED = ("status", "priority", "owner_side", "source_kind")
 
@@ -34,6 +35,7 @@ class Row:
     quick_url: str  # its quick edits (owner, due date, workflow buttons)
     owner_options: SafeString  # the owner list's options, the item's owner selected
     labels: dict[str, str]  # the item's status, priority, owner side and source, as get_…_display gives them
+    plans: bool = False  # the viewer's side plans the item: the owner list and due date are editable
 
 
 def _field(name: str) -> Field[Any, Any]:
@@ -59,19 +61,35 @@ class RowMaker:
         self.access = access
         self.item_url = _Numbered("register:item", slug)
         self.quick_url = _Numbered("register:quick", slug)
-        self.people: Sequence[tuple[int, str]] = [(p.pk, format_html("{}", p.full_name)) for p in people]
+        rel = access.relationship
+        names = {rel.supplier_id: rel.supplier.name, rel.customer_id: rel.customer.name}
+        sides: dict[int, set[int]] = {}
+        for user_id, party_id in owner_memberships(rel).values_list("user_id", "party_id"):
+            sides.setdefault(user_id, set()).add(party_id)
+        # each possible owner as "Name (Party name)", with the parties they may own items for
+        self.people: Sequence[tuple[int, str, set[int]]] = [
+            (
+                p.pk,
+                format_html("{} ({})", p.full_name, ", ".join(sorted(names[i] for i in sides.get(p.pk, ())))),
+                sides.get(p.pk, set()),
+            )
+            for p in people
+        ]
         # each choice's label translated once per page (``get_FIELD_display`` hashes every lazy label of
         # the field's choices on each call: a translation each)
         self.choices = {
             field: {value: str(label) for value, label in _field(field).flatchoices} for field in LABELLED
         }
 
-    def owner_options(self, owner_id: int | None) -> SafeString:
-        """``<option>`` of each person (a value of ``people``), the owner's selected."""
+    def owner_options(self, owner_id: int | None, parties: Iterable[int] = ()) -> SafeString:
+        """``<option>`` of each person (a value of ``people``) who may own an item of the owning
+        ``parties``, the owner's selected."""
+        owning = set(parties)
         return mark_safe(  # noqa: S308 (names escaped by format_html above)
             "".join(
                 f'<option value="{pk}"{" selected" if pk == owner_id else ""}>{name}</option>'
-                for pk, name in self.people
+                for pk, name, sides in self.people
+                if sides & owning
             )
         )
 
@@ -79,14 +97,17 @@ class RowMaker:
         return self.choices[field].get(value, value)
 
     def row(self, item: ActionItem) -> Row:
-        shows_owner_list = self.access.can_write and item.is_open  # as _row.html decides
+        plans = workflow.plans(self.access, item)
+        shows_owner_list = plans and item.is_open  # as _row.html decides
+        owning = workflow.owning_party_ids(item.relationship, item.owner_side)
         return Row(
             item=item,
             actions=workflow.allowed(self.access, item),
             url=self.item_url(item.key),
             quick_url=self.quick_url(item.key),
-            owner_options=self.owner_options(item.owner_id) if shows_owner_list else SafeString(""),
+            owner_options=self.owner_options(item.owner_id, owning) if shows_owner_list else SafeString(""),
             labels={field: self.label(field, getattr(item, field)) for field in LABELLED},
+            plans=plans,
         )
 
 

@@ -152,7 +152,10 @@ def my_items(user: Any, f: Filters, today: date) -> QuerySet[ActionItem]:
 
 def timeline(access: RelationshipAccess, item: ActionItem) -> QuerySet[ActionUpdate]:
     return (
-        ActionUpdate.objects.visible_to(access).filter(item=item).select_related("actor").order_by("at", "id")
+        ActionUpdate.objects.visible_to(access)
+        .filter(item=item)
+        .select_related("actor", "decided_by")
+        .order_by("at", "id")
     )
 
 

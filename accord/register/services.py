@@ -22,7 +22,7 @@ from accord.audit.versioned import versioned_update
 from accord.lib.errors import check_version
 from accord.parties.access import RelationshipAccess
 from accord.parties.models import WRITE_ROLES, Membership, Relationship
-from accord.register import notifications, numbering, workflow
+from accord.register import mentions, notifications, numbering, workflow
 from accord.register.models import (
     OPEN_STATUSES,
     ActionItem,
@@ -65,6 +65,12 @@ def may_own(party_ids: Iterable[int], relationship: Relationship, owner_side: st
     """Whether someone who writes for ``party_ids`` may own an item of ``owner_side``: an editor or
     admin of the owning side's party (of either party for a joint item)."""
     return not set(party_ids).isdisjoint(workflow.owning_party_ids(relationship, owner_side))
+
+
+def may_plan(access: RelationshipAccess, relationship: Relationship, owner_side: str) -> bool:
+    """``workflow.plans`` for an item of ``owner_side`` (the import asks before it has the item)."""
+    probe = ActionItem(relationship=relationship, owner_side=owner_side)
+    return workflow.plans(access, probe)
 
 
 def title_problem(title: str) -> str | None:
@@ -278,6 +284,11 @@ def update_item(*, access: RelationshipAccess, item: ActionItem, version: int, *
         numbering.renumber(locked)
 
     def before_save(locked: ActionItem, changes: dict[str, list[Any]]) -> None:
+        planned = set(workflow.PLANNING_FIELDS) & set(changes)
+        if planned:  # judged on the side that owned the item before this change
+            side = changes["owner_side"][0] if "owner_side" in changes else locked.owner_side
+            if not may_plan(access, locked.relationship, side):
+                raise PermissionDenied(workflow.NOT_PLANNER)
         if "due_date" in changes:
             note_due_move(locked, changes["due_date"][0])
         locked.updated_at = timezone.now()
@@ -355,11 +366,14 @@ def transition(
 
 @transaction.atomic
 def comment(*, access: RelationshipAccess, item: ActionItem, body: str) -> ActionUpdate:
+    """A comment in the item's timeline; it tells the item's people and whom it @mentions."""
     _require_writer(access)
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Write something to comment.")})
+    mentioned = mentions.check(item, body)
     update = _record(item, access.user, UpdateKind.COMMENT, body=body)
+    update.mentioned.set(mentioned)
     ActionItem.objects.filter(pk=item.pk).update(updated_at=update.at)
     audit.record(
         actor=access.user,
@@ -368,6 +382,7 @@ def comment(*, access: RelationshipAccess, item: ActionItem, body: str) -> Actio
         relationship=item.relationship,
         label=item.reference,
     )
+    notifications.on_commit_comment(update)
     return update
 
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from accord.register import views, views_files, views_task_forces
+from accord.register import views, views_discussion, views_files, views_task_forces
 
 
 class ItemKey:
@@ -32,6 +32,13 @@ urlpatterns = [
     path("r/<slug:slug>/items/<itemkey:number>/transition/", views.item_transition, name="transition"),
     path("r/<slug:slug>/items/<itemkey:number>/comment/", views.item_comment, name="comment"),
     path("r/<slug:slug>/items/<itemkey:number>/quick/", views.item_quick, name="quick"),
+    path("r/<slug:slug>/items/<itemkey:number>/propose/", views_discussion.item_propose, name="propose"),
+    path(
+        "r/<slug:slug>/items/<itemkey:number>/proposals/<int:pk>/<str:decision>/",
+        views_discussion.item_decide,
+        name="decide",
+    ),
+    path("r/<slug:slug>/items/<itemkey:number>/people/", views_discussion.item_people, name="people"),
     path("r/<slug:slug>/task-forces/", views_task_forces.task_forces, name="task_forces"),
     path("r/<slug:slug>/task-forces/<int:pk>/", views_task_forces.task_force_detail, name="task_force"),
     path(

@@ -4,6 +4,8 @@ Thin: access door, form, service or selector, render."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,20 +25,21 @@ from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error, form_status, keep_failed, keep_typed, kept_form
 from accord.lib.http import post_only
 from accord.parties.access import RelationshipAccess, relationship_for_user
-from accord.register import rows, selectors, services, workflow
+from accord.register import proposals, rows, selectors, services, workflow
 from accord.register.access import action_item_for_user
 from accord.register.evidence import KIND
 from accord.register.forms import (
     CommentForm,
     FilterForm,
     ItemForm,
+    ProposalForm,
     QuickEditForm,
     TransitionForm,
     relationship_people,
     status_toggle,
     with_default_status,
 )
-from accord.register.models import ActionItem
+from accord.register.models import ActionItem, UpdateKind
 
 PAGE_SIZE = 50
 
@@ -127,16 +130,8 @@ def item_detail(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
     return _item_page(request, item, access)
 
 
-def _item_page(
-    request: AuthedRequest,
-    item: ActionItem,
-    access: RelationshipAccess,
-    *,
-    transition_form: TransitionForm | None = None,
-    comment_form: CommentForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-
+def _item_page(request: AuthedRequest, item: ActionItem, access: RelationshipAccess) -> HttpResponse:
+    """The item page; a form whose post failed comes back with what was typed (``kept_form``)."""
     timeline = list(selectors.timeline(access, item))
     related = selectors.base_items(access).filter(related=item).select_related("relationship")
     return render(
@@ -150,13 +145,33 @@ def _item_page(
             "related": related,
             "actions": workflow.allowed(access, item),
             "today": timezone.localdate(),
-            "transition_form": transition_form or kept_form(request, TransitionForm),
-            "comment_form": comment_form or kept_form(request, CommentForm) or CommentForm(),
+            "transition_form": kept_form(request, TransitionForm),
+            "comment_form": kept_form(request, CommentForm) or CommentForm(),
             "due_moves": item.due_moves,
             "attachments": attachments.section(access, KIND, item),
+            **planning_context(access, item, timeline, kept_form(request, ProposalForm, item=item)),
         },
-        status=status,
     )
+
+
+def planning_context(
+    access: RelationshipAccess,
+    item: ActionItem,
+    timeline: list[Any],
+    propose_form: ProposalForm | None = None,
+) -> dict[str, Any]:
+    """What the item page shows of planning: whether the viewer plans it, each proposal in words (on
+    its timeline entry, as ``proposal_text``), and the proposal form for the other side's writers
+    while the item is open."""
+    plans = workflow.plans(access, item)
+    may_propose = item.is_open and access.can_write and not access.is_guest and not plans
+    for update in timeline:
+        if update.kind == UpdateKind.PROPOSAL:
+            update.proposal_text = proposals.describe(update)
+    return {
+        "plans": plans,
+        "propose_form": (propose_form or ProposalForm(item=item)) if may_propose else None,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -168,6 +183,7 @@ def item_edit(request: AuthedRequest, slug: str, number: str) -> HttpResponse:
         request.POST or None,
         instance=item,
         relationship=access.relationship,
+        plans=workflow.plans(access, item),
         initial={"version": item.version, "related_numbers": related},
     )
     if request.method == "POST" and form.is_valid():

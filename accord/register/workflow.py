@@ -216,3 +216,20 @@ def may_q(access: RelationshipAccess, action: Action) -> Q:
         return NOTHING
     among = reduce(or_, (holds_q(who, access) for who in action.who))
     return Q(status__in=action.sources) & among
+
+
+# --- planning: who sets an item's owner and due date ------------------------------------------------
+
+PLANNING_FIELDS = ("owner_side", "owner", "due_date")
+NOT_PLANNER = _(
+    "Only the owning side changes an item's owner, owner side and due date; propose a change instead."
+)
+
+
+def plans(access: RelationshipAccess, item: ActionItem) -> bool:
+    """Whether the viewer plans the item's work (changes its owner, owner side and due date): a writer
+    of the owning side (either side of a joint item). The other side proposes (``register.proposals``).
+    The services, the forms, the API and the import all ask this."""
+    if not access.can_write or access.is_guest or access.party is None:
+        return False
+    return access.party.pk in owning_party_ids(item.relationship, item.owner_side)

@@ -170,6 +170,11 @@ def grow_people(world: World, n: int) -> None:
         Guest.objects.create(user=_person(world.telco_b, Role.VIEWER), relationship=world.nw_ta)
 
 
+def grow_owners(world: World, n: int) -> None:
+    for _i in range(n):  # editors of the owning side (Northwind, for TLA-0001) may own it
+        _person(world.northwind, Role.EDITOR)
+
+
 def grow_products(world: World, n: int) -> None:
     for i in range(n):
         product = _product(world)
@@ -237,6 +242,9 @@ LIST_OPERATIONS: dict[str, ListOperation] = {
     "/relationships/{rel_id}/action-items/{number}/comments": ListOperation(
         "vic", lambda w: f"{_rel(w)}/action-items/1/comments", grow_comments, len
     ),
+    "/relationships/{rel_id}/action-items/{number}/owners": ListOperation(
+        "carol", lambda w: f"{_rel(w)}/action-items/1/owners", grow_owners, len
+    ),
     "/relationships/{rel_id}/imports": ListOperation(
         "sam", lambda w: f"{_rel(w)}/imports", grow_imports, len
     ),
@@ -260,7 +268,7 @@ LIST_OPERATIONS: dict[str, ListOperation] = {
         "carol", lambda w: f"{_rel(w)}/task-forces", grow_task_forces, len
     ),
     "/relationships/{rel_id}/attachments/{kind}/{number}": ListOperation(
-        "vic", lambda w: f"{_rel(w)}/attachments/action-item/{w.item.number}", grow_attachments, len
+        "vic", lambda w: f"{_rel(w)}/attachments/action-item/{w.item.key}", grow_attachments, len
     ),
     "/relationships/{rel_id}/task-forces/{tf_id}": ListOperation(
         "carol",

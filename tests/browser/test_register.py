@@ -56,9 +56,8 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     expect(carol.get_by_label("Owner side")).to_have_value("customer")  # her own side by default
     carol.get_by_label("Owner side").select_option(label="Supplier")
     owner = carol.get_by_label("Owner", exact=True)
-    # By value: the options read "Sam Patel", not "Sam Patel (northwind.example)" as PersonChoiceField
-    # intends (ItemForm does not use it); selecting by label would break once that is fixed.
-    owner.select_option(value=str(world.sam.pk))
+    # each possible owner with their party's name (not an e-mail domain)
+    owner.select_option(label="Sam Patel (Northwind Networks)")
     carol.get_by_label("Due date").fill(DUE.isoformat())
     carol.get_by_label("Priority").select_option(label="High")
     carol.get_by_role("button", name="Save").click()
@@ -77,7 +76,7 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     row_owner = sam.get_by_label("Owner of TLA-0002")
     expect(row_owner).to_have_value(str(world.sam.pk))
     with sam.expect_response(lambda r: r.url.endswith("/items/2/quick/")) as quick:
-        row_owner.select_option(label="Ada Quinn")
+        row_owner.select_option(label="Ada Quinn (Northwind Networks)")
     assert quick.value.ok
     # The row was re-rendered from the server: its controls now carry the item's next version.
     expect(row_owner).to_have_attribute("hx-vals", re.compile(r'"version": "2"'))

@@ -29,6 +29,7 @@ from accord.attachments import services as attachments
 from accord.lib.importing import importer_kinds
 from accord.operations.models import ImportBatch
 from accord.parties.access import access_from
+from accord.register import proposals
 from accord.register import services as register
 
 APP = get_wsgi_application()
@@ -75,6 +76,13 @@ def seed(world: Any) -> dict[str, list[Any]]:
     mallory = access_from(world.mallory, world.nw_tb)
     tb_task_force = register.create_task_force(access=mallory, name="Lyon outages", lead=world.mallory)
     tb_item = register.create_item(access=mallory, title="Lyon CO power", owner_side="customer")
+    # proposals: the other side's on a shared item of each relationship (Carol's, and Sam's on Mallory's)
+    ta_proposal = proposals.propose(
+        access=access_from(world.carol, world.nw_ta), item=world.item, note="Later?", propose_due=True
+    )
+    tb_proposal = proposals.propose(
+        access=access_from(world.sam, world.nw_tb), item=tb_item, owner=world.mallory, propose_owner=True
+    )
     batches = [
         ImportBatch.objects.create(
             relationship=rel, kind="shipments", file_name="s.csv", sha256="0" * 64, status="done"
@@ -104,6 +112,7 @@ def seed(world: Any) -> dict[str, list[Any]]:
         "site_id": [world.nw_site.pk, world.ta_site.pk, world.tb_site.pk],
         "product_id": [world.product.pk],
         "batch_id": [b.pk for b in batches],
+        "proposal_id": [ta_proposal.pk, tb_proposal.pk],
     }
 
 

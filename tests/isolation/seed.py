@@ -27,6 +27,7 @@ from accord.operations.models import BatchStatus
 from accord.parties import services as parties
 from accord.parties.access import relationship_for_user
 from accord.parties.models import Guest, Membership, Party, ProductCategory, Relationship, Role
+from accord.register import proposals
 from accord.register import services as register
 from accord.register.models import ActionItem
 from tests.isolation.markers import Registry, Viewer
@@ -233,6 +234,15 @@ def _register(m: Registry, s: str, rel: Relationship, supplier: Side, customer: 
                 version=item.version,
                 title=m.new(s, vis, "register.ActionItem.title"),
             )
+            if not done and visibility == "shared":  # the other side proposes a new due date
+                proposer = customer.writer if owner_side == "supplier" else supplier.writer
+                proposals.propose(
+                    access=access(proposer),
+                    item=item,
+                    due_date=today + timedelta(days=30),
+                    propose_due=True,
+                    note=m.new(s, vis, "register.ActionUpdate.body"),
+                )
             if done:
                 item = register.transition(
                     access=access(owner), item=item, version=item.version, action="done",

@@ -53,6 +53,8 @@ PK_MODELS = {  # URL name → the model whose primary keys fill <int:pk>
 }
 # Body fields whose schema alone does not give a valid value.
 BODY_VALUES: dict[str, Any] = {"country": "DE"}
+FILE_ROUTES = ("upload", "record", "download", "remove")
+
 SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
     ("accounts:password_reset_confirm", "uidb64"): lambda s: ["MQ"],
     ("accounts:password_reset_confirm", "token"): lambda s: ["set-password"],
@@ -60,9 +62,16 @@ SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
     # invites, as it must): the sweep tries each seeded invitation with a forged signature instead.
     ("parties:invitation", "token"): lambda s: [t.rsplit(":", 1)[0] + ":forged" for t in s.invitation_tokens],
     # Files hang off a record (kind, its number): every item number, under every relationship.
-    **{(f"attachments:{n}", "kind"): lambda s: ["action-item"] for n in ("upload", "download", "remove")},
-    **{(f"attachments:{n}", "ref"): lambda s: _numbers(s) for n in ("upload", "download", "remove")},
+    **{(f"attachments:{n}", "kind"): lambda s: ["action-item"] for n in FILE_ROUTES},
+    **{(f"attachments:{n}", "ref"): lambda s: _numbers(s) for n in FILE_ROUTES},
+    ("register:decide", "pk"): lambda s: _proposals(),
+    ("register:decide", "decision"): lambda s: ["accepted"],
 }
+
+
+def _proposals() -> list[str]:
+    updates = apps.get_model("register.ActionUpdate").objects.filter(kind="proposal")
+    return [str(pk) for pk in updates.values_list("pk", flat=True)]
 
 
 def _pks(label: str) -> list[str]:
@@ -104,6 +113,7 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "batch_id": lambda s: _pks("operations.ImportBatch"),
     "kind": lambda s: ["action-item"],
     "attachment_id": lambda s: _pks("attachments.Attachment"),
+    "proposal_id": lambda s: _proposals(),
 }
 
 

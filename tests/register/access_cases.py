@@ -6,7 +6,27 @@ no Mallory.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.access import REL, TA, WRITERS, Case, everyone, readers, rel_of, rel_url, writers
+
+
+def proposal(w: Any) -> int:
+    """Carol (the customer, the other side of the supplier's TLA-0001) proposes a new due date."""
+    from datetime import date
+
+    from accord.parties.access import access_from
+    from accord.register import proposals
+
+    access = access_from(w.carol, w.nw_ta)
+    assert access is not None
+    return proposals.propose(access=access, item=w.item, due_date=date(2031, 1, 31), propose_due=True).pk
+
+
+# The owning side (Northwind) decides; the other side (Carol) proposes; viewers do neither.
+OWNING_SIDE = everyone(403, ada=302, sam=302, mallory=404, fay=404)
+# the owning side is refused with the reason, back on the item page (303, lib/forms.keep_failed)
+OTHER_SIDE = everyone(403, ada=303, sam=303, carol=302, mallory=404, fay=404)
 
 PAGES: dict[str, Case] = {
     # The register of Telco A's relationship: both sides read, writers write; no facilitator, no Mallory.
@@ -35,6 +55,18 @@ PAGES: dict[str, Case] = {
         lambda w: f"/r/{TA}/items/1/quick/",
         WRITERS,
         data=lambda w: {"version": 1, "due_date": "2030-02-28"},
+    ),
+    "register:propose": Case(
+        "POST", lambda w: f"/r/{TA}/items/1/propose/", OTHER_SIDE, data=lambda w: {"due_date": "2031-01-31"}
+    ),
+    "register:decide": Case(
+        "POST",
+        lambda w: f"/r/{TA}/items/1/proposals/{proposal(w)}/accepted/",
+        OWNING_SIDE,
+        data=lambda w: {"version": 1},
+    ),
+    "register:people": Case(
+        "GET", lambda w: f"/r/{TA}/items/1/people/?q=car", everyone(200, mallory=404, fay=404)
     ),
     "register:task_forces": Case(
         "GET", lambda w: f"/r/{TA}/task-forces/", everyone(200, mallory=404, fay=404)
@@ -73,6 +105,27 @@ API: dict[tuple[str, str], Case] = {
     ),
     ("POST", REL + "/action-items/{number}/comments"): Case(
         "POST", rel_url("/action-items/1/comments"), writers(201, 401), data=lambda w: {"body": "Noted."}
+    ),
+    ("GET", REL + "/action-items/{number}/owners"): Case(
+        "GET", rel_url("/action-items/1/owners"), readers(200, 401)
+    ),
+    ("POST", REL + "/action-items/{number}/proposals"): Case(
+        "POST",
+        rel_url("/action-items/1/proposals"),
+        everyone(403, anonymous=401, ada=400, sam=400, carol=201, mallory=404, fay=404),
+        data=lambda w: {"due_date": "2031-01-31"},
+    ),
+    ("POST", REL + "/action-items/{number}/proposals/{proposal_id}/accept"): Case(
+        "POST",
+        lambda w: f"{rel_of(w)}/action-items/1/proposals/{proposal(w)}/accept",
+        everyone(403, anonymous=401, ada=200, sam=200, mallory=404, fay=404),
+        data=lambda w: {"version": 1},
+    ),
+    ("POST", REL + "/action-items/{number}/proposals/{proposal_id}/decline"): Case(
+        "POST",
+        lambda w: f"{rel_of(w)}/action-items/1/proposals/{proposal(w)}/decline",
+        everyone(403, anonymous=401, ada=200, sam=200, mallory=404, fay=404),
+        data=lambda w: {"version": 1},
     ),
     ("GET", REL + "/task-forces"): Case("GET", rel_url("/task-forces"), readers(200, 401)),
     ("POST", REL + "/task-forces"): Case(

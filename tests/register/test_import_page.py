@@ -44,7 +44,8 @@ def test_a_good_file_imports_and_a_second_import_updates(world: Any, as_user: An
     assert response.status_code == 302
     item = ActionItem.objects.get(external_id="X-1")
     assert (item.owner, item.source_kind, item.requested_by) == (world.sam, "import", world.carol)
-    upload(client, HEADER + "Fix A,supplier,sam@northwind.example,2030-02-01,high,X-1\r\n")
+    # the owning side (Northwind) plans the item: Sam's file moves its due date
+    upload(as_user(world.sam), HEADER + "Fix A,supplier,sam@northwind.example,2030-02-01,high,X-1\r\n")
     item.refresh_from_db()
     assert (item.due_moves, ActionItem.objects.filter(external_id="X-1").count()) == (1, 1)
 

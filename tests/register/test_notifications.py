@@ -44,7 +44,7 @@ def recipients() -> list[str]:
 
 
 def item_link(item: ActionItem) -> str:
-    return settings.ACCORD_BASE_URL + f"/r/{item.relationship.slug}/items/{item.number}/"
+    return settings.ACCORD_BASE_URL + f"/r/{item.relationship.slug}/items/{item.key}/"
 
 
 def new_item(
@@ -169,7 +169,8 @@ def test_the_profile_page_turns_kinds_on_and_off(world: Any, as_user: Any) -> No
     client = as_user(world.carol)
     page = client.get("/accounts/profile/").content.decode()
     assert "E-mail notifications" in page and 'name="digest"' in page and "checked" in page
-    response = client.post("/accounts/profile/notifications/", {"assigned": "on", "status": "on"})
+    kept_on = {"assigned": "on", "status": "on", "comment": "on", "mention": "on", "decision": "on"}
+    response = client.post("/accounts/profile/notifications/", kept_on)
     assert response.status_code == 302 and response["Location"] == "/accounts/profile/"
     assert preferences.opt_outs(world.carol) == {"digest", "verify"}
     page = client.get("/accounts/profile/").content.decode()
@@ -305,7 +306,7 @@ def test_no_digest_for_someone_who_turned_it_off(world: Any, commit: Any) -> Non
 def test_emails_carry_the_items_absolute_link(world: Any, commit: Any) -> None:
     item = new_item(world, commit, by=world.carol, owner=world.sam)
     assert reverse("register:item", args=[item.relationship.slug, item.number]) == (
-        f"/r/northwind-telco-a/items/{item.number}/"
+        f"/r/northwind-telco-a/items/{item.key}/"
     )
     with commit():
         services.transition(

@@ -28,37 +28,44 @@ def _options(html: str) -> list[tuple[str, bool, str]]:
     ]
 
 
-def test_each_row_links_to_its_item_and_offers_every_owner_with_its_own_selected(
+def test_each_row_links_to_its_item_and_offers_its_possible_owners_with_its_own_selected(
     world: Any, as_user: Any
 ) -> None:
     world.sam.full_name = "Sam <Sanders> & Co"
     world.sam.save()
-    access = relationship_for_user(world.carol, pk=world.nw_ta.pk)
-    people = list(relationship_people(world.nw_ta))
-    page = as_user(world.carol).get("/r/northwind-telco-a/items/").content.decode()
+    access = relationship_for_user(world.sam, pk=world.nw_ta.pk)
+    # a supplier item: the owning side (Northwind) plans it, and only its writers may own it
+    people = [p for p in relationship_people(world.nw_ta) if p.pk in (world.ada.pk, world.sam.pk)]
+    page = as_user(world.sam).get("/r/northwind-telco-a/items/").content.decode()
     item = ActionItem.objects.get(relationship=world.nw_ta, series="", number=1)
     row = _row_html(page, 1)
     assert f'href="{reverse("register:item", args=["northwind-telco-a", 1])}"' in row
     assert (
-        row.count(f'hx-post="{reverse("register:quick", args=["northwind-telco-a", 1])}"') == 2
-    )  # owner, due
+        row.count(f'hx-post="{reverse("register:quick", args=["northwind-telco-a", 1])}"') == 4
+    )  # owner, due, start, done
     expected = [
         (
             str(p.pk),
             p.pk == item.owner_id,
-            p.full_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+            p.full_name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            + " (Northwind Networks)",
         )
         for p in people
     ]
     assert _options(row) == expected and item.owner_id == world.sam.pk
-    assert "Sam &lt;Sanders&gt; &amp; Co" in row
+    assert "Sam &lt;Sanders&gt; &amp; Co (Northwind Networks)" in row
     # the quick edit answers the same row
-    answer = as_user(world.carol).post(
+    answer = as_user(world.sam).post(
         "/r/northwind-telco-a/items/1/quick/", {"version": item.version, "owner": world.ada.pk}
     )
     drawn = _row_html(answer.content.decode(), 1)
     assert [(v, s) for v, s, _n in _options(drawn)] == [(str(p.pk), p.pk == world.ada.pk) for p in people]
     assert access.can_write
+
+
+def test_the_other_side_sees_owner_and_due_date_as_text_not_as_edits(world: Any, as_user: Any) -> None:
+    row = _row_html(as_user(world.carol).get("/r/northwind-telco-a/items/").content.decode(), 1)
+    assert "<select" not in row and 'type="date"' not in row and "Sam Patel" in row
 
 
 def test_a_viewer_and_a_closed_item_get_no_owner_list(world: Any, as_user: Any) -> None:
