@@ -82,7 +82,13 @@ def my_items(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "register/my_items.html",
-        {"form": form, "page": page, "today": today, "query": _query_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows.own_rows(request.user, page.object_list),
+            "today": today,
+            "query": _query_without_page(request),
+        },
     )
 
 
