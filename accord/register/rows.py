@@ -104,12 +104,11 @@ class OwnRow:
 
 
 def next_action(access: RelationshipAccess | None, item: ActionItem) -> workflow.Action | None:
-    """The first action of the workflow table this viewer may take on the item now (one a register
-    row offers as a button, when there is one), or None."""
+    """The first step forward (an action a register row offers as a button: start, done, verify) the
+    workflow table lets this viewer take on the item now, or None."""
     if access is None:
         return None
-    allowed = workflow.allowed(access, item)
-    return next((a for a in allowed if a.row_button), allowed[0] if allowed else None)
+    return next((a for a in workflow.allowed(access, item) if a.row_button), None)
 
 
 def own_rows(user: User, items: Iterable[ActionItem]) -> list[OwnRow]:
