@@ -76,7 +76,10 @@ def seed_operations(world: Any, tmp_path: Path) -> None:
         (
             "repairs",
             ["repair_id", "product_code", "received_date", "shipped_date"],
-            [["P1", "NW-OTX-100", "2026-05-01", "2026-05-11"], ["P2", "NW-OTX-100", "2026-04-25", "2026-05-25"]],
+            [
+                ["P1", "NW-OTX-100", "2026-05-01", "2026-05-11"],
+                ["P2", "NW-OTX-100", "2026-04-25", "2026-05-25"],
+            ],
         ),
     ]
     for kind, header, rows in files:

@@ -16,7 +16,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.journeys import MEASUREMENTS, PEOPLE, RELATIONSHIP, open_as, pages_of, seed_operations, visit
+from tests.browser.journeys import (
+    MEASUREMENTS,
+    PEOPLE,
+    RELATIONSHIP,
+    open_as,
+    pages_of,
+    seed_operations,
+    visit,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -160,7 +168,7 @@ def test_on_a_phone_the_measurements_table_scrolls_in_its_own_box_with_the_chart
     for chart in charts.all():
         chart_box = chart.bounding_box()
         assert chart_box["y"] >= table_bottom  # below the table
-        assert 0 <= chart_box["x"] and chart_box["x"] + chart_box["width"] <= width
+        assert chart_box["x"] >= 0 and chart_box["x"] + chart_box["width"] <= width
         parent_width = chart.evaluate(
             "svg => { const p = svg.parentElement, s = getComputedStyle(p);"
             " return p.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }"
