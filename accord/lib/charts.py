@@ -2,6 +2,7 @@
 
 Every chart rendered by ``svg`` gets, whatever its spec:
 
+- axis labels that never overlap: one that would touch its neighbour is left out (``CONFIG``);
 - legends that show their labels whole (Vega-Lite cuts them at 160 pixels: "REPAIR.BACKLOG_OLDEST_D…"),
   as a key under the plot: each legend a column, legends side by side, so that long labels make the key
   taller rather than the chart wider than its plot (``CONFIG``; a spec's own ``config`` overrides it);
@@ -21,6 +22,8 @@ from typing import Any
 # What every chart's config starts from; a spec's own config overrides it key by key.
 CONFIG: dict[str, dict[str, Any]] = {
     "legend": {"labelLimit": 0, "orient": "bottom", "direction": "vertical"},
+    # a label that would touch its neighbour is left out (a page scales a chart down to a phone's width)
+    "axis": {"labelOverlap": "greedy", "labelSeparation": 6},
 }
 
 # Vega draws each datum of a mark as a self-closing element, described for screen readers when aria is on.

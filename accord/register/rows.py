@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accord.accounts.models import User
-from accord.parties.access import RelationshipAccess
+from accord.parties.access import RelationshipAccess, accesses_for
 from accord.register import workflow
 from accord.register.models import ActionItem
 from accord.register.services import owner_memberships
@@ -114,3 +114,27 @@ class RowMaker:
 def rows(access: RelationshipAccess, items: Iterable[ActionItem], people: Iterable[User]) -> list[Row]:
     maker = RowMaker(access, people)
     return [maker.row(item) for item in items]
+
+
+@dataclass(frozen=True)
+class OwnRow:
+    """A row of "My action items": the item and the next step the viewer may take on it, if any."""
+
+    item: ActionItem
+    next_action: workflow.Action | None
+
+
+def next_action(access: RelationshipAccess | None, item: ActionItem) -> workflow.Action | None:
+    """The first step forward (an action a register row offers as a button: start, done, verify) the
+    workflow table lets this viewer take on the item now, or None."""
+    if access is None:
+        return None
+    return next((a for a in workflow.allowed(access, item) if a.row_button), None)
+
+
+def own_rows(user: User, items: Iterable[ActionItem]) -> list[OwnRow]:
+    """Rows for items of any relationships (``item.relationship`` loaded), one access lookup in all."""
+    items = list(items)
+    relationships = {item.relationship_id: item.relationship for item in items}
+    accesses = {a.relationship.pk: a for a in accesses_for(user, relationships.values())}
+    return [OwnRow(item, next_action(accesses.get(item.relationship_id), item)) for item in items]

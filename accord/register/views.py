@@ -91,6 +91,7 @@ def my_items(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": rows.own_rows(request.user, page.object_list),
             "today": today,
             "query": query.urlencode(),
             "toggle": status_toggle(query),

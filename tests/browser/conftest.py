@@ -75,15 +75,21 @@ def browser_page(browser: Any, live_server: Any, transactional_db: Any) -> Itera
 
 
 @pytest.fixture
-def open_page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Callable[[], Any]]:
+def open_page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Callable[..., Any]]:
     """``open_page()`` → a page in another fresh browser context (own cookies) on the live server.
 
-    For tests where several people work side by side, each in their own browser session.
+    For tests where several people work side by side, each in their own browser session;
+    ``open_page(width=390, height=844)`` gives the page that window size (a phone's; default 1280×720).
     """
     contexts: list[Any] = []
 
-    def make() -> Any:
-        context = browser.new_context(base_url=live_server.url, locale="en-US", accept_downloads=True)
+    def make(width: int = 1280, height: int = 720) -> Any:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="en-US",
+            accept_downloads=True,
+            viewport={"width": width, "height": height},
+        )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()

@@ -77,3 +77,24 @@ def field_label(name: str, model_label: str = "register.actionitem") -> str:
         return str(apps.get_model(model_label)._meta.get_field(name).verbose_name)
     except (LookupError, FieldDoesNotExist):
         return name.replace("_", " ")
+
+
+# Fields of a filter form that order or page the list rather than narrow it.
+NOT_FILTERS = frozenset({"sort", "page"})
+
+
+@register.filter
+def active_filters(form: Any) -> int:
+    """How many of a bound filter form's fields narrow the list (for "Filters (n active)")."""
+    if not getattr(form, "is_bound", False):
+        return 0
+    data = form.data
+    count = 0
+    for name in form.fields:
+        if name in NOT_FILTERS:
+            continue
+        key = form.add_prefix(name)
+        values = data.getlist(key) if hasattr(data, "getlist") else [data.get(key)]
+        if any(value not in (None, "") for value in values):
+            count += 1
+    return count
