@@ -172,6 +172,9 @@ class QuickEditForm(StyledForm):
 class FilterForm(forms.Form):
     """The register's filters, read from the query string (bad values are ignored, not errors)."""
 
+    # what the page opens on (``with_default_status``): not an active filter on the phone's button
+    opens_on = {"status": [str(s) for s in OPEN_WORK]}
+
     status = forms.MultipleChoiceField(
         label=_("Status"), choices=Status.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

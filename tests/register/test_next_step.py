@@ -9,7 +9,7 @@ from django.http import QueryDict
 from accord.parties.access import access_from
 from accord.parties.templatetags.accord_tags import active_filters
 from accord.register import services
-from accord.register.forms import FilterForm
+from accord.register.forms import FilterForm, with_default_status
 from accord.register.rows import next_action, own_rows
 
 
@@ -47,3 +47,8 @@ def test_active_filters_counts_the_fields_that_narrow_the_list(world: Any) -> No
     query = QueryDict("status=open&status=done&overdue=on&q=&sort=due&page=2")
     assert active_filters(FilterForm(query, relationship=world.nw_ta)) == 2  # status and overdue
     assert active_filters(object()) == 0
+    # the open work the register opens on is not a filter the person set; one status less is
+    opens = with_default_status(QueryDict("q=")).urlencode()
+    assert active_filters(FilterForm(QueryDict(opens), relationship=world.nw_ta)) == 0
+    fewer = QueryDict("status=open&status=in_progress")
+    assert active_filters(FilterForm(fewer, relationship=world.nw_ta)) == 1

@@ -85,16 +85,20 @@ NOT_FILTERS = frozenset({"sort", "page"})
 
 @register.filter
 def active_filters(form: Any) -> int:
-    """How many of a bound filter form's fields narrow the list (for "Filters (n active)")."""
+    """How many of a bound filter form's fields narrow the list (for "Filters (n active)"): a field left
+    at what the page opens on (the form's ``opens_on``, e.g. the register's open work) is not counted."""
     if not getattr(form, "is_bound", False):
         return 0
     data = form.data
+    opens_on = getattr(form, "opens_on", {})
     count = 0
     for name in form.fields:
         if name in NOT_FILTERS:
             continue
         key = form.add_prefix(name)
         values = data.getlist(key) if hasattr(data, "getlist") else [data.get(key)]
+        if name in opens_on and sorted(values) == sorted(opens_on[name]):
+            continue
         if any(value not in (None, "") for value in values):
             count += 1
     return count
