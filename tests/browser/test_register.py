@@ -113,13 +113,13 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     expect(status_of_item(carol)).to_have_text("Verified")
 
     # 4. Carol filters the register down to the verified items. It opens on the open work, which
-    # no longer holds TLA-0003.
+    # no longer holds TLA-0002.
     carol.goto(REGISTER)
     filters = carol.get_by_role("search", name="Filter action items")
     for status in ("Open", "In progress", "Done"):
         expect(filters.get_by_label(status, exact=True)).to_be_checked()
         filters.get_by_label(status, exact=True).uncheck()
-    expect(row_of(carol, "TLA-0003")).to_have_count(0)
+    expect(row_of(carol, "TLA-0002")).to_have_count(0)
     filters.get_by_label("Verified", exact=True).check()
     filters.get_by_role("button", name="Filter").click()
     expect(carol).to_have_url(re.compile(r"[?&]status=verified"))
@@ -148,10 +148,10 @@ def test_customer_and_supplier_run_an_item_from_request_to_verified_and_export_i
     # CSV of the whole register (one click to every status): her item is there, the supplier's
     # private item is not.
     carol.get_by_role("link", name="Clear", exact=True).click()
-    expect(row_of(carol, "TLA-0003")).to_have_count(0)
+    expect(row_of(carol, "TLA-0002")).to_have_count(0)
     carol.get_by_test_id("scope-toggle").get_by_role("link", name="All").click()
     expect(row_of(carol, "TLA-0001")).to_be_visible()
-    expect(row_of(carol, "TLA-0003")).to_be_visible()
+    expect(row_of(carol, "TLA-0002")).to_be_visible()
     with carol.expect_download() as csv_download:
         carol.get_by_role("link", name="CSV").click()
     text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
