@@ -3,8 +3,10 @@
 import hashlib
 from typing import Any
 
+from accord.attachments import kinds, services
 from accord.attachments.models import Attachment
 from accord.audit.models import AuditEvent
+from accord.parties.access import access_from
 from tests.attachments.helpers import LOG, attach, files_url, item_url, upload
 
 
@@ -13,7 +15,16 @@ def test_the_item_page_lists_its_files_with_size_type_who_and_when(world: Any, a
     body = as_user(world.sam).get(item_url(world, world.item)).content.decode()
     assert 'data-testid="attachments"' in body and "alarms.log" in body
     assert "text/plain" in body and "Carol Nguyen" in body and files_url(world.item, a.pk) in body
-    assert "<strong>attachment</strong>: <del>–</del> → <ins>alarms.log</ins>" in body  # the timeline
+    timeline = body[body.index('data-testid="timeline"') :]
+    assert "added the file <strong>alarms.log</strong>" in timeline
+    services.remove(
+        access=access_from(world.carol, world.nw_ta),
+        kind=kinds.get("action-item"),
+        parent=world.item,
+        attachment=a,
+    )
+    body = as_user(world.sam).get(item_url(world, world.item)).content.decode()
+    assert "removed the file <del>alarms.log</del>" in body[body.index('data-testid="timeline"') :]
 
 
 def test_an_editor_uploads_a_file_from_the_item_page(world: Any, as_user: Any) -> None:
