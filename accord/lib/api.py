@@ -30,6 +30,7 @@ MAX_INT = 2**31 - 1  # PositiveIntegerField columns: item numbers, versions, cou
 MAX_DAYS = 3650  # ten years: the longest span a threshold, tolerance or "due within" makes sense for
 MAX_HOURS = 8760.0  # a year: the longest response target
 MAX_IDS = 1000  # the longest list of ids one request may name
+MAX_TEXT = 20_000  # the longest comment or note (characters): pages and API alike
 
 Id = Annotated[int, Field(ge=1, le=MAX_BIGINT)]
 STALE = "The version you read; a stale one gives 409 with the current state."

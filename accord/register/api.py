@@ -15,7 +15,7 @@ from pydantic import Field
 
 from accord.accounts.models import User
 from accord.accounts.types import AuthedRequest
-from accord.lib.api import Count, Days, Id, IdList, Key, KeyList, Version, responses, serializer
+from accord.lib.api import MAX_TEXT, Count, Days, Id, IdList, Key, KeyList, Version, responses, serializer
 from accord.parties.access import RelationshipAccess, relationship_for_user
 from accord.register import api_list, numbering, proposals, selectors, services, workflow
 from accord.register.access import action_item_for_user, shared_view, task_force_for_user
@@ -124,7 +124,7 @@ class TransitionIn(Schema):
 
 
 class CommentIn(Schema):
-    body: str = Field(min_length=1)
+    body: str = Field(min_length=1, max_length=MAX_TEXT)
 
 
 class UpdateOut(Schema):
@@ -156,7 +156,7 @@ class ProposalIn(Schema):
         default=None, description="A new due date (null: none); leave out to keep it"
     )
     owner_id: Id | None = Field(default=None, description="A new owner (null: none); leave out to keep it")
-    note: str = ""
+    note: str = Field(default="", max_length=MAX_TEXT)
 
 
 class DecisionIn(Schema):

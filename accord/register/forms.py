@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accord.accounts.models import User
+from accord.lib.api import MAX_TEXT
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField
 from accord.parties.models import Relationship
 from accord.register import numbering, workflow
@@ -127,6 +128,7 @@ class TransitionForm(StyledForm):
 class CommentForm(StyledForm):
     body = forms.CharField(
         label=_("Comment"),
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3, "data-mentions": ""}),
         help_text=_("Type @ and a name to mention someone who may see this item."),
     )
@@ -138,7 +140,10 @@ class ProposalForm(StyledForm):
     due_date = forms.DateField(label=_("New due date"), required=False, widget=DateInput())
     owner = PersonChoiceField(label=_("New owner"), queryset=User.objects.none(), required=False)
     note = forms.CharField(
-        label=_("Why?"), required=False, widget=forms.Textarea(attrs={"rows": 2, "data-mentions": ""})
+        label=_("Why?"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2, "data-mentions": ""}),
     )
 
     def __init__(self, *args: Any, item: ActionItem, **kwargs: Any) -> None:

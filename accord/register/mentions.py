@@ -30,6 +30,7 @@ class Candidate:
 class Mentions:
     ids: list[int] = field(default_factory=list)  # in order of first mention, each once
     unknown: list[str] = field(default_factory=list)  # as typed, without the "@", each once
+    ambiguous: list[str] = field(default_factory=list)  # a name two candidates share, as typed
 
 
 def _ends_word(text: str, end: int) -> bool:
@@ -39,10 +40,12 @@ def _ends_word(text: str, end: int) -> bool:
 def parse(text: str, candidates: Sequence[Candidate]) -> Mentions:
     """The candidates that ``text`` mentions as ``@Full Name`` or ``@e-mail``, and the rest."""
     keys: list[tuple[str, int]] = []
+    holders: dict[str, set[int]] = {}
     for c in candidates:
         for key in (c.name, c.email):
             if key.strip():
                 keys.append((key.strip().casefold(), c.id))
+                holders.setdefault(key.strip().casefold(), set()).add(c.id)
     keys.sort(key=lambda pair: -len(pair[0]))
     folded = text.casefold()
     found = Mentions()
@@ -60,6 +63,12 @@ def parse(text: str, candidates: Sequence[Candidate]) -> Mentions:
             ),
             None,
         )
+        if match is not None and len(holders[match[0]]) > 1:  # namesakes: which one is not ours to guess
+            word = text[start : start + len(match[0])]
+            if word not in found.ambiguous:
+                found.ambiguous.append(word)
+            i = start + len(match[0])
+            continue
         if match is not None:
             if match[1] not in found.ids:
                 found.ids.append(match[1])
@@ -117,6 +126,19 @@ def check(item: Any, body: str) -> list[int]:
                     "%(typed)s are not names or e-mails of people who may see this item; "
                     "write their full names or e-mails after the @.",
                     len(found.unknown),
+                )
+                % {"typed": typed}
+                + " "
+                + _("Nothing was saved.")
+            }
+        )
+    if found.ambiguous:
+        typed = ", ".join(f"@{word}" for word in found.ambiguous)
+        raise ValidationError(
+            {
+                "body": _(
+                    "%(typed)s is the name of more than one person who may see this item; "
+                    "write their e-mail after the @ instead."
                 )
                 % {"typed": typed}
                 + " "

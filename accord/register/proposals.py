@@ -166,13 +166,12 @@ def decide(
     locked.decided_by = access.user
     locked.decided_at = timezone.now()
     locked.save(update_fields=["decision", "decided_by", "decided_at"])
-    if not accept:
-        audit.record(
-            actor=access.user,
-            verb="action_item.proposal_declined",
-            obj=item,
-            relationship=item.relationship,
-            label=item.reference,
-        )
+    audit.record(  # accepted or declined, even when accepting changed nothing (the values were current)
+        actor=access.user,
+        verb="action_item.proposal_accepted" if accept else "action_item.proposal_declined",
+        obj=item,
+        relationship=item.relationship,
+        label=item.reference,
+    )
     notifications.on_commit_decision(locked, access.user)
     return item

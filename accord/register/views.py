@@ -25,7 +25,7 @@ from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error, form_status, keep_failed, keep_typed, kept_form
 from accord.lib.http import post_only
 from accord.parties.access import RelationshipAccess, relationship_for_user
-from accord.register import proposals, rows, selectors, services, workflow
+from accord.register import rows, selectors, services, workflow
 from accord.register.access import action_item_for_user
 from accord.register.evidence import KIND
 from accord.register.forms import (
@@ -39,7 +39,7 @@ from accord.register.forms import (
     status_toggle,
     with_default_status,
 )
-from accord.register.models import ActionItem, UpdateKind
+from accord.register.models import ActionItem
 
 PAGE_SIZE = 50
 
@@ -150,25 +150,18 @@ def _item_page(request: AuthedRequest, item: ActionItem, access: RelationshipAcc
             "comment_form": kept_form(request, CommentForm) or CommentForm(),
             "due_moves": item.due_moves,
             "attachments": attachments.section(access, KIND, item),
-            **planning_context(access, item, timeline, kept_form(request, ProposalForm, item=item)),
+            **planning_context(access, item, kept_form(request, ProposalForm, item=item)),
         },
     )
 
 
 def planning_context(
-    access: RelationshipAccess,
-    item: ActionItem,
-    timeline: list[Any],
-    propose_form: ProposalForm | None = None,
+    access: RelationshipAccess, item: ActionItem, propose_form: ProposalForm | None = None
 ) -> dict[str, Any]:
-    """What the item page shows of planning: whether the viewer plans it, each proposal in words (on
-    its timeline entry, as ``proposal_text``), and the proposal form for the other side's writers
-    while the item is open."""
+    """What the item page shows of planning: whether the viewer plans it, and the proposal form for the
+    other side's writers while the item is open (a proposal's words: ``ActionUpdate.proposal_text``)."""
     plans = workflow.plans(access, item)
     may_propose = item.is_open and access.can_write and not access.is_guest and not plans
-    for update in timeline:
-        if update.kind == UpdateKind.PROPOSAL:
-            update.proposal_text = proposals.describe(update)
     return {
         "plans": plans,
         "propose_form": (propose_form or ProposalForm(item=item)) if may_propose else None,

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accord.accounts import preferences
+from accord.parties.models import Role
 from accord.register import emails, services
 from accord.register.models import ActionUpdate
 from tests.register.test_notifications import Collector, acc, recipients, smtp_server  # noqa: F401
@@ -110,6 +111,21 @@ def test_the_refusal_is_the_same_for_a_stranger_and_for_someone_who_does_not_exi
         return caught.value.message_dict["body"][0].replace(name, "NAME")
 
     assert refusal("Mallory") == refusal("Zed")
+
+
+def test_a_name_two_people_who_see_the_item_share_is_refused_and_their_e_mail_is_taken(
+    world: Any, commit: Any
+) -> None:
+    from tests.conftest import make_user
+
+    namesake = make_user("sam.patel@telco-a.example", "Sam Patel", world.telco_a, Role.EDITOR)
+    before = ActionUpdate.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        say(world, commit, world.carol, "@Sam Patel please look")
+    assert caught.value.message_dict["body"][0].startswith("@Sam Patel is the name of more than one person")
+    assert ActionUpdate.objects.count() == before
+    update = say(world, commit, world.carol, "@sam.patel@telco-a.example please look")
+    assert list(update.mentioned.all()) == [namesake]
 
 
 # --- the page and the API ----------------------------------------------------------------------------

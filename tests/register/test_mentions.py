@@ -53,3 +53,10 @@ def test_a_name_must_end_at_a_word_boundary() -> None:
 def test_a_lone_at_sign_is_nothing() -> None:
     found = parse("meet @ 10:00 or @", PEOPLE)
     assert (found.ids, found.unknown) == ([], [])
+
+
+def test_a_name_two_people_share_is_ambiguous_and_their_e_mails_are_not() -> None:
+    namesake = Candidate(4, "Sam Patel", "spatel@telco-a.example")
+    found = parse("@Sam Patel and @spatel@telco-a.example", [*PEOPLE, namesake])
+    assert (found.ids, found.ambiguous, found.unknown) == ([4], ["Sam Patel"], [])
+    assert parse("@Sam Patel", PEOPLE).ambiguous == []

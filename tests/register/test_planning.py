@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accord.audit.models import AuditEvent
 from accord.lib.errors import Conflict
 from accord.lib.importing import ImportContext, ImportRejected, get_importer, run_import
 from accord.parties.access import access_from
@@ -114,6 +115,20 @@ def test_a_stale_accept_is_a_conflict_and_changes_nothing(world: Any) -> None:
         )
     proposal.refresh_from_db()
     assert proposal.decision == Decision.PENDING
+
+
+def test_accepting_a_proposal_of_the_current_values_is_still_recorded(world: Any) -> None:
+    proposal = proposals.propose(
+        access=acc(world.carol, world), item=world.item, due_date=NEW_DUE, propose_due=True
+    )
+    # Sam moves the date himself, then accepts what is now the current value
+    moved = services.update_item(access=acc(world.sam, world), item=world.item, version=1, due_date=NEW_DUE)
+    item = proposals.decide(
+        access=acc(world.sam, world), item=moved, proposal=proposal, accept=True, version=2
+    )
+    assert item.version == 2  # nothing left to change
+    event = AuditEvent.objects.filter(verb="action_item.proposal_accepted").get()
+    assert (event.actor, event.object_label) == (world.sam, "TLA-0001")
 
 
 def test_declining_tells_the_proposer_and_changes_nothing(world: Any, commit: Any) -> None:

@@ -39,14 +39,16 @@ def test_each_side_sees_the_shared_items_and_its_own_private_ones(world: Any) ->
     carols = services.create_item(
         access=acc(world, "carol"), title="Ours", owner_side="customer", visibility="private"
     )
-    numbers = lambda access: set(ActionItem.objects.visible_to(access).values_list("number", flat=True))  # noqa: E731
-    assert numbers(acc(world, "vic")) == {world.item.number, carols.number}
-    assert numbers(acc(world, "val")) == {world.item.number, world.private_item.number}
-    assert numbers(access_from(world.fay, world.nw_ta, allow_guest=True)) == {world.item.number}
-    assert numbers(access_from(world.mallory, world.nw_tb)) == set()  # another relationship's items
+    # by key: the shared TLA-0001 and each side's private TLA-S0001 / TLA-C0001 all have number 1
+    keys = lambda access: {i.key for i in ActionItem.objects.visible_to(access)}  # noqa: E731
+    assert {world.item.key, world.private_item.key, carols.key} == {"1", "S1", "C1"}
+    assert keys(acc(world, "vic")) == {world.item.key, carols.key}
+    assert keys(acc(world, "val")) == {world.item.key, world.private_item.key}
+    assert keys(access_from(world.fay, world.nw_ta, allow_guest=True)) == {world.item.key}
+    assert keys(access_from(world.mallory, world.nw_tb)) == set()  # another relationship's items
     assert not ActionItem.objects.visible_to().exists()
     both = ActionItem.objects.visible_to(acc(world, "sam"), access_from(world.mallory, world.nw_tb))
-    assert set(both.values_list("number", flat=True)) == {world.item.number, world.private_item.number}
+    assert {i.key for i in both} == {world.item.key, world.private_item.key}
     # the timeline follows its item
     services.comment(access=acc(world, "ada"), item=world.private_item, body="Margin is thin")
     assert not ActionUpdate.objects.visible_to(acc(world, "carol")).filter(item=world.private_item).exists()
