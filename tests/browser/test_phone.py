@@ -10,6 +10,7 @@ Screenshots of the register, an item, the overview and the measurements at 390 a
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ REGISTER = f"{RELATIONSHIP}items/"
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 # the label a card's cell shows before its value (drawn by CSS from data-label)
 LABEL = "cell => getComputedStyle(cell, '::before').content"
+OPENED = re.compile(r"(^|\s)show(\s|$)")  # a Bootstrap fold that has finished opening
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +103,9 @@ def test_on_a_phone_the_register_shows_cards_and_folds_its_filters_behind_one_bu
     toggle = page.get_by_test_id("filters-toggle")
     expect(toggle).to_have_text("Filters")
     toggle.click()
-    expect(filters).to_be_visible()
+    # open and done moving: Bootstrap swaps "collapsing" for "show" when the fold's animation ends (a
+    # click during the animation can land where the box was a moment before)
+    expect(filters).to_have_class(OPENED)
     expect(page.get_by_role("button", name="Filter", exact=True)).to_be_visible()
     filters.get_by_label("Overdue only").check()
     filters.get_by_label("High").check()
@@ -138,7 +142,7 @@ def test_on_a_phone_my_action_items_are_cards_with_the_next_step(open_page: Any,
     expect(step).to_be_visible()
     expect(page.locator("#my-filters")).to_be_hidden()
     page.get_by_test_id("filters-toggle").click()
-    expect(page.locator("#my-filters")).to_be_visible()
+    expect(page.locator("#my-filters")).to_have_class(OPENED)
     step.click()
     expect(page.get_by_role("button", name="Start work")).to_be_visible()
 
@@ -200,6 +204,7 @@ def test_on_a_phone_the_header_links_fold_into_a_menu_button(open_page: Any, see
     my_items = page.get_by_role("link", name="My action items")
     expect(my_items).to_be_hidden()
     page.get_by_role("button", name="Toggle navigation").click()
+    expect(page.locator("#nav")).to_have_class(OPENED)
     expect(my_items).to_be_visible()
     my_items.click()
     expect(page.get_by_role("heading", name="Everything I own")).to_be_visible()
