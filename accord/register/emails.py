@@ -125,8 +125,8 @@ def send_status(item: Any, actor: User | None, before: str, action: str, note: s
 def comment_audience(item: Any, update: Any) -> list[tuple[User, tuple[str, ...]]]:
     """Who hears of a comment, each once, with the kinds of e-mail (in order of preference) that
     would reach them: whom it mentions ("mention", else "comment" when they are also one of the
-    item's people), then the owner, the requester and earlier commenters ("comment"). Never its
-    author."""
+    item's people), then the owner, the requester and earlier commenters ("comment"); for a proposal
+    that reaches no one who plans the item, the owning side's writers too. Never its author."""
     author = update.actor_id
     involved: list[User] = [p for p in (item.owner, item.requested_by) if p is not None]
     earlier = (
@@ -138,6 +138,13 @@ def comment_audience(item: Any, update: Any) -> list[tuple[User, tuple[str, ...]
         .order_by("at", "id")
     )
     involved += [u.actor for u in earlier if u.actor is not None]
+    if update.kind == UpdateKind.PROPOSAL:  # someone who plans the item must hear of it
+        from accord.register.proposals import possible_owners
+
+        planners = list(possible_owners(item))
+        planner_ids = {p.pk for p in planners}
+        if not any(p.pk in planner_ids and p.pk != author for p in involved):
+            involved += planners  # no owner (or none of its people plans it): the owning side's writers
     involved_ids = {p.pk for p in involved}
     out: list[tuple[User, tuple[str, ...]]] = []
     seen = {author}

@@ -117,6 +117,20 @@ def test_a_stale_accept_is_a_conflict_and_changes_nothing(world: Any) -> None:
     assert proposal.decision == Decision.PENDING
 
 
+def test_a_proposal_on_an_item_without_an_owner_reaches_the_owning_sides_writers(
+    world: Any, commit: Any
+) -> None:
+    # Carol asks Northwind for something and names no owner: her proposal must reach someone who plans it
+    item = services.create_item(
+        access=acc(world.carol, world), title="Send the RMA list", owner_side="supplier"
+    )
+    mail.outbox.clear()
+    with commit():
+        proposals.propose(access=acc(world.carol, world), item=item, due_date=NEW_DUE, propose_due=True)
+    told = sorted(a for m in mail.outbox for a in m.to)
+    assert told == sorted([world.ada.email, world.sam.email])  # Northwind's admin and editor, not Val
+
+
 def test_accepting_a_proposal_of_the_current_values_is_still_recorded(world: Any) -> None:
     proposal = proposals.propose(
         access=acc(world.carol, world), item=world.item, due_date=NEW_DUE, propose_due=True
