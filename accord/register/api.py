@@ -17,7 +17,7 @@ from accord.accounts.models import User
 from accord.accounts.types import AuthedRequest
 from accord.lib.api import MAX_TEXT, Count, Days, Id, IdList, Key, KeyList, Version, responses, serializer
 from accord.parties.access import RelationshipAccess, relationship_for_user
-from accord.register import api_list, numbering, proposals, selectors, services, workflow
+from accord.register import api_list, numbering, owners, proposals, selectors, services, workflow
 from accord.register.access import action_item_for_user, shared_view, task_force_for_user
 from accord.register.models import (
     ActionItem,
@@ -291,7 +291,7 @@ def _resolve(access: Any, values: dict[str, Any], item: ActionItem | None = None
         owner_id = out.pop("owner_id")
         side = out.get("owner_side") or (item.owner_side if item else OwnerSide.SUPPLIER)
         probe = item or ActionItem(relationship=access.relationship, owner_side=side)
-        owner = proposals.possible_owners(probe, side).filter(pk=owner_id).first() if owner_id else None
+        owner = owners.possible_owners(probe, side).filter(pk=owner_id).first() if owner_id else None
         if owner_id and owner is None:
             raise ValidationError({"owner_id": [proposals.NO_SUCH_OWNER]})
         out["owner"] = owner
@@ -406,7 +406,7 @@ def add_comment(request: AuthedRequest, rel_id: Id, number: Key, payload: Commen
 )
 def possible_owners(request: AuthedRequest, rel_id: Id, number: Key) -> list[dict[str, Any]]:
     item, _access = action_item_for_user(request.user, pk=rel_id, number=number)
-    people = list(proposals.possible_owners(item))
+    people = list(owners.possible_owners(item))
     labels = proposals.owner_labels(item, people)
     return [{"id": p.pk, "full_name": p.full_name, "label": labels[p.pk]} for p in people]
 

@@ -22,6 +22,7 @@ from accord.parties.models import Membership, Role
 from accord.register import workflow
 from accord.register.access import items_visible_to_user, user_may_see
 from accord.register.models import ActionItem, ActionUpdate, DigestSent, UpdateKind
+from accord.register.owners import possible_owners
 
 
 def item_url(item: Any) -> str:
@@ -139,8 +140,6 @@ def comment_audience(item: Any, update: Any) -> list[tuple[User, tuple[str, ...]
     )
     involved += [u.actor for u in earlier if u.actor is not None]
     if update.kind == UpdateKind.PROPOSAL:  # someone who plans the item must hear of it
-        from accord.register.proposals import possible_owners
-
         planners = list(possible_owners(item))
         planner_ids = {p.pk for p in planners}
         if not any(p.pk in planner_ids and p.pk != author for p in involved):

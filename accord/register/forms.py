@@ -12,9 +12,9 @@ from accord.lib.forms import StyledForm, StyledModelForm, VersionField
 from accord.parties.models import Relationship
 from accord.register import numbering, workflow
 from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Status, TaskForce
-from accord.register.proposals import owner_labels, possible_owners
+from accord.register.owners import owner_memberships, possible_owners
+from accord.register.proposals import owner_labels
 from accord.register.selectors import OPEN_WORK, SORTS, Filters
-from accord.register.services import owner_memberships
 
 
 def choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:

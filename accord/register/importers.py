@@ -61,7 +61,7 @@ from accord.lib.importing import (
 from accord.lib.tabular import parse_date
 from accord.parties.access import RelationshipAccess
 from accord.parties.models import Relationship
-from accord.register import services
+from accord.register import owners, services
 from accord.register.models import (
     CLOSED_STATUSES,
     ActionItem,
@@ -290,7 +290,7 @@ class ActionItemImporter(Importer):
     def _members(rel: Relationship) -> dict[str, _Member]:
         """e-mail (lower case) → the active member of either party, with their parties."""
         members: dict[str, _Member] = {}
-        rows = services.owner_memberships(rel).values_list("party_id", "user_id", "user__email")
+        rows = owners.owner_memberships(rel).values_list("party_id", "user_id", "user__email")
         for party_id, user_id, email in rows:
             member = members.setdefault(email.lower(), _Member(user_id))
             member.party_ids.add(party_id)

@@ -24,16 +24,9 @@ from accord.audit import services as audit
 from accord.parties.access import RelationshipAccess
 from accord.register import mentions, notifications, services, workflow
 from accord.register.models import OPEN_STATUSES, ActionItem, ActionUpdate, Decision, UpdateKind
+from accord.register.owners import owner_memberships, possible_owners
 
 NO_SUCH_OWNER = gettext_lazy("Choose one of the people who may own this item.")
-
-
-def possible_owners(item: ActionItem, owner_side: str | None = None) -> QuerySet[User]:
-    """Who may own ``item`` (with ``owner_side``, default its own): the active editors and admins of
-    the owning side's party (of either party for a joint item), by name."""
-    parties = workflow.owning_party_ids(item.relationship, owner_side or item.owner_side)
-    memberships = services.owner_memberships(item.relationship).filter(party_id__in=parties)
-    return User.objects.filter(memberships__in=memberships).distinct().order_by("full_name")
 
 
 def owner_labels(item: ActionItem, people: Any) -> dict[int, str]:
@@ -41,7 +34,7 @@ def owner_labels(item: ActionItem, people: Any) -> dict[int, str]:
     rel = item.relationship
     names = {rel.supplier_id: rel.supplier.name, rel.customer_id: rel.customer.name}
     parties: dict[int, list[str]] = {}
-    rows = services.owner_memberships(rel).filter(user__in=people).values_list("user_id", "party_id")
+    rows = owner_memberships(rel).filter(user__in=people).values_list("user_id", "party_id")
     for user_id, party_id in rows:
         parties.setdefault(user_id, []).append(names[party_id])
     return {p.pk: f"{p.full_name} ({', '.join(sorted(parties.get(p.pk, [])))})" for p in people}

@@ -22,7 +22,7 @@ from accord.accounts.models import User
 from accord.parties.access import RelationshipAccess, accesses_for
 from accord.register import workflow
 from accord.register.models import ActionItem
-from accord.register.services import owner_memberships
+from accord.register.owners import owner_memberships
 
 LABELLED = ("status", "priority", "owner_side", "source_kind")
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ from accord.audit import services as audit
 from accord.audit.versioned import versioned_update
 from accord.lib.errors import check_version
 from accord.parties.access import RelationshipAccess
-from accord.parties.models import WRITE_ROLES, Membership, Relationship
+from accord.parties.models import Membership, Relationship
 from accord.register import mentions, notifications, numbering, workflow
 from accord.register.models import (
     OPEN_STATUSES,
@@ -37,6 +36,7 @@ from accord.register.models import (
     UpdateKind,
     Visibility,
 )
+from accord.register.owners import owner_memberships
 
 EDITABLE = ["title", "description", "owner_side", "owner", "task_force", "due_date", "priority", "visibility"]
 TITLE_MAX = ActionItem._meta.get_field("title").max_length or 300
@@ -48,17 +48,6 @@ def allocate_numbers(relationship: Relationship, count: int = 1) -> range:
 
 
 # --- rules shared by the services and the register import -----------------------------------------
-
-
-def owner_memberships(relationship: Relationship) -> QuerySet[Membership]:
-    """Who may own an action item, or take part in a task force: the active editors and admins of
-    either side (viewers cannot move items, so they cannot own them)."""
-    return Membership.objects.filter(
-        party_id__in=[relationship.supplier_id, relationship.customer_id],
-        role__in=WRITE_ROLES,
-        is_active=True,
-        user__is_active=True,
-    )
 
 
 def may_own(party_ids: Iterable[int], relationship: Relationship, owner_side: str) -> bool:

@@ -17,7 +17,7 @@ from accord.audit.models import AuditEvent
 from accord.lib.errors import Conflict
 from accord.lib.importing import ImportContext, ImportRejected, get_importer, run_import
 from accord.parties.access import access_from
-from accord.register import proposals, services, workflow
+from accord.register import owners, proposals, services, workflow
 from accord.register.forms import ItemForm
 from accord.register.models import ActionItem, Decision, OwnerSide
 
@@ -192,9 +192,9 @@ def test_a_proposed_owner_must_be_one_who_may_own_the_item(world: Any) -> None:
 
 
 def test_possible_owners_are_the_owning_sides_writers_labelled_by_party(world: Any) -> None:
-    owners = list(proposals.possible_owners(world.item))
-    assert owners == [world.ada, world.sam]
-    assert proposals.owner_labels(world.item, owners) == {
+    people = list(owners.possible_owners(world.item))
+    assert people == [world.ada, world.sam]
+    assert proposals.owner_labels(world.item, people) == {
         world.ada.pk: "Ada Quinn (Northwind Networks)",
         world.sam.pk: "Sam Patel (Northwind Networks)",
     }
