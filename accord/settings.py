@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "accord.register",
     "accord.operations",
     "accord.measurements",
+    "accord.meetings",
     "accord.system",
 ]
 

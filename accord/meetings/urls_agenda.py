@@ -1,0 +1,5 @@
+"""The agenda pages' addresses (collected by ``meetings.urls``)."""
+
+from django.urls import URLPattern
+
+patterns: list[URLPattern] = []

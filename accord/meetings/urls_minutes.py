@@ -1,0 +1,5 @@
+"""The minutes pages' addresses (collected by ``meetings.urls``)."""
+
+from django.urls import URLPattern
+
+patterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""The topics pages' addresses (collected by ``meetings.urls``)."""
+
+from django.urls import URLPattern
+
+patterns: list[URLPattern] = []
