@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accord.audit import services as audit
 from accord.audit.versioned import versioned_update
-from accord.meetings import agendas, rules
+from accord.meetings import agendas, emails, rules
 from accord.meetings.models import (
     AgendaItem,
     AgendaTemplate,
@@ -186,6 +186,7 @@ def schedule(
         people.append(facilitator)
     _invite(meeting, people, guests)
     audit.record(actor=access.user, verb="meeting.scheduled", obj=meeting, relationship=access.relationship)
+    emails.scheduled(meeting.pk)  # after the commit: the invitations (METHOD:REQUEST)
     return meeting
 
 
@@ -196,6 +197,8 @@ def update(*, access: RelationshipAccess, meeting: Meeting, version: int, **valu
     for name in ("title", "remote_link", "location_note"):
         if isinstance(values.get(name), str):
             values[name] = values[name].strip()
+
+    sequence = meeting.sequence
 
     def before_save(obj: Meeting, changes: dict[str, list[Any]]) -> None:
         if set(changes) & set(CALENDAR_FIELDS):
@@ -213,6 +216,8 @@ def update(*, access: RelationshipAccess, meeting: Meeting, version: int, **valu
         validate=_validate,
         before_save=before_save,
     )
+    if updated.obj.sequence > sequence:
+        emails.changed(updated.obj.pk)  # after the commit: the updated invitations (SEQUENCE bumped)
     return updated.obj
 
 
@@ -245,6 +250,7 @@ def cancel(*, access: RelationshipAccess, meeting: Meeting, version: int, reason
             relationship=access.relationship,
             changes={"reason": [None, reason.strip()]},
         )
+    emails.cancelled(updated.obj.pk)  # after the commit: METHOD:CANCEL, the same UID
     return updated.obj
 
 
@@ -267,6 +273,7 @@ def invite(
             relationship=access.relationship,
             changes={"invited": [None, [a.display_name for a in added]]},
         )
+        emails.invited(meeting.pk, [a.pk for a in added])  # after the commit: their invitations
     return added
 
 
