@@ -15,7 +15,7 @@ else.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -160,9 +160,14 @@ def _calendar(method: str, events: Iterable[Event], name: str = "") -> bytes:
     cal.add("method", method)
     if name:
         cal.add("x-wr-calname", name)
+    days: list[date] = []
     for vevent in events:
         cal.add_component(vevent)
-    cal.add_missing_timezones()  # one VTIMEZONE per time zone the events use
+        days += [vevent["dtstart"].dt.date(), vevent["dtend"].dt.date()]
+    if days:  # one VTIMEZONE per time zone the events use, its rules for the years around them
+        cal.add_missing_timezones(
+            first_date=min(days) - timedelta(days=366), last_date=max(days) + timedelta(days=366)
+        )
     return bytes(cal.to_ical())
 
 
