@@ -15,7 +15,7 @@ else.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -152,7 +152,7 @@ def event(
     return vevent
 
 
-def _calendar(method: str, events: Iterable[Event], name: str = "") -> bytes:
+def _calendar(method: str, meetings: list[Meeting], events: list[Event], name: str = "") -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -160,14 +160,12 @@ def _calendar(method: str, events: Iterable[Event], name: str = "") -> bytes:
     cal.add("method", method)
     if name:
         cal.add("x-wr-calname", name)
-    days: list[date] = []
     for vevent in events:
         cal.add_component(vevent)
-        days += [vevent["dtstart"].dt.date(), vevent["dtend"].dt.date()]
-    if days:  # one VTIMEZONE per time zone the events use, its rules for the years around them
-        cal.add_missing_timezones(
-            first_date=min(days) - timedelta(days=366), last_date=max(days) + timedelta(days=366)
-        )
+    if meetings:  # one VTIMEZONE per time zone the events use, its rules for the years around them
+        first = min(m.starts_at for m in meetings).date() - timedelta(days=366)
+        last = max(m.ends_at for m in meetings).date() + timedelta(days=366)
+        cal.add_missing_timezones(first_date=first, last_date=last)
     return bytes(cal.to_ical())
 
 
@@ -179,11 +177,12 @@ def invitation(
     if method not in METHODS:
         raise ValueError(f"Unknown iTIP method {method!r}")
     vevent = event(meeting, attendees, now=now or datetime.now(UTC), cancelled=method == CANCEL)
-    return _calendar(method, [vevent])
+    return _calendar(method, [meeting], [vevent])
 
 
 def feed(meetings: Iterable[Meeting], *, name: str = "", now: datetime | None = None) -> bytes:
     """A person's calendar feed (METHOD:PUBLISH): every meeting given, the cancelled ones as
     STATUS:CANCELLED, so a subscribed calendar drops them too."""
     moment = now or datetime.now(UTC)
-    return _calendar(PUBLISH, (event(m, now=moment) for m in meetings), name=name)
+    found = list(meetings)
+    return _calendar(PUBLISH, found, [event(m, now=moment) for m in found], name=name)

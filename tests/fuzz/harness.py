@@ -113,7 +113,26 @@ def seed(world: Any) -> dict[str, list[Any]]:
         "product_id": [world.product.pk],
         "batch_id": [b.pk for b in batches],
         "proposal_id": [ta_proposal.pk, tb_proposal.pk],
+        "meeting_id": meeting_ids(world),
     }
+
+
+def meeting_ids(world: Any) -> list[int]:
+    """Telco A's shared expectations team meeting and quality review, and a Telco B meeting."""
+    from accord.meetings import services as meetings
+    from tests.meetings.helpers import at, review, team_meeting
+
+    tb = meetings.schedule(
+        access=access_from(world.mallory, world.nw_tb),
+        kind="program_review",
+        title="Lyon program review",
+        starts_at=at(20),
+        ends_at=at(20, 11),
+        time_zone="Europe/Paris",
+        host_side="customer",
+        site=world.tb_site,
+    )
+    return [team_meeting(world).pk, review(world).pk, tb.pk]
 
 
 def tokens(world: Any) -> dict[str, dict[str, str]]:
