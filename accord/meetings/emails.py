@@ -213,6 +213,8 @@ def _invitation(event: str, attendee: Attendee) -> dict[str, Any] | None:
     meeting = attendee.meeting
     if event != "cancelled" and meeting.status == Status.CANCELLED:
         return None  # cancelled before this went out: the cancellation says it all
+    if meeting.ends_at <= timezone.now():
+        return None  # over (someone added afterwards, say, who attended): no calendar to update
     method = calendar.CANCEL if event == "cancelled" else calendar.REQUEST
     everyone = list(meeting.attendees.select_related("user"))
     ics = calendar.invitation(_with_agenda(meeting), everyone, method)

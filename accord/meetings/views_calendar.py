@@ -127,13 +127,14 @@ def my_calendar(request: AuthedRequest) -> HttpResponse:
     """Make (or replace) the secret feed address; it is shown once, right after."""
     if request.method == "POST":
         raw = feeds.new_feed(user=request.user)
-        request.session[FEED_KEY] = raw
-        messages.success(request, _("Your calendar feed address is ready. Copy it now."))
+        request.session[FEED_KEY] = raw  # shown on the next page only, then dropped
         return redirect("meetings:my_calendar")
     raw = request.session.pop(FEED_KEY, "")
+    new_url = feeds.feed_url(raw) if raw else ""
     context: dict[str, Any] = {
         "feed": feeds.has_feed(request.user),
-        "new_url": feeds.feed_url(raw) if raw else "",
+        "new_url": new_url,
+        "webcal_url": "webcal://" + new_url.split("://", 1)[1] if new_url else "",
         "count": feeds.meetings_of(request.user).count(),
     }
     return render(request, "meetings/calendar/my_calendar.html", context)

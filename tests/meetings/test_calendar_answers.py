@@ -191,3 +191,16 @@ def test_a_cancelled_meeting_takes_no_more_answers(world: Any, as_user: Any) -> 
     response = client.post(meeting_answer(meeting), {"response": "accepted"}, follow=True)
     assert "takes no more answers" in response.content.decode()
     assert invitation_of(meeting, world.carol).response == Response.PENDING
+
+
+def test_the_meeting_page_part_shows_the_viewers_answer_and_buttons(world: Any) -> None:
+    from django.template.loader import render_to_string
+
+    meeting = review(world)
+    invitation = invitation_of(meeting, world.carol)
+    html_part = render_to_string(
+        "meetings/calendar/_answer.html", {"meeting": meeting, "invitation": invitation}
+    )
+    assert f"/r/northwind-telco-a/meetings/{meeting.pk}/answer/" in html_part
+    assert f"/r/northwind-telco-a/meetings/{meeting.pk}/invite.ics" in html_part
+    assert "No answer yet" in html_part

@@ -260,3 +260,10 @@ def test_a_facilitator_invited_to_a_meeting_she_may_not_see_gets_no_email_of_it(
         schedule(world, invitees=[world.fay])  # a quality review: not her team's
     assert "fay@facilitators.example" not in outbox()
     assert "sam@northwind.example" in outbox()
+
+
+def test_no_invitation_goes_out_for_a_meeting_that_is_over(world: Any, committed: Any) -> None:
+    meeting = schedule(world, days=-7)
+    with committed():
+        services.invite(access=sam_access(world), meeting=meeting, users=[world.carol])
+    assert mail.outbox == []
