@@ -42,7 +42,10 @@ def _redact(access: Any, events: Sequence[Any]) -> None:
     linked = [e for e in events if e.changes.get("action_items")]
     if not linked:
         return
-    visible = {i.reference for i in ActionItem.objects.visible_to(access).select_related("relationship")}
+    named = {k for e in linked for keys in e.changes["action_items"] for k in keys}
+    numbers = {parsed[1] for parsed in map(numbering.parse_key, named) if parsed}
+    seen = ActionItem.objects.visible_to(access).filter(number__in=numbers).select_related("relationship")
+    visible = {i.reference for i in seen}
     for event in linked:
         before, after = event.changes["action_items"]
         kept = [numbering.sorted_keys(k for k in keys if k in visible) for keys in (before, after)]
