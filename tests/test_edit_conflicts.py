@@ -18,6 +18,7 @@ from django.forms.models import model_to_dict
 from accord.measurements.services import SETTINGS_FIELDS, settings_for
 from accord.register.models import ActionItem
 from tests.conftest import DEMO_DAY
+from tests.meetings.topic_helpers import concern, forecast
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,24 @@ EDITS = {
         "name",
         "Their task force",
         "My task force",
+    ),
+    "topic": Edit(
+        "sam",
+        lambda w: f"/r/northwind-telco-a/topics/{concern(w).pk}/edit/",
+        concern,
+        ["kind", "title", "description", "raised_by_side", "raised_on", "visibility", "products"],
+        "title",
+        "Their topic",
+        "My topic",
+    ),
+    "forecast": Edit(
+        "carol",
+        lambda w: f"/r/northwind-telco-a/forecasts/{forecast(w).pk}/edit/",
+        forecast,
+        ["product", "month", "quantity", "note"],
+        "note",
+        "Their note",
+        "My note",
     ),
 }
 

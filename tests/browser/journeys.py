@@ -43,6 +43,8 @@ JOURNEY: tuple[JourneyPage, ...] = (
     JourneyPage("task forces", f"{RELATIONSHIP}task-forces/", SAM_AND_CAROL, "#main h1"),
     JourneyPage("my action items", "/my/items/", SAM_AND_CAROL, "#main h1"),
     JourneyPage("measurements", MEASUREMENTS, SAM_AND_CAROL, "[data-testid=measurements]"),
+    JourneyPage("topic log", f"{RELATIONSHIP}topics/", SAM_AND_CAROL, "[data-testid=scope-toggle]"),
+    JourneyPage("forecasts", f"{RELATIONSHIP}forecasts/", SAM_AND_CAROL, "[data-testid=forecast-grid]"),
     JourneyPage("data page", f"{RELATIONSHIP}data/", SAM_AND_CAROL, "[data-testid=downloads]"),
     # the audit trail is an admin's page: Ada's (Sam and Carol get 403)
     JourneyPage("audit trail", f"{RELATIONSHIP}audit/", ("ada",), "[data-testid=audit]"),

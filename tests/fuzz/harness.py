@@ -103,6 +103,7 @@ def seed(world: Any) -> dict[str, list[Any]]:
             (world.mallory, tb_item),
         )
     ]
+    topic_ids, forecast_ids = _topics_and_forecasts(world, mallory)
     return {
         "rel_id": [world.nw_ta.pk, world.nw_tb.pk],
         "kind": ["action-item"],
@@ -114,6 +115,8 @@ def seed(world: Any) -> dict[str, list[Any]]:
         "batch_id": [b.pk for b in batches],
         "proposal_id": [ta_proposal.pk, tb_proposal.pk],
         "meeting_id": meeting_ids(world),
+        "topic_id": topic_ids,
+        "forecast_id": forecast_ids,
     }
 
 
@@ -133,6 +136,23 @@ def meeting_ids(world: Any) -> list[int]:
         site=world.tb_site,
     )
     return [team_meeting(world).pk, review(world).pk, tb.pk]
+
+
+def _topics_and_forecasts(world: Any, mallory: Any) -> tuple[list[int], list[int]]:
+    """A shared and a private (Northwind's) topic of Telco A, a topic of Telco B; a forecast of each."""
+    from accord.meetings import topics
+
+    carol, sam = access_from(world.carol, world.nw_ta), access_from(world.sam, world.nw_ta)
+    found = [
+        topics.create_topic(access=carol, kind="customer_concern", title="Alarm floods"),
+        topics.create_topic(access=sam, kind="organization_concern", title="Late pay", visibility="private"),
+        topics.create_topic(access=mallory, kind="feature_request", title="Lyon alarms"),
+    ]
+    forecasts = [
+        topics.create_forecast(access=access, product=world.product, month="2027-01", quantity=5)
+        for access in (carol, mallory)
+    ]
+    return [t.pk for t in found], [f.pk for f in forecasts]
 
 
 def tokens(world: Any) -> dict[str, dict[str, str]]:

@@ -31,6 +31,7 @@ from accord.register import proposals
 from accord.register import services as register
 from accord.register.models import ActionItem
 from tests.isolation.markers import Registry, Viewer
+from tests.isolation.seed_topics import seed_topics
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -337,6 +338,9 @@ def seed(tmp: Path, today: date) -> Seeded:
     _register(m, "TA", rels["TA"], Side(sam, ada), Side(carol, tara), today)
     _register(m, "TB", rels["TB"], Side(sam, ada), Side(mallory, mallory), today)
     _register(m, "AN", rels["AN"], Side(carol, tara), Side(sam, ada), today)
+    seed_topics(m, "TA", rels["TA"], sam, carol)
+    seed_topics(m, "TB", rels["TB"], sam, mallory)
+    seed_topics(m, "AN", rels["AN"], carol, sam)
     _operational_data(m, "TA", sam, rels["TA"], sites["PTA"], products["PNW"], tmp)
     _operational_data(m, "TB", sam, rels["TB"], sites["PTB"], products["PNW"], tmp)
     _operational_data(m, "AN", carol, rels["AN"], sites["PNW"], products["PTA"], tmp)

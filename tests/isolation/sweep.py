@@ -50,6 +50,11 @@ PK_MODELS = {  # URL name → the model whose primary keys fill <int:pk>
     "register:task_force_edit": "register.TaskForce",
     "attachments:download": "attachments.Attachment",
     "attachments:remove": "attachments.Attachment",
+    **{
+        f"meetings:{n}": "meetings.Topic"
+        for n in ("topic", "topic_edit", "topic_status", "topic_link", "topic_unlink")
+    },
+    **{f"meetings:{n}": "meetings.Forecast" for n in ("forecast_edit", "forecast_delete")},
 }
 # Body fields whose schema alone does not give a valid value.
 BODY_VALUES: dict[str, Any] = {"country": "DE"}
@@ -114,6 +119,8 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "kind": lambda s: ["action-item"],
     "attachment_id": lambda s: _pks("attachments.Attachment"),
     "proposal_id": lambda s: _proposals(),
+    "topic_id": lambda s: _pks("meetings.Topic"),
+    "forecast_id": lambda s: _pks("meetings.Forecast"),
 }
 
 

@@ -62,6 +62,7 @@ NOT_TENANT_TEXT = {
     "attachments.Attachment.parent_kind": "a code (action-item)",
     "attachments.Attachment.content_type": "a sniffed type from a fixed list",
     "attachments.Attachment.sha256": "a hash",
+    "meetings.Forecast.month": "YYYY-MM",
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
