@@ -244,6 +244,15 @@ def add_agenda_item(request: AuthedRequest, rel_id: Id, meeting_id: Id, payload:
     return 201, _one(item)
 
 
+@router.post(
+    AGENDA + "/order", response=responses({200: AgendaOut}, write=True), summary="Reorder the agenda"
+)
+def reorder_agenda(request: AuthedRequest, rel_id: Id, meeting_id: Id, payload: OrderIn) -> dict[str, Any]:
+    meeting, access = meeting_for_user(request.user, pk=rel_id, meeting_id=meeting_id)
+    agenda.reorder(access=access, meeting=meeting, order=payload.order)
+    return _agenda(access, meeting, with_sections=False)
+
+
 @router.patch(
     AGENDA + "/{item_id}",
     response=responses({200: AgendaItemOut}, write=True, conflict=True),
@@ -267,15 +276,6 @@ def delete_agenda_item(request: AuthedRequest, rel_id: Id, meeting_id: Id, item_
     item, access = agenda_item_for_user(request.user, pk=rel_id, meeting_id=meeting_id, item_id=item_id)
     agenda.remove_item(access=access, item=item)
     return 204, None
-
-
-@router.post(
-    AGENDA + "/order", response=responses({200: AgendaOut}, write=True), summary="Reorder the agenda"
-)
-def reorder_agenda(request: AuthedRequest, rel_id: Id, meeting_id: Id, payload: OrderIn) -> dict[str, Any]:
-    meeting, access = meeting_for_user(request.user, pk=rel_id, meeting_id=meeting_id)
-    agenda.reorder(access=access, meeting=meeting, order=payload.order)
-    return _agenda(access, meeting, with_sections=False)
 
 
 # --- templates ------------------------------------------------------------------------------------
@@ -309,6 +309,19 @@ def add_template_item(request: AuthedRequest, rel_id: Id, kind: Kind, payload: T
     return 201, _template_item(item)
 
 
+@router.post(
+    TEMPLATES + "/order",
+    response=responses({200: list[TemplateItemOut]}, write=True),
+    summary="Reorder a template",
+)
+def reorder_template(
+    request: AuthedRequest, rel_id: Id, kind: Kind, payload: OrderIn
+) -> list[dict[str, Any]]:
+    access = relationship_for_user(request.user, pk=rel_id)
+    agenda.reorder_template(access=access, kind=kind, order=payload.order)
+    return _template_items(access, kind)
+
+
 @router.patch(
     TEMPLATES + "/{item_id}",
     response=responses({200: TemplateItemOut}, write=True),
@@ -337,19 +350,6 @@ def delete_template_item(request: AuthedRequest, rel_id: Id, kind: Kind, item_id
     access = relationship_for_user(request.user, pk=rel_id)
     agenda.remove_template_item(access=access, item=agenda.template_item_for(access, kind, item_id))
     return 204, None
-
-
-@router.post(
-    TEMPLATES + "/order",
-    response=responses({200: list[TemplateItemOut]}, write=True),
-    summary="Reorder a template",
-)
-def reorder_template(
-    request: AuthedRequest, rel_id: Id, kind: Kind, payload: OrderIn
-) -> list[dict[str, Any]]:
-    access = relationship_for_user(request.user, pk=rel_id)
-    agenda.reorder_template(access=access, kind=kind, order=payload.order)
-    return _template_items(access, kind)
 
 
 # --- pre-read packs -------------------------------------------------------------------------------
