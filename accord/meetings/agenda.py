@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accord.accounts.models import User
 from accord.audit import services as audit
@@ -37,7 +38,9 @@ from accord.parties.access import RelationshipAccess, first_or_404
 ITEM_FIELDS = ("title", "binding", "minutes_allotted", "presenter", "notes", "topic")
 MAX_MINUTES = 24 * 60
 MAX_ITEMS = 60  # an agenda or template longer than this is not an agenda
-REFUSED = _("The agenda can no longer be changed: the meeting is cancelled or its minutes are approved.")
+REFUSED = gettext_lazy(
+    "The agenda can no longer be changed: the meeting is cancelled or its minutes are approved."
+)
 
 
 # --- rules ----------------------------------------------------------------------------------------
@@ -60,7 +63,7 @@ def _require_agenda(access: RelationshipAccess, meeting: Meeting) -> None:
     if not may_edit_agenda(access, meeting):
         if not rules.may_schedule(access):
             raise PermissionDenied(rules.REFUSALS["schedule"])
-        raise PermissionDenied(REFUSED)
+        raise PermissionDenied(str(REFUSED))
 
 
 def _require_templates(access: RelationshipAccess) -> None:

@@ -78,7 +78,7 @@ def agenda_page(request: AuthedRequest, slug: str, meeting_id: int) -> HttpRespo
 def agenda_add(request: AuthedRequest, slug: str, meeting_id: int) -> HttpResponse:
     meeting, access = meeting_for_user(request.user, slug=slug, meeting_id=meeting_id)
     if not agenda.may_edit_agenda(access, meeting):
-        raise PermissionDenied(agenda.REFUSED)
+        raise PermissionDenied(str(agenda.REFUSED))
     form = AddItemForm(request.POST, meeting=meeting)
     if form.is_valid():
         data = form.cleaned_data
@@ -106,7 +106,7 @@ def agenda_add(request: AuthedRequest, slug: str, meeting_id: int) -> HttpRespon
 def agenda_item_edit(request: AuthedRequest, slug: str, meeting_id: int, item_id: int) -> HttpResponse:
     item, access = agenda_item_for_user(request.user, slug=slug, meeting_id=meeting_id, item_id=item_id)
     if not agenda.may_edit_agenda(access, item.meeting):
-        raise PermissionDenied(agenda.REFUSED)
+        raise PermissionDenied(str(agenda.REFUSED))
     form = ItemForm.for_item(item, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,7 +153,7 @@ def agenda_item_move(request: AuthedRequest, slug: str, meeting_id: int, item_id
     form = MoveForm(request.POST)
     if not form.is_valid():
         if not agenda.may_edit_agenda(access, item.meeting):
-            raise PermissionDenied(agenda.REFUSED)
+            raise PermissionDenied(str(agenda.REFUSED))
         messages.error(request, _("Move an item up or down."))
     else:
         agenda.move_item(access=access, item=item, direction=form.cleaned_data["direction"])
