@@ -24,7 +24,7 @@ from accord.parties.access import RelationshipAccess, relationship_for_user
 router = Router(tags=["meetings: agenda"])
 MEETING = "/relationships/{rel_id}/meetings/{meeting_id}"
 AGENDA = MEETING + "/agenda"
-TEMPLATES = "/relationships/{rel_id}/agenda-templates/{kind}"
+TEMPLATES = "/relationships/{rel_id}/agenda-templates/{meeting_kind}"
 PDF = {
     "description": "The PDF, as an attachment (Content-Disposition).",
     "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
@@ -297,15 +297,15 @@ def _template_items(access: RelationshipAccess, kind: str) -> list[dict[str, Any
 
 
 @router.get(TEMPLATES, response=responses({200: list[TemplateItemOut]}), summary="A kind's agenda template")
-def get_template(request: AuthedRequest, rel_id: Id, kind: Kind) -> list[dict[str, Any]]:
+def get_template(request: AuthedRequest, rel_id: Id, meeting_kind: Kind) -> list[dict[str, Any]]:
     access = relationship_for_user(request.user, pk=rel_id)
-    return _template_items(access, kind)
+    return _template_items(access, meeting_kind)
 
 
 @router.post(TEMPLATES, response=responses({201: TemplateItemOut}, write=True), summary="Add a template item")
-def add_template_item(request: AuthedRequest, rel_id: Id, kind: Kind, payload: TemplateItemIn) -> Any:
+def add_template_item(request: AuthedRequest, rel_id: Id, meeting_kind: Kind, payload: TemplateItemIn) -> Any:
     access = relationship_for_user(request.user, pk=rel_id)
-    item = agenda.add_template_item(access=access, kind=kind, **payload.dict())
+    item = agenda.add_template_item(access=access, kind=meeting_kind, **payload.dict())
     return 201, _template_item(item)
 
 
@@ -315,11 +315,11 @@ def add_template_item(request: AuthedRequest, rel_id: Id, kind: Kind, payload: T
     summary="Reorder a template",
 )
 def reorder_template(
-    request: AuthedRequest, rel_id: Id, kind: Kind, payload: OrderIn
+    request: AuthedRequest, rel_id: Id, meeting_kind: Kind, payload: OrderIn
 ) -> list[dict[str, Any]]:
     access = relationship_for_user(request.user, pk=rel_id)
-    agenda.reorder_template(access=access, kind=kind, order=payload.order)
-    return _template_items(access, kind)
+    agenda.reorder_template(access=access, kind=meeting_kind, order=payload.order)
+    return _template_items(access, meeting_kind)
 
 
 @router.patch(
@@ -328,10 +328,10 @@ def reorder_template(
     summary="Change a template item",
 )
 def patch_template_item(
-    request: AuthedRequest, rel_id: Id, kind: Kind, item_id: Id, payload: TemplateItemPatch
+    request: AuthedRequest, rel_id: Id, meeting_kind: Kind, item_id: Id, payload: TemplateItemPatch
 ) -> dict[str, Any]:
     access = relationship_for_user(request.user, pk=rel_id)
-    item = agenda.template_item_for(access, kind, item_id)
+    item = agenda.template_item_for(access, meeting_kind, item_id)
     values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     item = agenda.update_template_item(
         access=access,
@@ -346,9 +346,11 @@ def patch_template_item(
 @router.delete(
     TEMPLATES + "/{item_id}", response=responses({204: None}, write=True), summary="Remove a template item"
 )
-def delete_template_item(request: AuthedRequest, rel_id: Id, kind: Kind, item_id: Id) -> tuple[int, None]:
+def delete_template_item(
+    request: AuthedRequest, rel_id: Id, meeting_kind: Kind, item_id: Id
+) -> tuple[int, None]:
     access = relationship_for_user(request.user, pk=rel_id)
-    agenda.remove_template_item(access=access, item=agenda.template_item_for(access, kind, item_id))
+    agenda.remove_template_item(access=access, item=agenda.template_item_for(access, meeting_kind, item_id))
     return 204, None
 
 

@@ -10,7 +10,7 @@ from tests.access import REL, TA, Case, everyone, readers, writers
 from tests.meetings.helpers import review
 
 AGENDA = REL + "/meetings/{meeting_id}/agenda"
-TEMPLATES = REL + "/agenda-templates/{kind}"
+TEMPLATES = REL + "/agenda-templates/{meeting_kind}"
 PACKS = REL + "/meetings/{meeting_id}/packs"
 
 
