@@ -56,6 +56,7 @@ class GroupOut(Schema):
     count: int
     more: int = Field(description="Rows counted but not listed")
     columns: list[str]
+    grid: bool = Field(description="A table to read across (forecasts by month), else a list of rows")
     rows: list[RowOut]
 
 

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -25,13 +26,16 @@ from accord.lib.months import add_months, month_of, month_range
 from accord.meetings import agendas
 from accord.meetings.models import (
     APPROACH_OF,
+    SETTLED_STATUSES,
     Forecast,
     Kind,
     Meeting,
     Status,
     Topic,
     TopicKind,
+    TopicStatus,
 )
+from accord.parties.models import Side
 from accord.register.access import shared_view
 from accord.register.models import CLOSED_STATUSES, ActionItem
 
@@ -59,10 +63,19 @@ class Group:
     count: int
     rows: list[Row] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    grid: bool = False  # a table to read across (forecasts by month); else a list of rows
 
     @property
     def more(self) -> int:
         return max(0, self.count - len(self.rows))
+
+    @property
+    def lines(self) -> list[tuple[Row, str]]:
+        """Each row with its further columns as one line ("Owner: Sam · Due: 2027-01-05")."""
+        return [
+            (row, " · ".join(f"{c}: {v}" for c, v in zip(self.columns, row.cells, strict=False)))
+            for row in self.rows
+        ]
 
 
 @dataclass
@@ -99,6 +112,7 @@ class Preparation:
         self.today = today or timezone.localdate()
         self._neighbours: tuple[Meeting | None, Meeting | None] | None = None
         self._prepared: dict[str, Section] = {}
+        self._topics: TopicDigest | None = None
 
     def _same_approach(self) -> Any:
         approach = APPROACH_OF.get(Kind(self.meeting.kind)) if self.meeting.kind in Kind.values else None
@@ -131,6 +145,11 @@ class Preparation:
         if after is not None:
             return timezone.localdate(after.starts_at)
         return timezone.localdate(self.meeting.starts_at) + timedelta(days=30 * NEXT_MEETING_FALLBACK)
+
+    def topics(self) -> TopicDigest:
+        if self._topics is None:
+            self._topics = TopicDigest(self)
+        return self._topics
 
     def section(self, binding: str) -> Section | None:
         if not binding:
@@ -231,7 +250,7 @@ def register_section(prep: Preparation) -> Section:
         return _("carried over") if last is not None and item.created_at < last.starts_at else ""
 
     overdue = [
-        _item_row(i, rel.slug, flag=_("overdue"))
+        _item_row(i, rel.slug, flag=carried(i))
         for i in rows.overdue(today).order_by("due_date", "number")[:ROWS]
     ]
     due = [
@@ -294,15 +313,51 @@ def register_section(prep: Preparation) -> Section:
 # --- topics of a kind -----------------------------------------------------------------------------
 
 
-def _topic_row(topic: Topic, slug: str, *, flag: str = "") -> Row:
+TOPIC_FIELDS = ("pk", "kind", "title", "status", "raised_by_side", "raised_on", "updated_at")
+
+
+class TopicDigest:
+    """The shared topics of every kind, read at once for all the topic sections of an agenda: the
+    counts per kind in one query, and the first ``ROWS`` open and recently settled topics of each kind
+    in one query each (a row number per kind)."""
+
+    def __init__(self, prep: Preparation) -> None:
+        # the shared view: a side's private topics never reach a shared agenda
+        topics = Topic.objects.filter(relationship_id=prep.relationship.pk).shared()
+        settled = Q(status__in=SETTLED_STATUSES)
+        changed = Q(updated_at__gte=prep.since)
+        self.counts = {
+            row["kind"]: row
+            for row in topics.values("kind")
+            .annotate(
+                open=Count("pk", filter=~settled),
+                changed=Count("pk", filter=changed),
+                settled=Count("pk", filter=settled & changed),
+            )
+            .order_by()
+        }
+        self.open = self._first(topics.exclude(settled), F("raised_on").asc(), F("pk").asc())
+        self.settled = self._first(topics.filter(settled & changed), F("updated_at").desc(), F("pk").desc())
+        self.since = prep.since
+
+    @staticmethod
+    def _first(topics: Any, *order: Any) -> dict[str, list[dict[str, Any]]]:
+        numbered = topics.annotate(n=Window(RowNumber(), partition_by=[F("kind")], order_by=list(order)))
+        found: dict[str, list[dict[str, Any]]] = {}
+        for row in numbered.filter(n__lte=ROWS).values(*TOPIC_FIELDS).order_by("kind", "n"):
+            found.setdefault(row["kind"], []).append(row)
+        return found
+
+
+def _topic_row(topic: dict[str, Any], slug: str, labels: dict[str, str], *, flag: str = "") -> Row:
     return Row(
-        label=topic.get_raised_by_side_display(),
-        title=topic.title,
-        url=_link("meetings:topic", slug, topic.pk),
+        label=labels[topic["raised_by_side"]],
+        title=topic["title"],
+        url=_link("meetings:topic", slug, topic["pk"]),
         cells=[
-            _date(topic.raised_on),
-            topic.get_status_display(),
-            _date(timezone.localdate(topic.updated_at)),
+            _date(topic["raised_on"]),
+            labels[topic["status"]],
+            _date(timezone.localdate(topic["updated_at"])),
         ],
         flag=flag,
     )
@@ -313,19 +368,16 @@ def _topics_section(kind: TopicKind) -> Callable[[Preparation], Section]:
 
     def prepare_topics(prep: Preparation) -> Section:
         rel = prep.relationship
-        # the shared view: a side's private topics never reach a shared agenda
-        topics = Topic.objects.filter(relationship_id=rel.pk, kind=kind).shared()
-        changed = Q(updated_at__gte=prep.since)
-        counts = topics.aggregate(
-            open=Count("pk", filter=~Q(status__in=("declined", "delivered", "closed"))),
-            changed=Count("pk", filter=changed),
-        )
+        digest = prep.topics()
+        counts = digest.counts.get(kind.value, {"open": 0, "changed": 0, "settled": 0})
+        labels = {**{s.value: str(s.label) for s in TopicStatus}, **{s.value: str(s.label) for s in Side}}
+        changed = _("changed")
         columns = [_("Raised"), _("Status"), _("Changed")]
-        open_rows = [_topic_row(t, rel.slug) for t in topics.unsettled().order_by("raised_on", "pk")[:ROWS]]
-        changed_rows = [
-            _topic_row(t, rel.slug, flag=_("settled") if t.is_settled else "")
-            for t in topics.filter(changed).order_by("-updated_at", "-pk")[:ROWS]
+        open_rows = [
+            _topic_row(t, rel.slug, labels, flag=changed if t["updated_at"] >= digest.since else "")
+            for t in digest.open.get(kind.value, [])
         ]
+        settled_rows = [_topic_row(t, rel.slug, labels) for t in digest.settled.get(kind.value, [])]
         return Section(
             binding=binding,
             label=str(kind.label),
@@ -334,7 +386,7 @@ def _topics_section(kind: TopicKind) -> Callable[[Preparation], Section]:
             groups=[
                 Group("open", _("Open"), counts["open"], open_rows, columns),
                 Group(
-                    "changed", _("Changed since the last meeting"), counts["changed"], changed_rows, columns
+                    "settled", _("Settled since the last meeting"), counts["settled"], settled_rows, columns
                 ),
             ],
             empty=_("No shared topics of this kind."),
@@ -360,12 +412,12 @@ def deliveries_section(prep: Preparation) -> Section:
     counts = lines.aggregate(open=Count("pk"), late=Count("pk", filter=due))
     columns = [_("Product"), _("Quantity"), _("Requested"), _("Promised")]
 
-    def row(line: Any, flag: str = "") -> Row:
+    def row(line: Any) -> Row:
         cells = [line.product.code, str(line.quantity), _date(line.requested_date), _date(line.promised_date)]
-        return Row(label=f"{line.order_id}/{line.line}", title=line.product.name, cells=cells, flag=flag)
+        return Row(label=f"{line.order_id}/{line.line}", title=line.product.name, cells=cells)
 
     rows = lines.select_related("product")
-    late = [row(line, _("late")) for line in rows.filter(due).order_by("requested_date", "pk")[:ROWS]]
+    late = [row(line) for line in rows.filter(due).order_by("requested_date", "pk")[:ROWS]]
     coming = [row(line) for line in rows.exclude(due).order_by("requested_date", "pk")[:ROWS]]
     return Section(
         binding=agendas.DELIVERIES,
@@ -412,6 +464,7 @@ def forecasts_section(prep: Preparation) -> Section:
                 len(products),
                 list(by_product.values()),
                 months,
+                grid=True,
             )
         ]
         if products
