@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accord.accounts.models import User
 from accord.lib.api import MAX_TEXT
 from accord.lib.forms import StyledForm, VersionField
 from accord.meetings import agenda, sections
-from accord.meetings.models import AgendaItem, Meeting, Topic
+from accord.meetings.models import SETTLED_STATUSES, AgendaItem, Meeting, Topic
 
 
 class ItemForm(StyledForm):
@@ -43,7 +44,10 @@ class ItemForm(StyledForm):
         presenter.queryset = presenter.queryset.order_by("full_name", "email")
         presenter.label_from_instance = lambda u: u.full_name or u.email
         topic: Any = self.fields["topic"]
-        topic.queryset = agenda.shared_topics(meeting).order_by("kind", "title")
+        # the open shared topics (and the one chosen already): a settled topic is not an agenda input
+        current = Q(pk=self.initial["topic"]) if self.initial.get("topic") else Q(pk__in=[])
+        topic.queryset = agenda.shared_topics(meeting).filter(~Q(status__in=SETTLED_STATUSES) | current)
+        topic.queryset = topic.queryset.order_by("kind", "title")
 
     @classmethod
     def for_item(cls, item: AgendaItem, data: Any = None) -> ItemForm:
@@ -64,12 +68,13 @@ class ItemForm(StyledForm):
 
 
 class AddItemForm(ItemForm):
-    """A new item: its title and time (the rest can be set on its edit page)."""
+    """A new item: its title, data section, time and presenter (a topic is chosen on its edit page)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["minutes_allotted"].initial = 15
         del self.fields["version"]
+        del self.fields["topic"]
 
 
 class MoveForm(StyledForm):

@@ -91,7 +91,6 @@ def agenda_add(request: AuthedRequest, slug: str, meeting_id: int) -> HttpRespon
                 minutes_allotted=data["minutes_allotted"],
                 presenter=data["presenter"],
                 notes=data["notes"],
-                topic=data["topic"],
             )
         except ValidationError as exc:
             add_service_error(form, exc)
