@@ -297,3 +297,16 @@ def test_the_api_adds_changes_reorders_and_removes_items(world: Any, as_user: An
         base, {"title": "x", "presenter_id": world.mallory.pk}, content_type="application/json"
     )
     assert unknown.status_code == 400 and "presenter" in str(unknown.json()["fields"])
+
+
+def test_the_edit_page_offers_open_shared_topics_only(world: Any, as_user: Any) -> None:
+    meeting = review(world)
+    item = meeting.agenda_items.get(position=1)
+    topic = {"relationship": world.nw_ta, "kind": "customer_concern", "raised_by_side": "customer"}
+    Topic.objects.create(title="Open and shared", **topic)
+    Topic.objects.create(title="Closed and shared", status="closed", **topic)
+    Topic.objects.create(title="Telco A's own", visibility="private", private_party=world.telco_a, **topic)
+    page = as_user(world.carol).get(f"/r/northwind-telco-a/meetings/{meeting.pk}/agenda/{item.pk}/edit/")
+    html = page.content.decode()
+    assert "Open and shared" in html
+    assert "Closed and shared" not in html and "Telco A&#x27;s own" not in html

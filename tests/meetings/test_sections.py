@@ -178,3 +178,37 @@ def test_preparing_every_section_reads_as_many_queries_for_many_rows_as_for_few(
         _topic(world, f"Concern {n}")
         _topic(world, f"Issue {n}", kind="technical_issue")
     assert _queries(meeting) == few
+
+
+def test_measurements_show_the_latest_month_against_the_imported_benchmarks(world: Any) -> None:
+    from datetime import date
+
+    from accord.measurements import services as measurements
+    from accord.operations.models import Benchmark, Return
+    from tests.measurements.records import add, returned, ship_monthly
+
+    rel = world.nw_ta
+    ship_monthly(rel, world.product, range(1, 6))
+    add(
+        Return,
+        rel,
+        world.product,
+        returned("R1", date(2026, 5, 3), date(2026, 4, 5), 2, no_trouble_found=False),
+    )
+    measurements.refresh_all(rel, today=date(2026, 5, 31))
+    Benchmark.objects.create(
+        supplier=world.northwind,
+        category=world.category,
+        measure="FR.ERI",
+        month="2026-05",
+        best_in_class=0.1,
+        industry_average=0.2,
+        worst_in_class=5.0,
+    )
+    section = sections.prepare(review(world), ["measurements"])["measurements"]
+    group = section.groups[0]
+    assert "2026-05" in group.label
+    eri = next(r for r in group.rows if r.label == "FR.ERI" and r.cells[0] == "3.2.1")
+    assert eri.cells[2:] == ["0.2", "0.1"] and eri.flag == "worse than average"
+    pooled = next(r for r in group.rows if r.label == "FR.ERI" and r.cells[0] == "all categories")
+    assert pooled.cells[2] == "–" and pooled.flag == ""
