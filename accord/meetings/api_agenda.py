@@ -31,7 +31,13 @@ PDF = {
 }
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
-Binding = Annotated[str, Field(max_length=60, description="A data section: '' for none, or one of /bindings")]
+Binding = Annotated[
+    str,
+    Field(
+        max_length=60,
+        description="A live data section: '' for none, or one of " + ", ".join(sections.REGISTRY),
+    ),
+]
 Minutes = Annotated[int, Field(ge=0, le=agenda.MAX_MINUTES)]
 Notes = Annotated[str, Field(max_length=MAX_TEXT)]
 
@@ -147,11 +153,6 @@ class TemplateItemPatch(Schema):
     minutes: Minutes | None = None
 
 
-class BindingOut(Schema):
-    binding: str
-    label: str
-
-
 class PackOut(Schema):
     id: int
     created_at: datetime
@@ -216,15 +217,6 @@ def _resolve(meeting: Meeting, values: dict[str, Any]) -> dict[str, Any]:
         if tid is not None and values["topic"] is None:
             raise ValidationError({"topic_id": [_("Choose a shared topic of this relationship.")]})
     return values
-
-
-@router.get(
-    "/agenda-bindings",
-    response=responses({200: list[BindingOut]}, takes_input=False),
-    summary="The data sections an agenda item may bind to",
-)
-def bindings(request: AuthedRequest) -> list[dict[str, str]]:
-    return [{"binding": b, "label": label} for b, label in sections.choices()]
 
 
 @router.get(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.access import REL, TA, Case, everyone, readers, writers
+from tests.access import REL, TA, Case, readers, writers
 from tests.meetings.helpers import review
 
 AGENDA = REL + "/meetings/{meeting_id}/agenda"
@@ -101,9 +101,6 @@ def _template_order(w: Any) -> dict[str, Any]:
 
 
 API: dict[tuple[str, str], Case] = {
-    ("GET", "/api/v1/agenda-bindings"): Case(
-        "GET", lambda w: "/api/v1/agenda-bindings", everyone(200, anonymous=401)
-    ),
     ("GET", AGENDA): Case("GET", _api("/agenda"), readers(200, 401)),
     ("POST", AGENDA): Case("POST", _api("/agenda"), writers(201, 401), data=lambda w: {"title": "Spares"}),
     ("POST", AGENDA + "/order"): Case("POST", _api("/agenda/order"), writers(200, 401), data=_order),
