@@ -209,6 +209,42 @@ def grow_task_force_members(world: World, n: int) -> None:
         world.task_force.members.add(_person((world.northwind, world.telco_a)[i % 2], Role.EDITOR))
 
 
+def grow_agenda(world: World, n: int) -> None:
+    from accord.meetings import agenda
+    from tests.meetings.helpers import review
+
+    sam = access_from(world.sam, world.nw_ta)
+    for i in range(n):
+        agenda.add_item(
+            access=sam, meeting=review(world), title=f"Item {i}", binding="register", presenter=world.carol
+        )
+
+
+def grow_agenda_template(world: World, n: int) -> None:
+    from accord.meetings import agenda
+
+    for i in range(n):
+        agenda.add_template_item(
+            access=access_from(world.carol, world.nw_ta), kind="set", title=f"Item {i}", binding="forecasts"
+        )
+
+
+def grow_packs(world: World, n: int) -> None:
+    from accord.meetings.models import Pack
+    from tests.meetings.helpers import review
+
+    for i in range(n):
+        Pack.objects.create(
+            meeting=review(world), created_by=(world.sam, world.carol)[i % 2], file=f"p{i}.pdf"
+        )
+
+
+def _meeting(world: World) -> str:
+    from tests.meetings.helpers import review
+
+    return f"{_rel(world)}/meetings/{review(world).pk}"
+
+
 @dataclass(frozen=True)
 class ListOperation:
     who: str
@@ -269,6 +305,15 @@ LIST_OPERATIONS: dict[str, ListOperation] = {
     ),
     "/relationships/{rel_id}/attachments/{kind}/{number}": ListOperation(
         "vic", lambda w: f"{_rel(w)}/attachments/action-item/{w.item.key}", grow_attachments, len
+    ),
+    "/relationships/{rel_id}/meetings/{meeting_id}/agenda": ListOperation(
+        "vic", lambda w: f"{_meeting(w)}/agenda", grow_agenda, lambda b: len(b["items"])
+    ),
+    "/relationships/{rel_id}/agenda-templates/{meeting_kind}": ListOperation(
+        "vic", lambda w: f"{_rel(w)}/agenda-templates/set", grow_agenda_template, len
+    ),
+    "/relationships/{rel_id}/meetings/{meeting_id}/packs": ListOperation(
+        "vic", lambda w: f"{_meeting(w)}/packs", grow_packs, len
     ),
     "/relationships/{rel_id}/task-forces/{tf_id}": ListOperation(
         "carol",

@@ -105,6 +105,7 @@ def seed(world: Any) -> dict[str, list[Any]]:
     ]
     topic_ids, forecast_ids = _topics_and_forecasts(world, mallory)
     return {
+        **_meeting_ids(world),
         "rel_id": [world.nw_ta.pk, world.nw_tb.pk],
         "kind": ["action-item"],
         "attachment_id": files,
@@ -114,7 +115,6 @@ def seed(world: Any) -> dict[str, list[Any]]:
         "product_id": [world.product.pk],
         "batch_id": [b.pk for b in batches],
         "proposal_id": [ta_proposal.pk, tb_proposal.pk],
-        "meeting_id": meeting_ids(world),
         "topic_id": topic_ids,
         "forecast_id": forecast_ids,
     }
@@ -153,6 +153,35 @@ def _topics_and_forecasts(world: Any, mallory: Any) -> tuple[list[int], list[int
         for access in (carol, mallory)
     ]
     return [t.pk for t in found], [f.pk for f in forecasts]
+
+
+def _meeting_ids(world: Any) -> dict[str, list[Any]]:
+    """A quality review of each relationship (Sam's), its agenda items and a pre-read pack of each."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accord.meetings import packs
+    from accord.meetings import services as meetings
+
+    found: dict[str, list[Any]] = {"meeting_id": meeting_ids(world), "item_id": [], "pack_id": []}
+    starts = timezone.now() + timedelta(days=30)
+    for rel in (world.nw_ta, world.nw_tb):
+        access = access_from(world.sam, rel)
+        meeting = meetings.schedule(
+            access=access,
+            kind="quality_review",
+            title="Quality review",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            time_zone="UTC",
+            host_side="supplier",
+        )
+        found["meeting_id"].append(meeting.pk)
+        found["item_id"] += list(meeting.agenda_items.values_list("pk", flat=True)[:2])
+        found["pack_id"].append(packs.send(access=access, meeting=meeting).pk)
+    found["meeting_kind"] = ["quality_review", "set"]
+    return found
 
 
 def tokens(world: Any) -> dict[str, dict[str, str]]:
