@@ -12,30 +12,10 @@ from django.core.files.storage import default_storage
 from accord.audit.models import AuditEvent
 from accord.lib.errors import Conflict
 from accord.meetings import minutes, services
-from accord.meetings.models import AgendaItem, Approval, Meeting, MinutesRevision, MinutesStatus, Status
-from accord.parties.access import RelationshipAccess, access_from
+from accord.meetings.models import Approval, Meeting, MinutesRevision, MinutesStatus, Status
 from accord.register.models import ActionItem, SourceKind
 from tests.meetings.helpers import review, team_meeting
-
-
-def access(w: Any, person: Any) -> RelationshipAccess:
-    found = access_from(person, w.nw_ta, allow_guest=True)
-    assert found is not None
-    return found
-
-
-def first_item(meeting: Meeting) -> AgendaItem:
-    item = meeting.agenda_items.order_by("position").first()
-    assert item is not None
-    item.meeting = meeting
-    return item
-
-
-def approved(w: Any, meeting: Meeting) -> Meeting:
-    minutes.circulate(access=access(w, w.sam), meeting=meeting)
-    minutes.approve(access=access(w, w.sam), meeting=meeting, revision=meeting.minutes_revision)
-    minutes.approve(access=access(w, w.carol), meeting=meeting, revision=meeting.minutes_revision)
-    return Meeting.objects.get(pk=meeting.pk)
+from tests.meetings.helpers_minutes import access, approve_both, first_item
 
 
 def test_an_action_item_made_at_the_meeting_is_in_the_register_with_its_agenda_item_as_source(
@@ -117,7 +97,7 @@ def test_a_stale_minutes_edit_is_a_conflict(world: Any) -> None:
 
 
 def test_a_correction_is_a_new_revision_with_a_reason_and_the_old_one_stays(world: Any) -> None:
-    meeting = approved(world, review(world))
+    meeting = approve_both(world, review(world))
     with pytest.raises(ValidationError):
         minutes.correct(access=access(world, world.carol), meeting=meeting, reason="  ")
     with pytest.raises(PermissionDenied):
@@ -127,7 +107,7 @@ def test_a_correction_is_a_new_revision_with_a_reason_and_the_old_one_stays(worl
     assert (meeting.minutes_revision, meeting.minutes_status) == (2, MinutesStatus.DRAFT)
     old = MinutesRevision.objects.get(meeting=meeting, revision=1)
     assert old.correction_reason == "Wrong due date" and old.snapshot["revision"] == 1
-    again = approved(world, meeting)
+    again = approve_both(world, meeting)
     assert MinutesRevision.objects.get(meeting=again, revision=2).snapshot["corrections"] == [
         {"revision": 1, "reason": "Wrong due date"}
     ]
