@@ -31,6 +31,7 @@ from accord.operations.models import ImportBatch
 from accord.parties.access import access_from
 from accord.register import proposals
 from accord.register import services as register
+from tests.meetings.fuzz_minutes import seed_minutes
 
 APP = get_wsgi_application()
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
@@ -113,6 +114,7 @@ def seed(world: Any) -> dict[str, list[Any]]:
         "product_id": [world.product.pk],
         "batch_id": [b.pk for b in batches],
         "proposal_id": [ta_proposal.pk, tb_proposal.pk],
+        **seed_minutes(world),
     }
 
 
