@@ -102,6 +102,11 @@ VALUES: dict[str, Callable[[Seeded, str, str], list[str]]] = {
     "pk": lambda s, route, name: _pks(PK_MODELS[name]) if name in PK_MODELS else _unfilled(name, route, "pk"),
     "kind": lambda s, route, name: importer_kinds(),
     "fmt": lambda s, route, name: sorted(CONTENT_TYPES),
+    # meetings (their minutes): every seeded meeting, agenda item, decision; the first two revisions
+    "meeting_id": lambda s, route, name: _pks("meetings.Meeting"),
+    "item_id": lambda s, route, name: _pks("meetings.AgendaItem"),
+    "decision_id": lambda s, route, name: _pks("meetings.Outcome"),
+    "rev": lambda s, route, name: ["1", "2"],
 }
 
 API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
@@ -114,6 +119,10 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "kind": lambda s: ["action-item"],
     "attachment_id": lambda s: _pks("attachments.Attachment"),
     "proposal_id": lambda s: _proposals(),
+    "meeting_id": lambda s: _pks("meetings.Meeting"),
+    "item_id": lambda s: _pks("meetings.AgendaItem"),
+    "decision_id": lambda s: _pks("meetings.Outcome"),
+    "revision": lambda s: ["1", "2"],
 }
 
 

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 
 from accord.audit.models import AuditEvent
 from accord.lib.errors import Conflict
-from accord.meetings import minutes, services
+from accord.meetings import emails, minutes, services
 from accord.meetings.models import Approval, Meeting, MinutesRevision, MinutesStatus, Status
 from accord.register.models import ActionItem, SourceKind
 from tests.meetings.helpers import review, team_meeting
@@ -145,3 +145,17 @@ def test_decisions_are_removed_only_from_their_own_meeting(world: Any) -> None:
         minutes.remove_decision(access=access(world, world.sam), meeting=meeting, outcome=outcome)
     minutes.remove_decision(access=access(world, world.sam), meeting=other, outcome=outcome)
     assert not other.outcomes.exists()
+
+
+def test_circulating_and_approving_send_their_emails_on_commit(
+    world: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    sent: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        emails, "minutes_circulated", lambda meeting_id: sent.append(("circulated", meeting_id))
+    )
+    monkeypatch.setattr(emails, "minutes_approved", lambda *args: sent.append(("approved", *args)))
+    meeting = review(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_both(world, meeting)
+    assert sent == [("circulated", meeting.pk), ("approved", meeting.pk, 1)]
