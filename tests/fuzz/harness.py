@@ -31,6 +31,7 @@ from accord.operations.models import ImportBatch
 from accord.parties.access import access_from
 from accord.register import proposals
 from accord.register import services as register
+from tests.meetings.fuzz_minutes import seed_minutes
 
 APP = get_wsgi_application()
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
@@ -104,8 +105,9 @@ def seed(world: Any) -> dict[str, list[Any]]:
         )
     ]
     topic_ids, forecast_ids = _topics_and_forecasts(world, mallory)
+    meetings, minutes = _meeting_ids(world), seed_minutes(world)
     return {
-        **_meeting_ids(world),
+        **{name: meetings.get(name, []) + minutes.get(name, []) for name in {*meetings, *minutes}},
         "rel_id": [world.nw_ta.pk, world.nw_tb.pk],
         "kind": ["action-item"],
         "attachment_id": files,

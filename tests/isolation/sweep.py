@@ -107,6 +107,11 @@ VALUES: dict[str, Callable[[Seeded, str, str], list[str]]] = {
     "pk": lambda s, route, name: _pks(PK_MODELS[name]) if name in PK_MODELS else _unfilled(name, route, "pk"),
     "kind": lambda s, route, name: importer_kinds(),
     "fmt": lambda s, route, name: sorted(CONTENT_TYPES),
+    # meetings (their minutes): every seeded meeting, agenda item, decision; the first two revisions
+    "meeting_id": lambda s, route, name: _pks("meetings.Meeting"),
+    "item_id": lambda s, route, name: _pks("meetings.AgendaItem"),
+    "decision_id": lambda s, route, name: _pks("meetings.Outcome"),
+    "rev": lambda s, route, name: ["1", "2"],
 }
 
 API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
@@ -121,6 +126,10 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "proposal_id": lambda s: _proposals(),
     "topic_id": lambda s: _pks("meetings.Topic"),
     "forecast_id": lambda s: _pks("meetings.Forecast"),
+    "meeting_id": lambda s: _pks("meetings.Meeting"),
+    "item_id": lambda s: _pks("meetings.AgendaItem"),
+    "decision_id": lambda s: _pks("meetings.Outcome"),
+    "revision": lambda s: ["1", "2"],
 }
 
 
