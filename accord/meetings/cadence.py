@@ -179,14 +179,14 @@ def propose_host(last_location_side: str | None) -> HostProposal:
             Side.CUSTOMER,
             _(
                 "The last quality review was at the organization's location: "
-                "this one is a customer site visit."
+                "the next one is a customer site visit."
             ),
         )
     if last_location_side == Side.CUSTOMER:
         return HostProposal(
             Kind.QUALITY_REVIEW,
             Side.SUPPLIER,
-            _("The last quality review was at a customer site: this one is at the organization's location."),
+            _("The last quality review was at a customer site: the next is at the organization's location."),
         )
     return HostProposal(
         Kind.QUALITY_REVIEW,

@@ -257,10 +257,12 @@ class MeetingForm(StyledForm):
 
 
 class ScheduleForm(MeetingForm, InviteesMixin):
-    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+    """A new meeting; the scheduler is invited anyway (``services.schedule``), so not offered."""
+
+    def __init__(self, *args: Any, relationship: Relationship, scheduler: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, relationship=relationship, **kwargs)
         del self.fields["version"]
-        self.setup_invitees(relationship)
+        self.setup_invitees(relationship, exclude={scheduler.pk} if scheduler is not None else None)
 
 
 LEAD_DAYS = 14  # a new meeting's proposed day: two weeks ahead, 09:00 to 13:00 in its time zone

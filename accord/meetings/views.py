@@ -72,6 +72,7 @@ def meeting_list(request: AuthedRequest, slug: str) -> HttpResponse:
             "states": selectors.cadence_states([access], now).get(access.relationship.pk, []),
             "may_schedule": rules.may_schedule(access),
             "kinds": Kind.choices,
+            "now": now,
         },
     )
 
@@ -88,7 +89,14 @@ def my_meetings(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "meetings/mine.html",
-        {"form": form, "upcoming": list(upcoming), "page": page, "query": query.urlencode(), "across": True},
+        {
+            "form": form,
+            "upcoming": list(upcoming),
+            "page": page,
+            "query": query.urlencode(),
+            "across": True,
+            "now": now,
+        },
     )
 
 
@@ -103,6 +111,7 @@ def meeting_create(request: AuthedRequest, slug: str) -> HttpResponse:
     form = ScheduleForm(
         request.POST or None,
         relationship=access.relationship,
+        scheduler=request.user,
         initial=schedule_initial(access.relationship, kind, proposal),
     )
     if request.method == "POST" and form.is_valid():

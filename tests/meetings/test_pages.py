@@ -118,7 +118,7 @@ def test_scheduling_proposes_a_site_visit_after_a_review_at_the_organizations_lo
 ) -> None:
     schedule(world, days=-60)  # a quality review at Stuttgart HQ, the supplier's site
     body = as_user(world.sam).get(TA + "new/?kind=quality_review").content.decode()
-    assert "this one is a customer site visit" in body
+    assert "the next one is a customer site visit" in body
     assert 'href="?kind=site_visit"' in body
 
 
