@@ -350,8 +350,10 @@ class FilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if kinds is not None:  # a facilitator: her team's kind only
+            self.fields["kind"].choices = [("", _("Any kind")), *((k, Kind(k).label) for k in kinds)]  # type: ignore[attr-defined]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 

@@ -38,7 +38,7 @@ from accord.meetings.forms import (
     edit_initial,
     schedule_initial,
 )
-from accord.meetings.models import Kind, Meeting
+from accord.meetings.models import GUEST_KINDS, Kind, Meeting
 from accord.parties.access import first_or_404, relationship_for_user
 
 PAST_PAGE_SIZE = 50
@@ -54,7 +54,7 @@ def _require(allowed: bool) -> None:
 def meeting_list(request: AuthedRequest, slug: str) -> HttpResponse:
     _meetings, access = relationship_meetings(request.user, slug=slug)
     now = timezone.now()
-    form = FilterForm(request.GET or None)
+    form = FilterForm(request.GET or None, kinds=GUEST_KINDS if access.is_guest else None)
     upcoming, past = selectors.upcoming_first(selectors.meetings_of(access, form.filters(), now), now)
     page = Paginator(past, PAST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -86,3 +86,14 @@ def test_sam_schedules_a_site_visit_at_the_proposed_site(open_page: Any, world: 
     expect(page.get_by_test_id("invitees")).to_contain_text("Carol")
     meeting = Meeting.objects.get(kind=Kind.SITE_VISIT, starts_at__gt=timezone.now())
     assert meeting.site == world.ta_site and meeting.host_side == "customer"
+
+
+def test_fay_reads_her_teams_meetings_on_a_phone(open_page: Any, world: Any) -> None:
+    _seed(world)
+    page = open_page(width=390, height=844)
+    sign_in(page, world.fay)
+    page.goto(TA)
+    expect(page.get_by_test_id("upcoming")).to_contain_text("Shared expectations team")
+    expect(page.get_by_test_id("upcoming")).not_to_contain_text("Quality review")
+    assert page.evaluate(SIDEWAYS) <= 0
+    _shoot(page, "fay-list")
