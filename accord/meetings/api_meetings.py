@@ -452,6 +452,8 @@ def create_meeting(request: AuthedRequest, rel_id: Id, payload: MeetingIn) -> An
         start = values["starts_at"].astimezone(ZoneInfo(values["time_zone"]))
         values["title"] = f"{Kind(values['kind']).label}, {start:%B %Y}"
     _check_length(values["starts_at"], values["ends_at"])
+    if values.get("site") is None and not values.get("remote_link", "").strip():
+        raise ValidationError({"site_id": [_("Choose a site of either party or give a remote link.")]})
     meeting = services.schedule(
         access=access,
         invitees=_invitees(access, payload.invitee_ids),

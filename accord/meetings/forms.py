@@ -96,6 +96,10 @@ class LocalDateTimeField(forms.DateTimeField):
             return timezone.make_naive(value, ZoneInfo(self._zone))
         return value
 
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        """Against a saved (aware) time, compare the wall-clock time in the form's zone."""
+        return super().has_changed(self.prepare_value(initial), data)
+
     _zone = "UTC"
 
 

@@ -59,6 +59,14 @@ def test_a_bad_time_zone_and_a_bad_guest_address_are_400(world: Any, as_user: An
     assert _send(client, "POST", _url(world), bad_guest).status_code == 400
 
 
+def test_a_meeting_needs_a_site_or_a_remote_link(world: Any, as_user: Any) -> None:
+    client = as_user(world.sam)
+    nowhere = _send(client, "POST", _url(world), _new(world, site_id=None))
+    assert nowhere.status_code == 400 and "site_id" in nowhere.json()["fields"]
+    remote = _new(world, site_id=None, remote_link="https://meet.example.com/q")
+    assert _send(client, "POST", _url(world), remote).status_code == 201
+
+
 def test_the_list_filters_and_fay_sees_her_team_only(world: Any, as_user: Any) -> None:
     review(world)
     team = team_meeting(world)

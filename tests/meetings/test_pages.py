@@ -186,6 +186,7 @@ def test_editing_from_a_stale_version_keeps_what_was_typed(world: Any, as_user: 
     assert response.status_code == 409
     body = response.content.decode()
     assert 'value="Sam&#x27;s title"' in body and "Carol&#x27;s title" in body
+    assert body.count("Now saved:") == 1  # only the title differs: the times read in the meeting's zone
     meeting.refresh_from_db()
     assert meeting.title == "Carol's title"
 
