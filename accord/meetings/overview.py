@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accord.lib import nav, overview, summary
+from accord.meetings import overview_topics  # noqa: F401  (the topic log's tab and audit rule)
 from accord.meetings import rules, selectors
 
 MEETING_PAGES = ("meetings:create", "meetings:detail", "meetings:edit", "meetings:cadence")
@@ -67,5 +68,3 @@ def meeting_facts(accesses: Sequence[Any]) -> dict[int, list[summary.Fact]]:
         out[rel.pk] = facts
     return out
 
-
-from accord.meetings import overview_topics  # noqa: E402, F401  (the topic log's tab and audit rule)
