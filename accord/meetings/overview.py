@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accord.lib import nav, overview, summary
-from accord.meetings import overview_topics  # noqa: F401  (the topic log's tab and audit rule)
-from accord.meetings import rules, selectors
+from accord.meetings import (
+    overview_topics,  # noqa: F401  (the topic log's tab and audit rule)
+    rules,
+    selectors,
+)
 
 MEETING_PAGES = ("meetings:create", "meetings:detail", "meetings:edit", "meetings:cadence")
 nav.tab(25, "meetings:list", gettext_lazy("Meetings"), *MEETING_PAGES, for_guests=True)
@@ -67,4 +70,3 @@ def meeting_facts(accesses: Sequence[Any]) -> dict[int, list[summary.Fact]]:
                 )
         out[rel.pk] = facts
     return out
-
