@@ -15,8 +15,12 @@ from typing import Any
 
 MARKER = re.compile(r"MK-(TA|TB|AN|PNW|PTA|PTB)-(SH|SUP|CUS|OWN)-\d{5}", re.IGNORECASE)
 
-# What a facilitator sees of their relationship: its overview and its people (architecture.md).
-FACILITATOR_MODELS = {"parties.Relationship", "parties.Party", "accounts.User"}
+# What a facilitator sees of their relationship: its overview and its people (architecture.md), and
+# her shared expectations team's meetings (the markers seeded into them carry ``team``), whose agenda
+# lists the shared action items as the team's action plans (``meetings.sections``: the shared view).
+FACILITATOR_MODELS = {"parties.Relationship", "parties.Party", "accounts.User", "register.ActionItem.title"}
+# What an external meeting guest reads of the meeting's sides: their names, sites and people.
+EXTERNAL_GUEST_MODELS = {"parties.Party", "parties.Site", "accounts.User"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class Meaning:
     scope: str
     vis: str
     what: str  # "app.Model.field" (or a note) of the row it was seeded into
+    team: bool = False  # seeded into a shared expectations team's meeting: its facilitator reads it
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,9 @@ class Viewer:
     name: str
     parties: frozenset[int]
     guest_of: frozenset[int] = frozenset()
+    # the relationships whose meetings invite them as an external guest (no account): they read those
+    # meetings' e-mails (invitation, pre-read, approved minutes), which name the meeting and its sides
+    attends: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -40,10 +48,10 @@ class Registry:
     scopes: dict[str, Any] = field(default_factory=dict)  # scope → Relationship or Party
     meanings: dict[str, Meaning] = field(default_factory=dict)
 
-    def new(self, scope: str, vis: str, what: str) -> str:
+    def new(self, scope: str, vis: str, what: str, *, team: bool = False) -> str:
         assert scope in self.scopes, scope
         marker = f"MK-{scope}-{vis}-{len(self.meanings) + 1:05d}"
-        self.meanings[marker] = Meaning(scope, vis, what)
+        self.meanings[marker] = Meaning(scope, vis, what, team)
         return marker
 
     def found(self, text: str) -> set[str]:
@@ -55,6 +63,15 @@ class Registry:
             return False
         target = self.scopes[meaning.scope]
         model = ".".join(meaning.what.split(".")[:2])
+        if viewer.attends and meaning.vis == "SH":
+            if meaning.scope.startswith("P"):
+                sides = {
+                    p for r in self._all() if r.pk in viewer.attends for p in (r.supplier_id, r.customer_id)
+                }
+                if target.pk in sides and model in EXTERNAL_GUEST_MODELS:
+                    return True
+            elif target.pk in viewer.attends and model.startswith("meetings."):
+                return True
         if meaning.scope.startswith("P"):  # a party's own data
             if target.pk in viewer.parties:
                 return True
@@ -71,7 +88,11 @@ class Registry:
         mine = {sides[p] for p in viewer.parties if p in sides}
         if mine:
             return meaning.vis == "SH" or meaning.vis in mine
-        return target.pk in viewer.guest_of and meaning.vis == "SH" and model in FACILITATOR_MODELS
+        return (
+            target.pk in viewer.guest_of
+            and meaning.vis == "SH"
+            and (model in FACILITATOR_MODELS or meaning.what in FACILITATOR_MODELS or meaning.team)
+        )
 
     def forbidden(self, viewer: Viewer, text: str) -> set[str]:
         return {m for m in self.found(text) if not self.allowed(viewer, m)}

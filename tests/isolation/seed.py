@@ -31,6 +31,7 @@ from accord.register import proposals
 from accord.register import services as register
 from accord.register.models import ActionItem
 from tests.isolation.markers import Registry, Viewer
+from tests.isolation.seed_meetings import seed_meetings
 from tests.isolation.seed_topics import seed_topics
 
 PASSWORD = "correct-horse-battery-staple"
@@ -341,6 +342,9 @@ def seed(tmp: Path, today: date) -> Seeded:
     seed_topics(m, "TA", rels["TA"], sam, carol)
     seed_topics(m, "TB", rels["TB"], sam, mallory)
     seed_topics(m, "AN", rels["AN"], carol, sam)
+    seed_meetings(m, "TA", rels["TA"], sam, carol, today, facilitator=people["fay"])
+    seed_meetings(m, "TB", rels["TB"], sam, mallory, today)
+    seed_meetings(m, "AN", rels["AN"], carol, sam, today)
     _operational_data(m, "TA", sam, rels["TA"], sites["PTA"], products["PNW"], tmp)
     _operational_data(m, "TB", sam, rels["TB"], sites["PTB"], products["PNW"], tmp)
     _operational_data(m, "AN", carol, rels["AN"], sites["PNW"], products["PTA"], tmp)

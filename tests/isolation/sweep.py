@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from accord.api.main import api
 from accord.lib.importing import importer_kinds
+from accord.meetings.models import Kind
 from accord.register.views_files import CONTENT_TYPES
 from tests.access import url_routes
 from tests.isolation.seed import Seeded
@@ -59,6 +60,7 @@ PK_MODELS = {  # URL name → the model whose primary keys fill <int:pk>
 # Body fields whose schema alone does not give a valid value.
 BODY_VALUES: dict[str, Any] = {"country": "DE"}
 FILE_ROUTES = ("upload", "record", "download", "remove")
+TEMPLATE_ROUTES = ("agenda_template", "template_item", "template_remove", "template_move")
 
 SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
     ("accounts:password_reset_confirm", "uidb64"): lambda s: ["MQ"],
@@ -66,6 +68,13 @@ SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
     # An invitation link is a signed secret that only its e-mail's reader holds (its page shows whom it
     # invites, as it must): the sweep tries each seeded invitation with a forged signature instead.
     ("parties:invitation", "token"): lambda s: [t.rsplit(":", 1)[0] + ":forged" for t in s.invitation_tokens],
+    # A meeting's answer link and a calendar feed are secrets too (their pages show the meeting, as they
+    # must): the sweep tries forged ones.
+    ("meetings:answer", "token"): lambda s: ["forged-answer-token"],
+    ("meetings:feed", "token"): lambda s: ["forged-feed-token"],
+    # A relationship's agenda templates: each meeting kind; of their items, the seeded (marked) ones.
+    **{(f"meetings:{n}", "kind"): lambda s: [str(k) for k in Kind] for n in TEMPLATE_ROUTES},
+    **{(f"meetings:{n}", "item_id"): lambda s: _template_items() for n in TEMPLATE_ROUTES},
     # Files hang off a record (kind, its number): every item number, under every relationship.
     **{(f"attachments:{n}", "kind"): lambda s: ["action-item"] for n in FILE_ROUTES},
     **{(f"attachments:{n}", "ref"): lambda s: _numbers(s) for n in FILE_ROUTES},
@@ -77,6 +86,11 @@ SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
 def _proposals() -> list[str]:
     updates = apps.get_model("register.ActionUpdate").objects.filter(kind="proposal")
     return [str(pk) for pk in updates.values_list("pk", flat=True)]
+
+
+def _template_items() -> list[str]:
+    items = apps.get_model("meetings.TemplateItem").objects.filter(title__startswith="MK-")
+    return [str(pk) for pk in items.values_list("pk", flat=True)]
 
 
 def _pks(label: str) -> list[str]:
@@ -109,8 +123,10 @@ VALUES: dict[str, Callable[[Seeded, str, str], list[str]]] = {
     "fmt": lambda s, route, name: sorted(CONTENT_TYPES),
     # meetings (their minutes): every seeded meeting, agenda item, decision; the first two revisions
     "meeting_id": lambda s, route, name: _pks("meetings.Meeting"),
-    "item_id": lambda s, route, name: _pks("meetings.AgendaItem"),
+    "item_id": lambda s, route, name: _template_items(),  # a meeting's agenda items: MEETING_ROWS
     "decision_id": lambda s, route, name: _pks("meetings.Outcome"),
+    "attendee_id": lambda s, route, name: _pks("meetings.Attendee"),
+    "pack_id": lambda s, route, name: _pks("meetings.Pack"),
     "rev": lambda s, route, name: ["1", "2"],
 }
 
@@ -127,8 +143,11 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "topic_id": lambda s: _pks("meetings.Topic"),
     "forecast_id": lambda s: _pks("meetings.Forecast"),
     "meeting_id": lambda s: _pks("meetings.Meeting"),
-    "item_id": lambda s: _pks("meetings.AgendaItem"),
+    "item_id": lambda s: _template_items(),  # a meeting's agenda items: MEETING_ROWS
     "decision_id": lambda s: _pks("meetings.Outcome"),
+    "attendee_id": lambda s: _pks("meetings.Attendee"),
+    "meeting_kind": lambda s: [str(k) for k in Kind],
+    "pack_id": lambda s: _pks("meetings.Pack"),
     "revision": lambda s: ["1", "2"],
 }
 
@@ -140,6 +159,49 @@ def _unfilled(name: str, route: str, param: str) -> list[str]:
 
 
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+
+# A meeting's rows are tried under their own meeting and under one meeting of another relationship, not
+# under every meeting (the product grows as the square of the meetings); of the agenda items, each
+# meeting's first and last (the seeded, marked one).
+MEETING_ROWS = {
+    "item_id": "meetings.AgendaItem",
+    "decision_id": "meetings.Outcome",
+    "attendee_id": "meetings.Attendee",
+    "pack_id": "meetings.Pack",
+}
+
+
+def _in_meetings(param: str) -> list[tuple[str, str]]:
+    """(meeting id, row id) pairs of the rows filling ``param``: each under its own meeting and under a
+    meeting of another relationship."""
+    rows = apps.get_model(MEETING_ROWS[param]).objects.values_list(
+        "pk", "meeting_id", "meeting__relationship_id"
+    )
+    found = list(rows.order_by("meeting_id", "pk"))
+    if param == "item_id":
+        by_meeting: dict[int, list[Any]] = {}
+        for row in rows.order_by("meeting_id", "position"):
+            by_meeting.setdefault(row[1], []).append(row)
+        found = [r for items in by_meeting.values() for r in dict.fromkeys([items[0], items[-1]])]
+    meetings = dict(apps.get_model("meetings.Meeting").objects.values_list("relationship_id", "pk"))
+    pairs = []
+    for pk, meeting, rel in found:
+        pairs.append((str(meeting), str(pk)))
+        pairs += [(str(other), str(pk)) for r, other in sorted(meetings.items()) if r != rel][:1]
+    return pairs
+
+
+def combinations(params: list[str], values: Callable[[str], list[str]]) -> Iterable[dict[str, str]]:
+    """Every combination of the values of a route's parameters (a meeting's rows: see MEETING_ROWS)."""
+    row = next((p for p in params if p in MEETING_ROWS), None)
+    if "meeting_id" in params and row is not None:
+        rest = [p for p in params if p not in ("meeting_id", row)]
+        for meeting, pk in _in_meetings(row):
+            for combo in itertools.product(*(values(p) for p in rest)):
+                yield {"meeting_id": meeting, row: pk, **dict(zip(rest, combo, strict=True))}
+        return
+    for combo in itertools.product(*(values(p) for p in params)):
+        yield dict(zip(params, combo, strict=True))
 
 
 def page_urls(s: Seeded) -> list[str]:
@@ -153,16 +215,15 @@ def page_urls(s: Seeded) -> list[str]:
             assert not params, f"an unnamed route with parameters cannot be swept: {route}"
             urls.append("/" + route)
             continue
-        choices = []
-        for param in params:
+
+        def values(param: str, name: str = name, route: str = route) -> list[str]:
             if (name, param) in SEGMENTS:
-                choices.append(SEGMENTS[(name, param)](s))
-            elif param in VALUES:
-                choices.append(VALUES[param](s, route, name))
-            else:
-                _unfilled(name, route, param)
-        for combo in itertools.product(*choices):
-            urls.append(reverse(name, kwargs=dict(zip(params, combo, strict=True))))
+                return SEGMENTS[(name, param)](s)
+            if param in VALUES:
+                return VALUES[param](s, route, name)
+            return _unfilled(name, route, param)
+
+        urls += [reverse(name, kwargs=kwargs) for kwargs in combinations(params, values)]
     return urls
 
 
@@ -231,11 +292,14 @@ def api_requests(s: Seeded, *, writes: bool) -> list[tuple[str, str, dict[str, A
             if method != "get" and not writes:
                 continue
             params = [p["name"] for p in op.get("parameters", []) if p["in"] == "path"]
-            required = [
-                p["name"] for p in op.get("parameters", []) if p["in"] == "query" and p.get("required")
-            ]
-            assert not required, (
-                f"{method.upper()} {path}: fill its required query parameters {required} in sweep.py"
+            required = {  # a required query parameter with choices (a kind): each of them
+                p["name"]: _choices(p["schema"], schema)
+                for p in op.get("parameters", [])
+                if p["in"] == "query" and p.get("required")
+            }
+            unfilled = [name for name, choices in required.items() if not choices]
+            assert not unfilled, (
+                f"{method.upper()} {path}: fill its required query parameters {unfilled} in sweep.py"
             )
             missing = [p for p in params if p not in API_VALUES]
             assert not missing, (
@@ -243,12 +307,15 @@ def api_requests(s: Seeded, *, writes: bool) -> list[tuple[str, str, dict[str, A
             )
             body = _body(op, schema) if method != "get" else {}
             queries = [""]  # and each value of each query parameter with choices (a filter)
-            if method == "get":
+            if required:
+                queries = ["?" + "&".join(f"{k}={v}" for k, v in zip(required, combo, strict=True))
+                           for combo in itertools.product(*required.values())]  # fmt: skip
+            elif method == "get":
                 for p in op.get("parameters", []):
                     if p["in"] == "query":
                         queries += [f"?{p['name']}={v}" for v in _choices(p["schema"], schema)]
-            for combo in itertools.product(*(API_VALUES[p](s) for p in params)):
-                url = path.format(**dict(zip(params, combo, strict=True)))
+            for kwargs in combinations(params, lambda p: API_VALUES[p](s)):
+                url = path.format(**kwargs)
                 found += [(method.upper(), url + query, body) for query in queries]
     return found
 

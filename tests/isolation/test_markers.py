@@ -18,6 +18,7 @@ from django.db import models
 from django.test import Client
 
 from accord.accounts.models import User
+from accord.meetings.models import Attendee
 from accord.parties.models import Invitation
 from tests.isolation.markers import MARKER, Viewer
 from tests.isolation.seed import Seeded, viewer_of
@@ -63,6 +64,15 @@ NOT_TENANT_TEXT = {
     "attachments.Attachment.content_type": "a sniffed type from a fixed list",
     "attachments.Attachment.sha256": "a hash",
     "meetings.Forecast.month": "YYYY-MM",
+    "meetings.Meeting.time_zone": "a zone name from a fixed list",
+    "meetings.TemplateItem.binding": "a data section's code",
+    "meetings.AgendaItem.binding": "a data section's code",
+    "meetings.Attendee.token_hash": "a hash",
+    "meetings.CalendarFeed.token_hash": "a hash",
+    "meetings.MinutesRevision.pdf": "a stored file's generated name (meeting id, random hex)",
+    "meetings.MinutesRevision.pdf_sha256": "a hash",
+    "meetings.Pack.file": "a stored file's generated name (meeting id, random hex)",
+    "meetings.Pack.sha256": "a hash",
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
@@ -107,17 +117,32 @@ def test_every_text_field_carries_a_marker(seeded: Seeded) -> None:
     assert not stale, f"These excluded fields no longer exist: {sorted(stale)}"
 
 
+def _text_attachments(message: Any) -> str:
+    """The text parts attached to an e-mail (a meeting's .ics), where markers travel too."""
+    found = []
+    for attachment in message.attachments:
+        content = attachment[1] if isinstance(attachment, tuple) else attachment.get_payload(decode=True)
+        if isinstance(content, bytes):
+            content = content.decode("utf-8", "replace") if not content.startswith(b"%PDF") else ""
+        found.append(str(content or "").replace("\r\n ", ""))  # an .ics folds its long lines
+    return "\n".join(found)
+
+
 def test_every_email_shows_its_recipient_only_what_they_may_see(seeded: Seeded) -> None:
     """Invitations, assignments, status changes (sent while seeding) and the daily digests."""
     assert len(seeded.mail) >= 10, "the seed sends assignment, status, invitation and digest e-mails"
     leaks = []
     for message in seeded.mail:
-        text = f"{message.subject}\n{message.body}"
+        text = f"{message.subject}\n{message.body}\n{_text_attachments(message)}"
         assert seeded.marks.found(text), f"e-mail {message.subject!r} names nothing seeded: what is it?"
         for address in message.to:
             user = User.objects.filter(email=address).first()
             if user is not None:
                 viewer = viewer_of(user)
+            elif attending := list(Attendee.objects.filter(email=address, user=None)):
+                # an external meeting guest: the meetings they are invited to
+                rels = frozenset(a.meeting.relationship_id for a in attending)
+                viewer = Viewer(address, frozenset(), attends=rels)
             else:  # an invitation to someone not signed up yet: they see what they are invited to
                 invitation = Invitation.objects.get(email=address)
                 parties = frozenset({invitation.party_id} if invitation.party_id else set())
