@@ -147,7 +147,7 @@ class ForecastFilters(Schema):
 
 
 def _topic(topic: Topic, access: RelationshipAccess | None) -> dict[str, Any]:
-    items = [] if access is None else [i.reference for i in topics.linked_items(access, topic)]
+    items = [] if access is None else [i.reference for i in _linked_items(topic, access)]
     return {
         "id": topic.pk,
         "kind": topic.kind,
@@ -168,6 +168,12 @@ def _topic(topic: Topic, access: RelationshipAccess | None) -> dict[str, Any]:
         "updated_at": topic.updated_at,
         "version": topic.version,
     }
+
+
+def _linked_items(topic: Topic, access: RelationshipAccess) -> Any:
+    """The topic's action items the viewer may see: prefetched by the list, else read."""
+    prefetched = getattr(topic, "visible_items", None)
+    return topics.linked_items(access, topic) if prefetched is None else prefetched
 
 
 @serializer("meetings.topic")
@@ -223,7 +229,7 @@ def list_topics(request: AuthedRequest, rel_id: Id, filters: Query[TopicFilters]
             q=filters.q.strip(),
             sort=filters.sort,
         ),
-    ).prefetch_related("products")
+    ).prefetch_related("products", topics.prefetch_linked_items(access))
     count = found.count()
     pages = max(1, -(-count // filters.page_size))
     start = (filters.page - 1) * filters.page_size

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -364,6 +365,12 @@ def linked_items(access: RelationshipAccess, topic: Topic) -> Any:
         .select_related("relationship", "owner")
         .order_by("series", "number")
     )
+
+
+def prefetch_linked_items(access: RelationshipAccess) -> Prefetch[Any]:
+    """``linked_items`` of every topic of a list in one query, as each topic's ``visible_items``."""
+    items = ActionItem.objects.visible_to(access).select_related("relationship", "owner")
+    return Prefetch("action_items", queryset=items.order_by("series", "number"), to_attr="visible_items")
 
 
 def _keys(items: Iterable[ActionItem]) -> list[str]:

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -239,6 +239,154 @@ def grow_packs(world: World, n: int) -> None:
         )
 
 
+def _schedule(world: World, relationship: Relationship, kind: str, days: int) -> None:
+    """A meeting of ``kind`` ``days`` from now: a site visit at the customer's site, the others at
+    Northwind's or remote; the shared expectations team of Telco A with Fay facilitating."""
+    from accord.meetings import services
+    from tests.meetings.helpers import at
+
+    telco_a = relationship == world.nw_ta
+    site = (world.ta_site if telco_a else world.tb_site) if kind == "site_visit" else world.nw_site
+    services.schedule(
+        access=access_from(world.sam, relationship),
+        kind=kind,
+        title=f"Meeting {_n()}",
+        starts_at=at(days),
+        ends_at=at(days, 13),
+        time_zone="Europe/Berlin",
+        host_side="customer" if kind == "site_visit" else "supplier",
+        site=site if days % 2 else None,
+        remote_link="" if days % 2 else "https://meet.example/accord",
+        facilitator=world.fay if kind == "set" and telco_a else None,
+        invitees=[world.carol] if telco_a else [world.mallory],
+    )
+
+
+KINDS = ("quality_review", "site_visit", "program_review", "set", "other")
+
+
+def grow_meetings(world: World, n: int) -> None:
+    for _i in range(n):
+        i = _n()
+        _schedule(world, world.nw_ta, KINDS[i % len(KINDS)], i % 60 - 30)
+
+
+def grow_my_meetings(world: World, n: int) -> None:
+    for _i in range(n):  # across Ada's relationships
+        i = _n()
+        _schedule(world, (world.nw_ta, world.nw_tb)[i % 2], KINDS[i % len(KINDS)], i % 60 - 30)
+
+
+def grow_cadence(world: World, n: int) -> None:
+    for i in range(n):  # a past and a coming meeting of each approach's kinds
+        for kind in ("set", ("quality_review", "site_visit")[i % 2], "program_review"):
+            _schedule(world, world.nw_ta, kind, -10 * (i + 1) - 1)
+            _schedule(world, world.nw_ta, kind, 10 * (i + 1))
+
+
+def grow_sites_to_visit(world: World, n: int) -> None:
+    for i in range(n):  # customer sites, most with this relationship's equipment in service
+        site = _site(world.telco_a)
+        if i % 4:
+            InstalledBase.objects.create(
+                relationship=world.nw_ta,
+                site=site,
+                product=world.product,
+                quantity=i + 1,
+                in_service_date=timezone.localdate() - timedelta(days=60 * i),
+            )
+
+
+def grow_attendees(world: World, n: int) -> None:
+    from accord.meetings import services
+    from tests.meetings.helpers import review
+
+    sam = access_from(world.sam, world.nw_ta)
+    for i in range(n):  # members of either side, and external guests
+        if i % 3 == 2:
+            guest = services.ExternalGuest(name=f"Guest {i}", email=f"guest{_n()}@example.org")
+            services.invite(access=sam, meeting=review(world), guests=[guest])
+        else:
+            person = _person((world.northwind, world.telco_a)[i % 3], Role.VIEWER)
+            services.invite(access=sam, meeting=review(world), users=[person])
+
+
+def grow_minutes(world: World, n: int) -> None:
+    from accord.meetings import agenda, minutes
+    from tests.meetings.helpers import review
+
+    sam = access_from(world.sam, world.nw_ta)
+    for i in range(n):  # agenda items, each with a decision
+        item = agenda.add_item(access=sam, meeting=review(world), title=f"Item {i}", binding="register")
+        item.meeting = review(world)
+        minutes.add_decision(access=sam, item=item, text=f"Decision {i}")
+
+
+def grow_revisions(world: World, n: int) -> None:
+    from accord.meetings import minutes
+    from accord.meetings.models import Meeting
+    from tests.meetings.helpers import review
+    from tests.meetings.helpers_minutes import approve_both
+
+    for i in range(n):  # approved by both sides, then corrected: the next revision
+        meeting = Meeting.objects.get(pk=review(world).pk)
+        if meeting.minutes_locked:
+            sam = access_from(world.sam, world.nw_ta)
+            minutes.correct(access=sam, meeting=meeting, reason=f"Correction {i}")
+        approve_both(world, meeting)
+
+
+def grow_topics(world: World, n: int) -> None:
+    from accord.meetings import topics
+
+    carol, sam = access_from(world.carol, world.nw_ta), access_from(world.sam, world.nw_ta)
+    for i in range(n):  # shared concerns with an action item, change notices, Telco A's private requests
+        if i % 3 == 0:
+            topic = topics.create_topic(access=carol, kind="customer_concern", title=f"Concern {i}")
+            topics.link_items(access=carol, topic=topic, keys=[world.item.key])
+        elif i % 3 == 1:
+            topics.create_topic(
+                access=sam,
+                kind="change_notice",
+                title=f"Change {i}",
+                effective_date=date(2027, 1, 1),
+                products=[_product(world), world.product],
+            )
+        else:
+            topics.create_topic(
+                access=carol, kind="feature_request", title=f"Request {i}", visibility="private"
+            )
+
+
+def grow_topic_items(world: World, n: int) -> None:
+    from accord.meetings import topics
+    from tests.meetings.topic_helpers import concern
+
+    carol = access_from(world.carol, world.nw_ta)
+    for i in range(n):
+        item = register.create_item(
+            access=carol, title=f"Follow-up {i}", owner_side=("customer", "supplier")[i % 2]
+        )
+        topics.link_items(access=carol, topic=concern(world), keys=[item.key])
+
+
+def grow_forecasts(world: World, n: int) -> None:
+    from accord.meetings import topics
+
+    editor = _person(world.telco_a, Role.EDITOR)
+    for i in range(n):  # by Carol and another editor of Telco A
+        who = access_from((world.carol, editor)[i % 2], world.nw_ta)
+        topics.create_forecast(
+            access=who, product=_product(world), month=f"2027-{i % 12 + 1:02d}", quantity=i
+        )
+
+
+def _topic(world: World) -> str:
+    from tests.meetings.topic_helpers import concern
+
+    return f"{_rel(world)}/topics/{concern(world).pk}"
+
+
 def _meeting(world: World) -> str:
     from tests.meetings.helpers import review
 
@@ -315,6 +463,42 @@ LIST_OPERATIONS: dict[str, ListOperation] = {
     "/relationships/{rel_id}/meetings/{meeting_id}/packs": ListOperation(
         "vic", lambda w: f"{_meeting(w)}/packs", grow_packs, len
     ),
+    "/meetings": ListOperation(
+        "ada", lambda w: f"{PREFIX}/meetings", grow_my_meetings, lambda b: len(b["items"])
+    ),
+    "/relationships/{rel_id}/meetings": ListOperation(
+        "vic", lambda w: f"{_rel(w)}/meetings", grow_meetings, lambda b: len(b["items"])
+    ),
+    "/relationships/{rel_id}/meetings/cadence": ListOperation(
+        "vic", lambda w: f"{_rel(w)}/meetings/cadence", grow_cadence, lambda b: len(b["approaches"])
+    ),
+    "/relationships/{rel_id}/meetings/proposals": ListOperation(
+        "sam",
+        lambda w: f"{_rel(w)}/meetings/proposals?kind=site_visit",
+        grow_sites_to_visit,
+        lambda b: len(b["sites"]),
+    ),
+    "/relationships/{rel_id}/meetings/{meeting_id}": ListOperation(
+        "vic", _meeting, grow_attendees, lambda b: len(b["attendees"])
+    ),
+    "/relationships/{rel_id}/meetings/{meeting_id}/attendance": ListOperation(
+        "vic", lambda w: f"{_meeting(w)}/attendance", grow_attendees, len
+    ),
+    "/relationships/{rel_id}/meetings/{meeting_id}/minutes": ListOperation(
+        "vic", lambda w: f"{_meeting(w)}/minutes", grow_minutes, lambda b: len(b["items"])
+    ),
+    "/relationships/{rel_id}/meetings/{meeting_id}/minutes/revisions": ListOperation(
+        "vic", lambda w: f"{_meeting(w)}/minutes/revisions", grow_revisions, len
+    ),
+    "/relationships/{rel_id}/topics": ListOperation(
+        "carol", lambda w: f"{_rel(w)}/topics", grow_topics, lambda b: len(b["topics"])
+    ),
+    "/relationships/{rel_id}/topics/{topic_id}": ListOperation(
+        "vic", _topic, grow_topic_items, lambda b: len(b["action_items"])
+    ),
+    "/relationships/{rel_id}/forecasts": ListOperation(
+        "vic", lambda w: f"{_rel(w)}/forecasts", grow_forecasts, len
+    ),
     "/relationships/{rel_id}/task-forces/{tf_id}": ListOperation(
         "carol",
         lambda w: f"{_rel(w)}/task-forces/{w.task_force.pk}",
@@ -323,7 +507,12 @@ LIST_OPERATIONS: dict[str, ListOperation] = {
     ),
 }
 # How many rows each answer gains between the two calls (more for the people: two per step).
-GROWTH = {"/relationships/{rel_id}/people": 20, "/me": 20}
+GROWTH = {
+    "/relationships/{rel_id}/people": 20,
+    "/me": 20,
+    # One row per approach however many meetings: the meetings grow (sixty more), not the rows.
+    "/relationships/{rel_id}/meetings/cadence": 0,
+}
 
 
 def _schema(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
