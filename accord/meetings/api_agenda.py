@@ -42,7 +42,7 @@ Minutes = Annotated[int, Field(ge=0, le=agenda.MAX_MINUTES)]
 Notes = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
-class PersonRef(Schema):
+class PresenterRef(Schema):
     id: int
     full_name: str
     email: str
@@ -89,7 +89,7 @@ class AgendaItemOut(Schema):
     binding: str
     minutes_allotted: int
     starts_after: int = Field(description="Minutes into the meeting when the item starts")
-    presenter: PersonRef | None
+    presenter: PresenterRef | None
     notes: str
     topic_id: int | None
     topic_title: str
@@ -156,7 +156,7 @@ class TemplateItemPatch(Schema):
 class PackOut(Schema):
     id: int
     created_at: datetime
-    created_by: PersonRef | None
+    created_by: PresenterRef | None
     sha256: str
     size: int
 

@@ -36,15 +36,15 @@ StatusName = Literal["scheduled", "held", "cancelled"]
 SideName = Literal["supplier", "customer"]
 
 
-class PersonOut(Schema):
+class MeetingPersonOut(Schema):
     id: int
     full_name: str
     email: str
 
 
-class AttendeeOut(Schema):
+class InviteeOut(Schema):
     id: int
-    user: PersonOut | None
+    user: MeetingPersonOut | None
     name: str
     email: str = Field(description="An external guest's address; empty for a member")
     side: str = Field(description="supplier, customer, or empty (the facilitator or an external guest)")
@@ -53,7 +53,7 @@ class AttendeeOut(Schema):
     attended: bool | None
 
 
-class SiteOut(Schema):
+class MeetingSiteOut(Schema):
     id: int
     name: str
     side: str
@@ -68,10 +68,10 @@ class MeetingOut(Schema):
     ends_at: datetime
     time_zone: str
     host_side: str
-    site: SiteOut | None
+    site: MeetingSiteOut | None
     remote_link: str
     location_note: str
-    facilitator: PersonOut | None
+    facilitator: MeetingPersonOut | None
     description: str
     status: str
     minutes_status: str
@@ -79,7 +79,7 @@ class MeetingOut(Schema):
     sequence: int
     version: int
     answers: dict[str, int] = Field(description="How many invitees accepted, declined or have not answered")
-    attendees: list[AttendeeOut] = Field(default=[], description="Only in a single meeting's answer")
+    attendees: list[InviteeOut] = Field(default=[], description="Only in a single meeting's answer")
 
 
 class MeetingPage(Schema):
@@ -511,7 +511,7 @@ def cancel_meeting(request: AuthedRequest, rel_id: Id, meeting_id: Id, payload: 
 
 @router.post(
     ONE + "/attendees",
-    response=responses({201: list[AttendeeOut]}, write=True),
+    response=responses({201: list[InviteeOut]}, write=True),
     summary="Invite members of either side, the facilitator, or external guests",
 )
 def invite(request: AuthedRequest, rel_id: Id, meeting_id: Id, payload: InviteIn) -> Any:

@@ -31,7 +31,7 @@ PDF = {
 }
 
 
-class AttendeeOut(Schema):
+class AttendanceOut(Schema):
     id: int
     name: str
     side: str = Field(description="supplier, customer, or '' (the facilitator or an external guest)")
@@ -91,7 +91,7 @@ class MinutesIn(Schema):
     version: Version
 
 
-class DecisionIn(Schema):
+class MinutesDecisionIn(Schema):
     text: str = Field(min_length=1, max_length=MAX_TEXT)
 
 
@@ -104,7 +104,7 @@ class ActionItemIn(Schema):
     visibility: Visibility = Visibility.SHARED
 
 
-class SourceOut(Schema):
+class MinutesSourceOut(Schema):
     kind: str
     label: str
     url: str
@@ -117,7 +117,7 @@ class ActionItemOut(Schema):
     owner_side: str
     due_date: date | None
     visibility: str
-    source: SourceOut
+    source: MinutesSourceOut
 
 
 class ApproveIn(Schema):
@@ -197,7 +197,7 @@ def _fresh(meeting: Meeting) -> Meeting:
 
 @router.get(
     MEETING + "/attendance",
-    response=responses({200: list[AttendeeOut]}),
+    response=responses({200: list[AttendanceOut]}),
     summary="Who was invited and who came",
 )
 def list_attendance(request: AuthedRequest, rel_id: Id, meeting_id: Id) -> list[dict[str, Any]]:
@@ -207,7 +207,7 @@ def list_attendance(request: AuthedRequest, rel_id: Id, meeting_id: Id) -> list[
 
 @router.put(
     MEETING + "/attendance",
-    response=responses({200: list[AttendeeOut]}, write=True),
+    response=responses({200: list[AttendanceOut]}, write=True),
     summary="Mark who attended (true), who did not (false), not recorded (null)",
 )
 def set_attendance(
@@ -221,7 +221,7 @@ def set_attendance(
 
 @router.post(
     MEETING + "/attendance",
-    response=responses({201: AttendeeOut}, write=True),
+    response=responses({201: AttendanceOut}, write=True),
     summary="Add someone who came without an invitation (marked present)",
 )
 def add_walk_in(request: AuthedRequest, rel_id: Id, meeting_id: Id, payload: WalkInIn) -> Any:
@@ -263,7 +263,9 @@ def put_item_minutes(
     response=responses({201: DecisionOut}, write=True),
     summary="Record a decision under an agenda item",
 )
-def add_decision(request: AuthedRequest, rel_id: Id, meeting_id: Id, item_id: Id, payload: DecisionIn) -> Any:
+def add_decision(
+    request: AuthedRequest, rel_id: Id, meeting_id: Id, item_id: Id, payload: MinutesDecisionIn
+) -> Any:
     item, access = agenda_item_for_user(request.user, pk=rel_id, meeting_id=meeting_id, item_id=item_id)
     outcome = minutes.add_decision(access=access, item=item, text=payload.text)
     return 201, {"id": outcome.pk, "text": outcome.text, "recorded_at": outcome.recorded_at}

@@ -27,6 +27,7 @@ from accord.accounts.services import create_api_token
 from accord.attachments import kinds as attachment_kinds
 from accord.attachments import services as attachments
 from accord.lib.importing import importer_kinds
+from accord.meetings.models import Attendee
 from accord.operations.models import ImportBatch
 from accord.parties.access import access_from
 from accord.register import proposals
@@ -119,6 +120,8 @@ def seed(world: Any) -> dict[str, list[Any]]:
         "proposal_id": [ta_proposal.pk, tb_proposal.pk],
         "topic_id": topic_ids,
         "forecast_id": forecast_ids,
+        # the people invited to each meeting: of both sides, of both relationships
+        "attendee_id": list(Attendee.objects.order_by("pk").values_list("pk", flat=True)),
     }
 
 
