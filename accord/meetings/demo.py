@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.db.models import Sum
@@ -31,7 +30,7 @@ from django.db.models import Sum
 from accord.audit import services as audit
 from accord.lib.demo import DemoContext, step
 from accord.lib.months import add_months, month_of, month_start
-from accord.meetings import demo_history
+from accord.meetings import demo_history, emails
 from accord.meetings.demo_calendar import PHOTON, TELCO_A, TELCO_B, Calendar, at, calendar
 from accord.meetings.demo_content import TOPICS
 from accord.meetings.models import Cadence, Forecast, Topic, Visibility
@@ -165,31 +164,15 @@ def make_forecasts(ctx: DemoContext, cal: Calendar) -> None:
 
 # --- the step -------------------------------------------------------------------------------------------
 
-# The demo writes in one transaction and would e-mail every invitation, change and cancellation of its
-# invented history when it commits: the meetings' e-mails are switched off for this step only.
-QUIET = [
-    "scheduled",
-    "changed",
-    "cancelled",
-    "invited",
-    "pack_sent",
-    "minutes_circulated",
-    "minutes_approved",
-]
-
 
 @step(60)
 def meetings(ctx: DemoContext) -> None:
-    patches = [mock.patch(f"accord.meetings.emails.{name}") for name in QUIET]
-    for patch in patches:
-        patch.start()
-    try:
+    # The demo writes in one transaction and would e-mail every invitation, change and cancellation of
+    # its invented history when it commits: the meetings' e-mails are switched off for this step only.
+    with emails.silenced():
         Cadence.objects.bulk_create(Cadence(relationship=rel) for rel in ctx.relationships.values())
         cal = Calendar(ctx)
         planned = [cal.schedule(slot) for slot in calendar()]
         topics = make_topics(ctx, cal)
         demo_history.write(ctx, cal, planned, topics)
         make_forecasts(ctx, cal)
-    finally:
-        for patch in patches:
-            patch.stop()

@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from accord.audit import services as audit
 from accord.lib.demo import DemoContext
+from accord.meetings import minutes
 from accord.meetings.demo_calendar import MINUTES_BY, PHOTON, ROLES, TELCO_A, TELCO_B, Calendar, Planned, at
 from accord.meetings.demo_content import DECISIONS, MINUTES, NOTHING_NEW, TOPIC_FOLLOW_UP
 from accord.meetings.models import (
@@ -169,7 +170,7 @@ def source_of(p: Planned, title: str) -> AgendaItem:
 
 def meeting_url(meeting: Meeting, slug: str, item: AgendaItem) -> str:
     """The meeting page (``meetings:detail``), at the agenda item."""
-    return f"/r/{slug}/meetings/{meeting.pk}/#item-{item.pk}"
+    return f"{minutes.meeting_url(meeting, slug)}#{minutes.item_anchor(item)}"
 
 
 def relink(ctx: DemoContext, planned: list[Planned]) -> dict[int, list[ActionItem]]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -72,13 +72,9 @@ def approved_by_my_side(access: RelationshipAccess, meeting: Meeting) -> bool:
     ).exists()
 
 
-def meeting_url(meeting: Meeting) -> str:
-    """The meeting's page (the run view until the meeting page exists)."""
-    args = [meeting.relationship.slug, meeting.pk]
-    try:
-        return reverse("meetings:detail", args=args)
-    except NoReverseMatch:
-        return reverse("meetings:minutes_run", args=args)
+def meeting_url(meeting: Meeting, slug: str = "") -> str:
+    """The meeting's page (``slug``: its relationship's, when the caller has it at hand)."""
+    return reverse("meetings:detail", args=[slug or meeting.relationship.slug, meeting.pk])
 
 
 def item_anchor(item: AgendaItem) -> str:
@@ -254,7 +250,7 @@ def create_action_item(
     if not may_add_items(access, meeting):
         raise PermissionDenied(NO_ITEMS)
     _edited(access, meeting)
-    label = _("Meeting agenda item: %(meeting)s, %(item)s") % {"meeting": meeting.title, "item": item.title}
+    label = f"{meeting.title} · {item.title}"  # shown after its kind ("Meeting agenda item: …")
     return register.create_item(
         access=access,
         title=title,

@@ -25,7 +25,7 @@ from accord.attachments import views as attachments
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error, form_status, keep_failed, keep_typed, kept_form
 from accord.lib.http import post_only
-from accord.meetings import agenda, cadence, minutes, rules, selectors, services
+from accord.meetings import agenda, cadence, minutes, rsvp, rules, selectors, services
 from accord.meetings.access import meeting_for_user, relationship_meetings
 from accord.meetings.evidence import MEETING
 from accord.meetings.forms import (
@@ -168,6 +168,7 @@ def meeting_detail(request: AuthedRequest, slug: str, meeting_id: int) -> HttpRe
             if may_edit
             else None,
             "attachments": attachments.section(access, MEETING, meeting),
+            "invitation": rsvp.my_invitation(access, meeting),
             "now": timezone.now(),
         }
     )

@@ -193,14 +193,16 @@ def test_a_cancelled_meeting_takes_no_more_answers(world: Any, as_user: Any) -> 
     assert invitation_of(meeting, world.carol).response == Response.PENDING
 
 
-def test_the_meeting_page_part_shows_the_viewers_answer_and_buttons(world: Any) -> None:
-    from django.template.loader import render_to_string
-
+def test_the_meeting_page_shows_the_viewers_answer_and_buttons(world: Any, as_user: Any) -> None:
     meeting = review(world)
-    invitation = invitation_of(meeting, world.carol)
-    html_part = render_to_string(
-        "meetings/calendar/_answer.html", {"meeting": meeting, "invitation": invitation}
-    )
-    assert f"/r/northwind-telco-a/meetings/{meeting.pk}/answer/" in html_part
-    assert f"/r/northwind-telco-a/meetings/{meeting.pk}/invite.ics" in html_part
-    assert "No answer yet" in html_part
+    page_url = f"/r/northwind-telco-a/meetings/{meeting.pk}/"
+    carol = as_user(world.carol)
+    page = carol.get(page_url).content.decode()
+    assert f'action="{meeting_answer(meeting)}"' in page and "No answer yet" in page
+    assert f"/r/northwind-telco-a/meetings/{meeting.pk}/invite.ics" in page
+    carol.post(meeting_answer(meeting), {"response": "accepted"})
+    answered = html.unescape(carol.get(page_url).content.decode())
+    assert "Your answer: Accepted" in re.sub(r"<[^>]+>", "", answered)
+    # Vic sees the meeting but is not invited: the calendar file, no buttons
+    vic = as_user(world.vic).get(page_url).content.decode()
+    assert f'action="{meeting_answer(meeting)}"' not in vic and "invite.ics" in vic

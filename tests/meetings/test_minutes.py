@@ -33,7 +33,7 @@ def test_an_action_item_made_at_the_meeting_is_in_the_register_with_its_agenda_i
     made = ActionItem.objects.get(pk=made.pk)
     assert made.source_kind == SourceKind.MEETING
     assert made.source == item
-    assert made.source_label == f"Meeting agenda item: {meeting.title}, {item.title}"
+    assert made.source_label == f"{meeting.title} · {item.title}"
     assert made.source_url.endswith(f"#agenda-item-{item.pk}")
 
 

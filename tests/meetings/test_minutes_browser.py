@@ -61,7 +61,7 @@ def test_minutes_with_an_action_item_are_approved_by_sam_and_carol(
     sam.screenshot(path=str(shots / "run-desktop.png"), full_page=True)
     action = ActionItem.objects.get(title="Send the alarm logs")
     sam.get_by_role("link", name=action.reference).click()
-    expect(sam.get_by_role("link", name=f"Meeting agenda item: {meeting.title}", exact=False)).to_be_visible()
+    expect(sam.get_by_role("link", name=f"{meeting.title} · ", exact=False)).to_be_visible()
 
     sam.goto(run)
     sam.get_by_role("button", name="Circulate for approval").click()

@@ -50,8 +50,8 @@ def test_minutes_with_an_action_item_reach_the_register_and_are_approved_by_sam_
     assert (action.source_kind, action.source) == (SourceKind.MEETING, item)
     # the register's item page links back to the meeting's agenda item
     item_page = as_user(world.carol).get(reverse("register:item", args=[TA, action.key])).content.decode()
-    label = escape(f"Meeting agenda item: {meeting.title}, {item.title}")
-    assert f'<a href="{action.source_url}">{label}</a>' in item_page
+    label = escape(f"{meeting.title} · {item.title}")
+    assert f'Meeting agenda item: <a href="{action.source_url}">{label}</a>' in item_page
 
     sam.post(f"/r/{TA}/meetings/{meeting.pk}/minutes/circulate/")
     sam.post(f"/r/{TA}/meetings/{meeting.pk}/minutes/approve/", {"revision": 1})
