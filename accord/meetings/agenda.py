@@ -402,6 +402,7 @@ class Agenda:
     may_send: bool = False
     binding_choices: list[tuple[str, str]] = field(default_factory=list)
     packs: list[Pack] = field(default_factory=list)
+    links: bool = True  # the sections' rows link to their pages (not for a facilitator: she has none)
 
     @property
     def over_by(self) -> int:
@@ -431,6 +432,7 @@ def agenda_context(access: RelationshipAccess, meeting: Meeting) -> dict[str, An
     agenda = prepare(meeting)
     agenda.may_edit = may_edit_agenda(access, meeting)
     agenda.may_send = may_send_pack(access, meeting)
+    agenda.links = not access.is_guest
     agenda.binding_choices = sections.choices()
     agenda.packs = list(Pack.objects.filter(meeting=meeting).select_related("created_by"))
     return {"agenda": agenda, "agenda_rel": meeting.relationship}

@@ -212,3 +212,19 @@ def test_measurements_show_the_latest_month_against_the_imported_benchmarks(worl
     assert eri.cells[2:] == ["0.2", "0.1"] and eri.flag == "worse than average"
     pooled = next(r for r in group.rows if r.label == "FR.ERI" and r.cells[0] == "all categories")
     assert pooled.cells[2] == "–" and pooled.flag == ""
+
+
+def test_the_facilitator_reads_her_teams_action_plans_without_links_to_pages_she_may_not_open(
+    world: Any, as_user: Any
+) -> None:
+    from django.urls import reverse
+
+    from tests.meetings.helpers import team_meeting
+
+    meeting = team_meeting(world)  # its "Action plans" item binds to the register's shared view
+    page = f"/r/northwind-telco-a/meetings/{meeting.pk}/"
+    item_url = reverse("register:item", args=["northwind-telco-a", world.item.key])
+    fay = as_user(world.fay).get(page).content.decode()
+    assert world.item.title in fay and item_url not in fay
+    assert as_user(world.fay).get(item_url).status_code == 404
+    assert item_url in as_user(world.carol).get(page).content.decode()
