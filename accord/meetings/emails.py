@@ -6,6 +6,8 @@ e-mail per person (``deliver``), never inside a request.
 - ``changed(meeting_id)``: the updated invitation (same UID, SEQUENCE bumped).
 - ``cancelled(meeting_id)``: METHOD:CANCEL with the same UID.
 - ``invited(meeting_id, attendee_ids)``: invitations to people added later.
+- ``uninvited(attendee)``: METHOD:CANCEL (same UID) to a person taken off the list, composed while
+  their row is still there and sent after the commit.
 - ``pack_sent(pack_id)``: the frozen pre-read PDF to everyone invited (external guests included).
 - ``minutes_circulated(meeting_id)``: the draft minutes are ready for review and approval.
 - ``minutes_approved(meeting_id, revision)``: the approved minutes PDF to everyone invited.
@@ -153,16 +155,37 @@ def announce(
     return queued
 
 
+def uninvited(attendee: Attendee) -> None:
+    """The person ``attendee`` is taken off the invitation list: their calendar's copy is cancelled."""
+    if _silenced.get():
+        return
+    attendee = Attendee.objects.select_related(*ATTENDEE_RELATED).get(pk=attendee.pk)
+    if not may_receive(attendee, INVITATIONS):
+        return
+    message = _invitation("uninvited", attendee)
+    if message is None:
+        return
+    _method, ics = message.pop("calendar")
+    job = {**message, "ics": ics.decode()}
+
+    def on_commit_uninvited_mail() -> None:
+        send_cancellation.enqueue(**job)
+
+    transaction.on_commit(on_commit_uninvited_mail)
+
+
+@task()
+def send_cancellation(*, to: list[str], subject: str, body: str, ics: str) -> int:
+    return send_now(to=to, subject=subject, body=body, calendar=(calendar.CANCEL, ics.encode()))
+
+
+ATTENDEE_RELATED = ("user", "meeting__relationship", "meeting__site", "meeting__created_by")
+
+
 @task()
 def deliver(*, event: str, attendee_id: int, pack_id: int | None = None, revision: int | None = None) -> int:
     """Send one person the e-mail about ``event``, if they are to get it; how many were sent (0 or 1)."""
-    attendee = (
-        Attendee.objects.select_related(
-            "user", "meeting__relationship", "meeting__site", "meeting__created_by"
-        )
-        .filter(pk=attendee_id)
-        .first()
-    )
+    attendee = Attendee.objects.select_related(*ATTENDEE_RELATED).filter(pk=attendee_id).first()
     if attendee is None or event not in KIND_OF or not may_receive(attendee, KIND_OF[event]):
         return 0
     message = compose(event, attendee, pack_id=pack_id, revision=revision)
@@ -215,11 +238,18 @@ def _invitation(event: str, attendee: Attendee) -> dict[str, Any] | None:
         return None  # cancelled before this went out: the cancellation says it all
     if meeting.ends_at <= timezone.now():
         return None  # over (someone added afterwards, say, who attended): no calendar to update
-    method = calendar.CANCEL if event == "cancelled" else calendar.REQUEST
-    everyone = list(meeting.attendees.select_related("user"))
+    method = calendar.CANCEL if event in ("cancelled", "uninvited") else calendar.REQUEST
+    # a person taken off the list: their own copy, cancelled (RFC 5546 3.2.5: just that attendee)
+    everyone = [attendee] if event == "uninvited" else list(meeting.attendees.select_related("user"))
     ics = calendar.invitation(_with_agenda(meeting), everyone, method)
     context = _context(attendee)
-    if event == "cancelled":
+    if event == "uninvited":
+        subject = _("No longer invited: %(title)s, %(when)s") % {
+            "title": meeting.title,
+            "when": context["when"],
+        }
+        headline = _("You are no longer invited to this meeting; the attached cancellation removes it.")
+    elif event == "cancelled":
         subject = _("Cancelled: %(title)s, %(when)s") % {"title": meeting.title, "when": context["when"]}
         headline = _("This meeting is cancelled.")
     elif event == "changed":
@@ -231,7 +261,7 @@ def _invitation(event: str, attendee: Attendee) -> dict[str, Any] | None:
     else:
         subject = _("Invitation: %(title)s, %(when)s") % {"title": meeting.title, "when": context["when"]}
         headline = _("You are invited to this meeting.")
-    if event != "cancelled":
+    if event not in ("cancelled", "uninvited"):
         context["answer_url"] = rsvp.answer_url(attendee)
     body = render_to_string("email/meeting_invitation.txt", {**context, "headline": headline})
     return {"to": [_address(attendee)], "subject": subject, "body": body, "calendar": (method, ics)}

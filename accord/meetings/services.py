@@ -283,6 +283,7 @@ def uninvite(*, access: RelationshipAccess, meeting: Meeting, attendee: Attendee
     if attendee.meeting_id != meeting.pk:
         raise ValidationError(_("That person is not invited to this meeting."))
     name = attendee.display_name
+    emails.uninvited(attendee)  # their calendar's copy is cancelled (composed before the row goes)
     attendee.delete()
     audit.record(
         actor=access.user,

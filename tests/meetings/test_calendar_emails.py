@@ -267,3 +267,39 @@ def test_no_invitation_goes_out_for_a_meeting_that_is_over(world: Any, committed
     with committed():
         services.invite(access=sam_access(world), meeting=meeting, users=[world.carol])
     assert mail.outbox == []
+
+
+def test_a_person_taken_off_the_list_gets_a_cancel_of_their_copy_and_no_one_else_hears(
+    world: Any, committed: Any
+) -> None:
+    meeting = review(world)
+    with committed():
+        services.invite(access=sam_access(world), meeting=meeting, users=[], guests=[GRACE])
+    mail.outbox.clear()
+    grace = meeting.attendees.get(email=GRACE.email)
+    carol = meeting.attendees.get(user=world.carol)
+    with committed():
+        services.uninvite(access=sam_access(world), meeting=meeting, attendee=grace)
+        services.uninvite(access=sam_access(world), meeting=meeting, attendee=carol)
+    got = outbox()
+    assert set(got) == {GRACE.email, "carol@telco-a.example"}
+    content_type, cal = calendar_of(got[GRACE.email][0])
+    (event,) = cal.walk("VEVENT")
+    assert content_type == "text/calendar; method=CANCEL"
+    assert (cal["method"], event["uid"], event["status"]) == ("CANCEL", f"{meeting.uid}@accord", "CANCELLED")
+    assert str(event["attendee"]).lower() == "mailto:grace@consultants.example"  # her copy, no one else
+    message = got[GRACE.email][0]
+    assert message.subject.startswith("No longer invited") and "/m/answer/" not in message.body
+
+
+def test_a_person_taken_off_the_list_who_turned_invitations_off_hears_nothing(
+    world: Any, committed: Any
+) -> None:
+    meeting = review(world)
+    set_opt_outs(user=world.carol, kinds_off={emails.INVITATIONS})
+    mail.outbox.clear()
+    with committed():
+        services.uninvite(
+            access=sam_access(world), meeting=meeting, attendee=meeting.attendees.get(user=world.carol)
+        )
+    assert mail.outbox == []
