@@ -44,6 +44,12 @@ def test_the_list_shows_upcoming_meetings_first_and_past_ones_below(world: Any, 
     assert upcoming.index(soon.title) < upcoming.index(later.title)
     assert past.title in below and past.title not in upcoming
 
+    # a past meeting whose minutes are not approved yet says so, on the list and on its page
+    row = below[below.index(past.title) :]
+    assert row.index("Minutes pending") < row.index("</tr>")
+    assert "Minutes pending" not in upcoming
+    assert "Minutes pending" in as_user(world.carol).get(f"{TA}{past.pk}/").content.decode()
+
 
 def test_the_list_filters_by_kind(world: Any, as_user: Any) -> None:
     schedule(world, title="Team day", kind=Kind.SET)
