@@ -14,6 +14,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.helpers import sign_in
+from tests.meetings.helpers import review
 from tests.operations.helpers import csv_file, do_import
 
 RELATIONSHIP = "/r/northwind-telco-a/"
@@ -24,12 +25,13 @@ MEASUREMENTS = f"{RELATIONSHIP}measurements/?start=2026-01&end=2026-05"
 @dataclass(frozen=True)
 class JourneyPage:
     name: str
-    path: str  # "{item}": the number of the world's shared item (TLA-0001)
+    path: str  # "{item}": the number of the world's shared item (TLA-0001); "{meeting}": its quality review
     people: tuple[str, ...]  # who opens it, by World attribute; "anonymous" for a page before signing in
     main: str  # a selector of what the page is for: it must be visible
 
     def url(self, world: Any) -> str:
-        return self.path.format(item=world.item.number)
+        meeting = review(world).pk if "{meeting}" in self.path else ""
+        return self.path.format(item=world.item.number, meeting=meeting)
 
 
 SAM_AND_CAROL = ("sam", "carol")
@@ -43,6 +45,13 @@ JOURNEY: tuple[JourneyPage, ...] = (
     JourneyPage("task forces", f"{RELATIONSHIP}task-forces/", SAM_AND_CAROL, "#main h1"),
     JourneyPage("my action items", "/my/items/", SAM_AND_CAROL, "#main h1"),
     JourneyPage("measurements", MEASUREMENTS, SAM_AND_CAROL, "[data-testid=measurements]"),
+    JourneyPage("meetings", f"{RELATIONSHIP}meetings/", SAM_AND_CAROL, "[data-testid=upcoming]"),
+    JourneyPage("my meetings", "/my/meetings/", SAM_AND_CAROL, "[data-testid=upcoming]"),
+    JourneyPage("meeting page", f"{RELATIONSHIP}meetings/{{meeting}}/", SAM_AND_CAROL, "#agenda"),
+    JourneyPage("agenda", f"{RELATIONSHIP}meetings/{{meeting}}/agenda/", SAM_AND_CAROL, "#agenda"),
+    JourneyPage(
+        "run the meeting", f"{RELATIONSHIP}meetings/{{meeting}}/run/", SAM_AND_CAROL, "[data-testid=run]"
+    ),
     JourneyPage("topic log", f"{RELATIONSHIP}topics/", SAM_AND_CAROL, "[data-testid=scope-toggle]"),
     JourneyPage("forecasts", f"{RELATIONSHIP}forecasts/", SAM_AND_CAROL, "[data-testid=forecast-grid]"),
     JourneyPage("data page", f"{RELATIONSHIP}data/", SAM_AND_CAROL, "[data-testid=downloads]"),

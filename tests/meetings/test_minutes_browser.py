@@ -5,17 +5,20 @@ when set (to look at them), else to the test's temporary directory."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from accord.meetings.models import Meeting, MinutesStatus
-from accord.register.models import ActionItem
+from accord.meetings.models import Kind, Meeting, MinutesStatus
+from accord.operations.models import InstalledBase
+from accord.register.models import ActionItem, SourceKind
 from tests.browser.conftest import browser, open_page  # noqa: F401  (the browser tests' fixtures)
 from tests.browser.helpers import sign_in
-from tests.meetings.helpers import review, team_meeting
+from tests.meetings.helpers import team_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,33 +38,60 @@ def media(tmp_path: Path, settings: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"  # the approved minutes' PDFs
 
 
-def test_minutes_with_an_action_item_are_approved_by_sam_and_carol(
+def test_a_site_visit_from_the_proposal_gets_its_agenda_minutes_an_action_item_and_both_approvals(
     open_page: Any,  # noqa: F811
     world: Any,
     shots: Path,
 ) -> None:
-    meeting = review(world)
-    run = f"{TA}/meetings/{meeting.pk}/run/"
+    """The issue's journey: Sam schedules a quality review at the customer's site the proposal chose,
+    builds its agenda, minutes it with an action item that lands in the register with its source, and
+    Sam and Carol approve the minutes."""
+    InstalledBase.objects.filter(pk=world.ta_installed.pk).update(
+        in_service_date=timezone.localdate() - timedelta(days=130)  # the preferred age: 3–6 months
+    )
     sam = open_page()
     sign_in(sam, world.sam)
-    sam.goto(run)
-    first = sam.locator("section[id^=agenda-item-]").first
-    first.get_by_label("Minutes").fill("Both nonconformances are closed.")
-    first.get_by_role("button", name="Save minutes").click()
+    sam.goto(f"{TA}/meetings/new/?kind=site_visit")
+    expect(sam.get_by_test_id("site-ranking")).to_contain_text(world.ta_site.name)
+    expect(sam.locator("select[name=site]")).to_have_value(str(world.ta_site.pk))
+    sam.get_by_label("Carol").check()
+    sam.get_by_role("button", name="Schedule").click()
+    expect(sam.get_by_test_id("invitees")).to_contain_text("Carol")
+    meeting = Meeting.objects.get(kind=Kind.SITE_VISIT)
+    assert (meeting.site, meeting.host_side) == (world.ta_site, "customer")
+
+    sam.goto(f"{TA}/meetings/{meeting.pk}/agenda/")
+    adding = sam.locator("#add-item")
+    adding.get_by_label("Title").fill("Alarm floods at Munich")
+    adding.get_by_role("button", name="Add").click()
+    expect(sam.locator("#agenda")).to_contain_text("Alarm floods at Munich")
+
+    item = meeting.agenda_items.get(title="Alarm floods at Munich")
+    run = f"{TA}/meetings/{meeting.pk}/run/"
+    sam.goto(f"{run}?item={item.pk}")  # the run view shows one item at a time
+
+    def added() -> Any:
+        return sam.locator("section[id^=agenda-item-]", has_text="Alarm floods at Munich")
+
+    added().get_by_label("Minutes").fill("The floods come from one line card.")
+    added().get_by_role("button", name="Save minutes").click()
     expect(sam.get_by_text("saved.")).to_be_visible()
-    first = sam.locator("section[id^=agenda-item-]").first
-    first.get_by_label("New decision").fill("Quarterly reviews from now on")
-    first.get_by_role("button", name="Record the decision").click()
-    first = sam.locator("section[id^=agenda-item-]").first
-    first.locator("summary", has_text="New action item").click()
-    first.get_by_label("New action item").fill("Send the alarm logs")
-    first.get_by_label("Owner side").select_option("supplier")
-    first.get_by_role("button", name="Add to the register").click()
+    added().get_by_label("New decision").fill("Swap the line card")
+    added().get_by_role("button", name="Record the decision").click()
+    added().locator("summary", has_text="New action item").click()
+    added().get_by_label("New action item").fill("Send the alarm logs")
+    added().get_by_label("Owner side").select_option("supplier")
+    added().get_by_role("button", name="Add to the register").click()
     expect(sam.get_by_text("added to the register")).to_be_visible()
     sam.screenshot(path=str(shots / "run-desktop.png"), full_page=True)
     action = ActionItem.objects.get(title="Send the alarm logs")
-    sam.get_by_role("link", name=action.reference).click()
-    expect(sam.get_by_role("link", name=f"{meeting.title} · ", exact=False)).to_be_visible()
+    assert (action.source_kind, action.source) == (SourceKind.MEETING, item)
+    sam.goto(f"{TA}/items/")
+    sam.get_by_role("link", name=action.reference).first.click()
+    source = sam.get_by_role("link", name=f"{meeting.title} · Alarm floods at Munich")
+    expect(source).to_be_visible()
+    source.click()
+    expect(sam.locator(f"#agenda-item-{item.pk}")).to_contain_text("Alarm floods at Munich")
 
     sam.goto(run)
     sam.get_by_role("button", name="Circulate for approval").click()
