@@ -30,8 +30,8 @@ class JourneyPage:
     main: str  # a selector of what the page is for: it must be visible
 
     def url(self, world: Any) -> str:
-        meeting = review(world).pk if "{meeting}" in self.path else ""
-        return self.path.format(item=world.item.number, meeting=meeting)
+        meeting = review(world)  # made on first use: the meetings pages list it too
+        return self.path.format(item=world.item.number, meeting=meeting.pk)
 
 
 SAM_AND_CAROL = ("sam", "carol")

@@ -250,7 +250,9 @@ def test_register_items_raised_at_meetings_link_to_their_agenda_item(demo: DemoC
         meeting = agenda.meeting
         assert meeting.relationship_id == item.relationship_id, item
         assert meeting.status == Status.HELD and meeting.starts_at <= item.created_at, item
-        assert item.source_url == f"/r/{item.relationship.slug}/meetings/{meeting.pk}/#item-{agenda.pk}"
+        assert (
+            item.source_url == f"/r/{item.relationship.slug}/meetings/{meeting.pk}/#agenda-item-{agenda.pk}"
+        )
         assert item.source_label.startswith(meeting.title)
     # the minutes name the shared ones they raised
     for item in raised.filter(visibility=ItemVisibility.SHARED)[:20]:
