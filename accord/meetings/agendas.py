@@ -56,9 +56,9 @@ DEFAULTS: dict[str, list[Default]] = {
         Default(_("The site and the equipment in operation"), "", 20),
         Default(
             _(
-                "Feedback: quality and reliability of hardware and software, ease of ordering, "
-                "representatives, new product introduction, delivery, technical support, documentation, "
-                "product change notices, invoices, installation, repair, training"
+                "Feedback: hardware and software quality and reliability, ordering, representatives, "
+                "new products, delivery, technical support, documentation, change notices, invoices, "
+                "installation, repair, training"
             ),
             "",
             60,

@@ -84,7 +84,7 @@ def item_anchor(item: AgendaItem) -> str:
 def _locked_meeting(meeting: Meeting) -> Meeting:
     """The meeting read again under a row lock: every change of its minutes is serialized on it."""
     locked = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))  # PostgreSQL locks no outer-joined row (site)
         .select_related("relationship", "relationship__supplier", "relationship__customer", "site")
         .get(pk=meeting.pk)
     )

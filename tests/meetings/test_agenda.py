@@ -310,3 +310,18 @@ def test_the_edit_page_offers_open_shared_topics_only(world: Any, as_user: Any) 
     html = page.content.decode()
     assert "Open and shared" in html
     assert "Closed and shared" not in html and "Telco A&#x27;s own" not in html
+
+
+def test_every_default_agenda_title_fits_its_column() -> None:
+    """PostgreSQL refuses a value longer than its column (SQLite does not check): a default title that
+    is too long breaks scheduling there only."""
+    from accord.meetings import agendas
+    from accord.meetings.models import TemplateItem
+
+    room = min(
+        TemplateItem._meta.get_field("title").max_length, AgendaItem._meta.get_field("title").max_length
+    )
+    too_long = [
+        str(d.title) for items in agendas.DEFAULTS.values() for d in items if len(str(d.title)) > room
+    ]
+    assert too_long == []
