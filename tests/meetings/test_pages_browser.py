@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -17,6 +18,8 @@ from accord.operations.models import InstalledBase
 from tests.browser import conftest as browser_fixtures
 from tests.browser.helpers import sign_in
 from tests.meetings.helpers import review, schedule, team_meeting
+
+pytestmark = pytest.mark.browser  # ``-m "not browser"`` leaves them out, as it does the others
 
 TA = "/r/northwind-telco-a/meetings/"
 browser, open_page = browser_fixtures.browser, browser_fixtures.open_page  # the browser tests' fixtures
