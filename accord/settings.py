@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accord.operations",
     "accord.measurements",
     "accord.meetings",
+    "accord.expectations",
     "accord.system",
 ]
 

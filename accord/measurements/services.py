@@ -15,6 +15,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from accord.audit.versioned import versioned_update
+from accord.lib import measured
 from accord.lib.months import month_of, month_range
 from accord.measurements import counting
 from accord.measurements.definitions import KIND_KEYS
@@ -43,6 +44,7 @@ def _lock(relationship: Relationship) -> None:
     MeasurementSettings.objects.filter(pk=settings_for(relationship).pk).update(
         facts_version=new_facts_version()
     )
+    measured.changed(relationship)  # whoever judges the facts (expectations) hears of it
 
 
 def thresholds(s: MeasurementSettings) -> dict[int, int | None]:
