@@ -130,8 +130,12 @@ def assess_relationship(relationship: Relationship, *, today: date | None = None
         start = min(m for _e, _r, m in plan)
         values = _values(relationship, [(r, m) for _e, r, m in plan], start, end)
         outcome.assessed = _store(plan, values)
+    rows: dict[int, list[AssessmentRow]] = {e.pk: [] for e in expectations}
+    for row in AssessmentRow.objects.filter(expectation_id__in=list(rows)).order_by("month"):
+        rows[row.expectation_id].append(row)
+    gaps = {g.expectation_id: g for g in Gap.objects.filter(expectation_id__in=list(rows))}
     for exp in expectations:
-        _follow_gap(exp, outcome)
+        _follow_gap(exp, outcome, rows[exp.pk], gaps.get(exp.pk))
     return outcome
 
 
@@ -202,21 +206,22 @@ def _comparator(exp: Expectation) -> str:
 def follow_gap(exp: Expectation) -> Outcome:
     """Keep ``exp``'s gap in step with its assessments (after a rating is confirmed, say)."""
     outcome = Outcome()
-    _follow_gap(exp, outcome)
+    _follow_gap(exp, outcome, list(exp.assessments.all()), Gap.objects.filter(expectation=exp).first())
     return outcome
 
 
-def _follow_gap(exp: Expectation, outcome: Outcome) -> None:
+def _follow_gap(
+    exp: Expectation, outcome: Outcome, assessments: list[AssessmentRow], gap: Gap | None
+) -> None:
     current = governing(list(exp.revisions.all()), "9999-12")
     if current is None:
         return
     state = judging.follow(
-        periods(exp, exp.assessments.all()),
+        periods(exp, assessments),
         comparator=_comparator(exp),
         open_after=current.open_after,
         close_after=current.close_after,
     )
-    gap = Gap.objects.filter(expectation=exp).first()
     if state is None:
         return
     now = timezone.now()
