@@ -368,8 +368,8 @@ def measures_section(prep: Preparation) -> Section:
     values: dict[tuple[str, str, int], list[tuple[str, float | None]]] = defaultdict(list)
     if measures:
         found = metrics_by_window(prep.relationship, start=start, end=end, windows=windows, measures=measures)
-        for window, rows in found.items():
-            for v in sorted(rows, key=lambda v: v.month):
+        for window, found_values in found.items():
+            for v in sorted(found_values, key=lambda v: v.month):
                 if not v.severity:
                     values[(v.measure, v.category, window)].append((v.month, round_value(v.value, v.measure)))
     rows: list[Row] = []

@@ -219,9 +219,8 @@ def test_the_facilitator_reads_her_teams_action_plans_without_links_to_pages_she
 ) -> None:
     from django.urls import reverse
 
-    from tests.meetings.helpers import team_meeting
-
     from accord.meetings import agenda
+    from tests.meetings.helpers import team_meeting
 
     meeting = team_meeting(world)  # its "Action plans" item binds to the gaps' plans (expectations)
     sam = access_from(world.sam, world.nw_ta)
