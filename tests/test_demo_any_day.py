@@ -4,7 +4,8 @@ The demo is built for "today": its registers end yesterday, its operational data
 random draws follow the calendar, so a story that holds today may not hold on another day (a month
 with 14 radio measures instead of 20 was found on 2026-12-04). The other demo tests build it for one
 fixed day; here it is built once for each of these days, with the clock on that day, and every story
-of tests/register/test_demo.py, tests/operations/test_demo_data.py and tests/meetings/test_demo.py is
+of tests/register/test_demo.py, tests/operations/test_demo_data.py, tests/meetings/test_demo.py and
+tests/expectations/test_demo.py is
 checked on it, with the measurements' breadth and drill-downs.
 """
 
@@ -25,6 +26,7 @@ from accord.lib.months import add_months, month_of
 from accord.measurements.definitions import FAMILIES
 from accord.measurements.selectors import metrics
 from tests.conftest import demo_built_for
+from tests.expectations import test_demo as expectation_stories
 from tests.measurements import test_drilldown as drill_stories
 from tests.meetings import test_demo as meeting_stories
 from tests.operations import test_demo_data as data_stories
@@ -54,7 +56,12 @@ def stories(module: ModuleType) -> list[Callable[[DemoContext], None]]:
     return found
 
 
-STORIES = stories(register_stories) + stories(data_stories) + stories(meeting_stories)
+STORIES = (
+    stories(register_stories)
+    + stories(data_stories)
+    + stories(meeting_stories)
+    + stories(expectation_stories)  # two open gaps per relationship, each with a plan, on every day
+)
 
 
 @pytest.fixture(scope="module", params=DAYS, ids=str)

@@ -10,7 +10,7 @@ class ExpectationsConfig(AppConfig):
     layer = 8
 
     def ready(self) -> None:
-        from accord.expectations import emails, listeners
+        from accord.expectations import emails, listeners, sections  # noqa: F401 (registers sections)
 
         listeners.connect()  # measurements announce new facts (accord.lib.measured): reassess
         emails.register_kinds()  # the expectations e-mail each person may turn off (accord.lib.notify)

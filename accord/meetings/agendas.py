@@ -1,6 +1,7 @@
 """The guidance's default agendas (``../shared/docs/domain.md``), as data: what a relationship's
 ``AgendaTemplate`` of each kind starts with. Each item may bind a live data section
-(``meetings.sections``): the register, measurements, topics of a kind, deliveries or forecasts."""
+(``meetings.sections``): the register, measurements, topics of a kind, deliveries or forecasts, and the
+shared expectations team's data (registered by ``accord.expectations.sections``)."""
 
 from __future__ import annotations
 
@@ -26,16 +27,24 @@ REGISTER = "register"
 MEASUREMENTS = "measurements"
 DELIVERIES = "deliveries"
 FORECASTS = "forecasts"
+# The shared expectations team's data, registered by the expectations app (a layer above meetings,
+# which therefore names them only as strings): accord/expectations/sections.py.
+EXPECTATIONS_CUSTOMER = "expectations.customer"
+EXPECTATIONS_ORGANIZATION = "expectations.organization"
+EXPECTATIONS_COMPARISON = "expectations.comparison"
+EXPECTATIONS_GAPS = "expectations.gaps"
+EXPECTATIONS_PLANS = "expectations.plans"
+EXPECTATIONS_MEASURES = "expectations.measures"
 
 DEFAULTS: dict[str, list[Default]] = {
     # Approach A: a typical first meeting of a shared expectations team
     Kind.SET: [
-        Default(_("Customer expectations"), "", 20),
-        Default(_("Organization expectations"), "", 20),
-        Default(_("Comparison of current performance against expectations"), MEASUREMENTS, 20),
-        Default(_("Identification of gaps"), "", 20),
-        Default(_("Action plans to address the gaps"), REGISTER, 20),
-        Default(_("Measures to track and monitor the action plans"), MEASUREMENTS, 15),
+        Default(_("Customer expectations"), EXPECTATIONS_CUSTOMER, 20),
+        Default(_("Organization expectations"), EXPECTATIONS_ORGANIZATION, 20),
+        Default(_("Comparison of current performance against expectations"), EXPECTATIONS_COMPARISON, 20),
+        Default(_("Identification of gaps"), EXPECTATIONS_GAPS, 20),
+        Default(_("Action plans to address the gaps"), EXPECTATIONS_PLANS, 20),
+        Default(_("Measures to track and monitor the action plans"), EXPECTATIONS_MEASURES, 15),
     ],
     # Approach B at the organization's location
     Kind.QUALITY_REVIEW: [

@@ -219,9 +219,13 @@ def test_the_facilitator_reads_her_teams_action_plans_without_links_to_pages_she
 ) -> None:
     from django.urls import reverse
 
+    from accord.meetings import agenda
     from tests.meetings.helpers import team_meeting
 
-    meeting = team_meeting(world)  # its "Action plans" item binds to the register's shared view
+    meeting = team_meeting(world)  # its "Action plans" item binds to the gaps' plans (expectations)
+    sam = access_from(world.sam, world.nw_ta)
+    assert sam is not None
+    agenda.add_item(access=sam, meeting=meeting, title="The whole register", binding="register")
     page = f"/r/northwind-telco-a/meetings/{meeting.pk}/"
     item_url = reverse("register:item", args=["northwind-telco-a", world.item.key])
     fay = as_user(world.fay).get(page).content.decode()
