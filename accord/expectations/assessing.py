@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -130,16 +130,19 @@ def assess_relationship(relationship: Relationship, *, today: date | None = None
         start = min(m for _e, _r, m in plan)
         values = _values(relationship, [(r, m) for _e, r, m in plan], start, end)
         outcome.assessed = _store(plan, values)
-    rows: dict[int, list[AssessmentRow]] = {e.pk: [] for e in expectations}
-    for row in AssessmentRow.objects.filter(expectation_id__in=list(rows)).order_by("month"):
-        rows[row.expectation_id].append(row)
+    rows: dict[int, list[Judged]] = {e.pk: [] for e in expectations}
+    for exp_id, *fields in (
+        AssessmentRow.objects.filter(expectation_id__in=list(rows)).order_by("month").values_list(*JUDGED)
+    ):
+        rows[exp_id].append(Judged(*fields))
     gaps = {g.expectation_id: g for g in Gap.objects.filter(expectation_id__in=list(rows))}
     for exp in expectations:
         _follow_gap(exp, outcome, rows[exp.pk], gaps.get(exp.pk))
     return outcome
 
 
-def _assessment(exp: Expectation, rev: Revision, month: str, value: engine.Value | None) -> AssessmentRow:
+def _fresh(rev: Revision, value: engine.Value | None) -> tuple[Any, ...]:
+    """The ``AUTO_FIELDS`` of ``rev``'s assessment for a month whose engine value is ``value``."""
     target = float(rev.target) if rev.target is not None else None
     shown = engine.round_value(value.value, rev.measure) if value is not None else None
     result = (
@@ -147,46 +150,64 @@ def _assessment(exp: Expectation, rev: Revision, month: str, value: engine.Value
         if shown is None or target is None
         else judging.result_of(shown, rev.comparator, target)
     )
-    return AssessmentRow(
-        expectation=exp,
-        revision=rev,
-        month=month,
-        result=result,
-        value=shown,
-        numerator=value.numerator if value is not None else None,
-        denominator=value.denominator if value is not None else None,
-        target=target,
-        automatic=True,
-        status=AssessmentStatus.CONFIRMED,
-    )
+    numerator = value.numerator if value is not None else None
+    denominator = value.denominator if value is not None else None
+    return (rev.pk, result, shown, numerator, denominator, target)
 
 
 def _store(
     plan: list[tuple[Expectation, Revision, str]], values: dict[tuple[str, str, int, str], engine.Value]
 ) -> int:
+    """Write the plan's assessments where they are new or changed (rows compared as tuples: a monthly
+    run over many relationships rewrites few). A month rated by hand keeps its rating."""
     ids = {e.pk for e, _r, _m in plan}
-    stored = {
-        (a.expectation_id, a.month): a
-        for a in AssessmentRow.objects.filter(expectation_id__in=ids, automatic=True)
-    }
+    stored: dict[tuple[int, str], tuple[Any, ...]] = {}
+    by_hand: set[tuple[int, str]] = set()
+    for pk, exp_id, month, automatic, *fields in AssessmentRow.objects.filter(
+        expectation_id__in=ids
+    ).values_list("pk", "expectation_id", "month", "automatic", *AUTO_FIELDS):
+        if automatic:
+            stored[(exp_id, month)] = (pk, *fields)
+        else:
+            by_hand.add((exp_id, month))
     new: list[AssessmentRow] = []
     changed: list[AssessmentRow] = []
     for exp, rev, month in plan:
-        key = (rev.measure, rev.category or engine.ALL, rev.basis, month)
-        fresh = _assessment(exp, rev, month, values.get(key))
+        if (exp.pk, month) in by_hand:
+            continue
+        fresh = _fresh(rev, values.get((rev.measure, rev.category or engine.ALL, rev.basis, month)))
         old = stored.get((exp.pk, month))
-        if old is None:
-            new.append(fresh)
-        elif any(getattr(old, f) != getattr(fresh, f) for f in AUTO_FIELDS):
-            for f in AUTO_FIELDS:
-                setattr(old, f, getattr(fresh, f))
-            changed.append(old)
+        if old is not None and tuple(old[1:]) == fresh:
+            continue
+        row = AssessmentRow(
+            pk=old[0] if old else None,
+            expectation=exp,
+            month=month,
+            automatic=True,
+            status=AssessmentStatus.CONFIRMED,
+            **dict(zip(AUTO_FIELDS, fresh, strict=True)),
+        )
+        (new if old is None else changed).append(row)
     AssessmentRow.objects.bulk_create(new, batch_size=500)
     AssessmentRow.objects.bulk_update(changed, [f.removesuffix("_id") for f in AUTO_FIELDS], batch_size=500)
     return len(new) + len(changed)
 
 
-def periods(exp: Expectation, assessments: Iterable[AssessmentRow]) -> list[judging.Period]:
+class Judged(NamedTuple):
+    """What a gap follows of one assessment."""
+
+    month: str
+    result: str
+    value: float | None
+    target: float | None
+    rating: int | None
+    status: str
+
+
+JUDGED = ("expectation_id", *Judged._fields)
+
+
+def periods(exp: Expectation, assessments: Iterable[AssessmentRow | Judged]) -> list[judging.Period]:
     """The periods a gap follows: confirmed assessments from the month the first terms took effect."""
     first = first_effective(list(exp.revisions.all()))
     if first is None:
@@ -211,7 +232,7 @@ def follow_gap(exp: Expectation) -> Outcome:
 
 
 def _follow_gap(
-    exp: Expectation, outcome: Outcome, assessments: list[AssessmentRow], gap: Gap | None
+    exp: Expectation, outcome: Outcome, assessments: Sequence[AssessmentRow | Judged], gap: Gap | None
 ) -> None:
     current = governing(list(exp.revisions.all()), "9999-12")
     if current is None:
