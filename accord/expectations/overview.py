@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accord.expectations import charts, selectors
 from accord.expectations.models import Assessment, AssessmentStatus, Expectation, Result, Status
@@ -52,7 +52,8 @@ def expectation_facts(accesses: Sequence[Any]) -> dict[int, list[summary.Fact]]:
             )
         ]
         if h.open_gaps:
-            facts.append(summary.Fact(_("Open gaps"), h.open_gaps, card + "#gaps", "danger"))
+            label = ngettext("%(n)s open gap", "%(n)s open gaps", h.open_gaps) % {"n": h.open_gaps}
+            facts.append(summary.Fact(label, h.open_gaps, card + "#gaps", "danger"))
         out[rel_id] = facts
     return out
 
