@@ -6,22 +6,24 @@ gets forecasts monthly (awaiting Telco A's agreement)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
 
 from accord.expectations import services
+from accord.expectations.assessing import last_complete_month
 from accord.expectations.models import Assessment, Expectation, Gap
 from accord.expectations.services import Terms
+from accord.lib.months import add_months, month_range, month_start
 from accord.parties.access import access_from
 from accord.register.models import ActionItem
 from tests.expectations.helpers import DOCS_4, OTI_95, agreed, propose
 
 DAY = datetime(2026, 7, 15, 12, tzinfo=UTC)
 FORECASTS = Terms(area="ordering", statement="Send a rolling forecast every month", rating_target=3)
-# month → (on time, lines): 96 %, 97 %, 80 %, 85 %, 98 %
-OTI = {"2026-02": (96, 100), "2026-03": (97, 100), "2026-04": (40, 50), "2026-05": (68, 80), "2026-06": (98, 100)}
+# the last five months (on DAY: February to June): (on time, lines): 96 %, 97 %, 80 %, 85 %, 98 %
+OTI = [(96, 100), (97, 100), (40, 50), (68, 80), (98, 100)]
 
 
 @dataclass
@@ -34,12 +36,15 @@ class Scenario:
 
 
 def build(world: Any) -> Scenario:
-    """Call inside ``time_machine.travel(DAY)``."""
+    """The scenario ending with the last complete month (June inside ``time_machine.travel(DAY)``, as
+    the page tests build it; the current one in a browser test)."""
+    end = last_complete_month(timezone.localdate())
+    months = month_range(add_months(end, -4), end)
     oti = agreed(world, OTI_95, owner=world.sam)
     docs = agreed(world, DOCS_4)  # agreeing reassesses the relationship: before the months are written
     forecasts = propose(world, FORECASTS, by=world.ada, holder="supplier")
     revision = oti.revisions.get(state="agreed")
-    for month, (num, den) in OTI.items():
+    for month, (num, den) in zip(months, OTI, strict=True):
         value = 100.0 * num / den
         Assessment.objects.update_or_create(
             expectation=oti,
@@ -54,15 +59,15 @@ def build(world: Any) -> Scenario:
             },
         )
     Assessment.objects.update_or_create(
-        expectation=oti, month="2026-01", defaults={"revision": revision, "result": "no_data", "target": 95.0}
+        expectation=oti, month=add_months(end, -5), defaults={"revision": revision, "result": "no_data", "target": 95.0}
     )
     gap, _created = Gap.objects.update_or_create(
         expectation=oti,
         defaults={
             "status": "improving",
-            "since": "2026-04",
-            "opened_month": "2026-04",
-            "last_month": "2026-06",
+            "since": months[2],
+            "opened_month": months[2],
+            "last_month": end,
             "value": 98.0,
             "target": 95.0,
             "size": 10.0,
@@ -74,9 +79,9 @@ def build(world: Any) -> Scenario:
     sam = access_from(world.sam, world.nw_ta)
     assert sam is not None
     item = services.plan_action(
-        access=sam, gap=gap, title="Add a second carrier for Berlin", owner=world.sam, due_date=date(2026, 7, 1)
+        access=sam, gap=gap, title="Add a second carrier for Berlin", owner=world.sam, due_date=month_start(add_months(end, 1))
     )
     fay = access_from(world.fay, world.nw_ta, allow_guest=True)
     assert fay is not None
-    services.rate(access=fay, expectation=docs, rating=3, month="2026-06", note="Release notes late")
+    services.rate(access=fay, expectation=docs, rating=3, month=end, note="Release notes late")
     return Scenario(oti=oti, docs=docs, forecasts=forecasts, gap=gap, item=item)
