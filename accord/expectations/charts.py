@@ -80,6 +80,7 @@ def small_chart(
     *,
     start: str,
     end: str,
+    size: tuple[int, int] = (260, 90),
 ) -> dict[str, Any]:
     """The scorecard's small chart: the values held to the target (from the assessments), the target
     line and the missed months."""
@@ -98,5 +99,9 @@ def small_chart(
         # the values judged are drawn as one line, so the target rules that line
         targets=[replace(target_of(expectation, revision, missed), window=1)],
     )
-    spec["width"], spec["height"] = 260, 90
+    spec["width"], spec["height"] = size
     return spec
+
+
+def has_values(spec: dict[str, Any]) -> bool:
+    return any(p.get("value") is not None for p in spec["data"]["values"])

@@ -235,7 +235,7 @@ class RatingForm(StyledForm):
     rating = forms.TypedChoiceField(
         label=gettext_lazy("Rating"),
         coerce=int,
-        choices=[(n, f"{n} / {RATING_MAX}") for n in range(1, RATING_MAX + 1)],
+        choices=[("", "–")] + [(n, f"{n} / {RATING_MAX}") for n in range(1, RATING_MAX + 1)],
     )
     meeting = forms.ModelChoiceField(
         label=gettext_lazy("At the meeting"), queryset=Meeting.objects.none(), required=False

@@ -9,6 +9,7 @@ Thin: the door (``access``), a form, a service or selector, render. A service's 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,6 +50,7 @@ from accord.lib import charts as chart_render
 from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error, form_status, keep_failed, keep_typed, kept_form
 from accord.lib.http import post_only
+from accord.lib.months import add_months
 from accord.parties.access import RelationshipAccess
 from accord.parties.models import Side
 
@@ -185,12 +187,7 @@ def detail_context(request: AuthedRequest, expectation: Expectation, access: Rel
     gap = selectors.gap_of(exp)
     assessed = selectors.assessments(exp)
     end = last_complete_month(timezone.localdate())
-    chart = None
-    if in_force is not None and in_force.measurable:
-        missed = [a.month for a in assessed if a.revision_id == in_force.pk and a.result == Result.NOT_MET]
-        chart = chart_render.svg(charts.measure_chart(exp, in_force, end=end, missed=missed))
-    elif proposed is not None and proposed.measurable:
-        chart = chart_render.svg(charts.measure_chart(exp, proposed, end=end))
+    chart = _chart(exp, in_force or proposed, assessed, end)
     plan = selectors.plan_items(access, [gap]).get(gap.pk, []) if gap is not None else []
     qualitative = in_force is not None and not in_force.measurable
     may_draft = qualitative and rules.may_draft_rating(access, exp)
@@ -220,6 +217,7 @@ def detail_context(request: AuthedRequest, expectation: Expectation, access: Rel
         "today": timezone.localdate(),
         "chart": chart,
         "target_text": charts.target_text(in_force) if in_force else "",
+        "measured": _measured(in_force or proposed),
         "may_agree": rules.may_agree(access, proposed, sides),
         "may_withdraw": rules.may_withdraw(access, proposed),
         "may_change": rules.may_change(access, exp),
@@ -243,6 +241,26 @@ def detail_context(request: AuthedRequest, expectation: Expectation, access: Rel
     }
 
 
+def _measured(terms: Revision | None) -> bool:
+    return terms is not None and terms.measurable
+
+
+def _chart(exp: Expectation, terms: Revision | None, assessed: list[Assessment], end: str) -> str | None:
+    """The measure over the last year with the target line and the months assessed not met; where the
+    measurements hold no value of it (the data is gone, or was never imported), the values assessed."""
+    if terms is None or not terms.measurable:
+        return None
+    missed = [a.month for a in assessed if a.revision_id == terms.pk and a.result == Result.NOT_MET]
+    spec = charts.measure_chart(exp, terms, end=end, missed=missed)
+    if not charts.has_values(spec):
+        start = add_months(end, -11)
+        points = [(a.month, a.value) for a in assessed if a.value is not None and start <= a.month <= end]
+        if not points:
+            return None
+        spec = charts.small_chart(exp, terms, points, missed, start=start, end=end, size=(460, 170))
+    return chart_render.svg(spec)
+
+
 TERM_FIELDS = ("area", "statement", "measure", "category", "comparator", "target", "basis", "rating_target",
                "open_after", "close_after")  # fmt: skip
 
@@ -259,10 +277,6 @@ def _assessment_row(slug: str, a: Assessment, in_force: Revision | None, exp: Ex
     links: dict[str, str] = {}
     revision = next((r for r in exp.revisions.all() if r.pk == a.revision_id), in_force)
     if a.automatic and revision is not None and revision.measurable:
-        from urllib.parse import urlencode
-
-        from accord.lib.months import add_months
-
         base = reverse("measurements:records", args=[slug])
         query = {"measure": revision.measure, "month": a.month, "category": revision.category or "ALL"}
         if revision.basis > 1:
