@@ -22,7 +22,7 @@ SYMBOL = {c.value: c.label for c in Comparator}
 
 
 def target_text(revision: Revision) -> str:
-    """"≥ 95", "rating ≥ 4 of 5"."""
+    """ "≥ 95", "rating ≥ 4 of 5"."""
     if revision.measurable:
         value = f"{float(revision.target or 0):g}"
         return f"{SYMBOL.get(revision.comparator, revision.comparator)} {value}"
@@ -37,7 +37,8 @@ def target_of(expectation: Expectation, revision: Revision, missed: Iterable[str
         window=revision.basis,
         comparator=revision.comparator,
         value=float(revision.target or 0),
-        label=_("%(ref)s target %(target)s") % {"ref": expectation.reference, "target": target_text(revision)},
+        label=_("%(ref)s target %(target)s")
+        % {"ref": expectation.reference, "target": target_text(revision)},
         url=reverse("expectations:detail", args=[rel.slug, expectation.number]),
         missed=tuple(sorted(missed)),
     )

@@ -77,9 +77,7 @@ class CardRow:
         return self.row.gap
 
 
-def card_view(
-    card: Scorecard, rel: Relationship, *, today: date, with_charts: bool = True
-) -> list[CardRow]:
+def card_view(card: Scorecard, rel: Relationship, *, today: date, with_charts: bool = True) -> list[CardRow]:
     names = {"supplier": rel.supplier.name, "customer": rel.customer.name}
     out = []
     for row in card.rows:
@@ -119,9 +117,7 @@ def _context(card: Scorecard, rel: Relationship, rows: list[CardRow], today: dat
     }
 
 
-def scorecard_pdf(
-    card: Scorecard, rel: Relationship, *, generated_at: datetime, viewer_name: str
-) -> bytes:
+def scorecard_pdf(card: Scorecard, rel: Relationship, *, generated_at: datetime, viewer_name: str) -> bytes:
     """The scorecard handed out at a review (A4 landscape): headline, grid, charts, gaps and plans."""
     today = timezone.localdate(generated_at)
     rows = card_view(card, rel, today=today)
@@ -166,6 +162,9 @@ def _label(row: CardRow) -> str:
     return f"{row.expectation.reference} {terms.statement if terms else ''}".strip()
 
 
+_NO_PLAN: list[ActionItem | None] = [None]  # a gap without a plan is a row too
+
+
 def scorecard_xlsx(card: Scorecard, rel: Relationship, *, today: date) -> bytes:
     """Three sheets: the grid (an expectation a row, a month a column), every assessment with its value,
     numerator and denominator, and the open gaps with their action plans."""
@@ -181,8 +180,17 @@ def scorecard_xlsx(card: Scorecard, rel: Relationship, *, today: date) -> bytes:
     _sheet(
         wb,
         _("Assessments"),
-        [_("Expectation"), _("Month"), _("Result"), _("Value"), _("Numerator"), _("Denominator"),
-         _("Target"), _("Rating"), _("Status")],  # fmt: skip
+        [
+            _("Expectation"),
+            _("Month"),
+            _("Result"),
+            _("Value"),
+            _("Numerator"),
+            _("Denominator"),
+            _("Target"),
+            _("Rating"),
+            _("Status"),
+        ],
         [48, 10, 12, 10, 12, 12, 10, 8, 11],
         [
             [
@@ -204,8 +212,19 @@ def scorecard_xlsx(card: Scorecard, rel: Relationship, *, today: date) -> bytes:
     _sheet(
         wb,
         _("Gaps and plans"),
-        [_("Expectation"), _("Gap"), _("Since"), _("Size"), _("Trend"), _("Times opened"), _("Action item"),
-         _("Title"), _("Status"), _("Due"), _("Overdue")],  # fmt: skip
+        [
+            _("Expectation"),
+            _("Gap"),
+            _("Since"),
+            _("Size"),
+            _("Trend"),
+            _("Times opened"),
+            _("Action item"),
+            _("Title"),
+            _("Status"),
+            _("Due"),
+            _("Overdue"),
+        ],
         [48, 11, 10, 8, 14, 8, 12, 40, 12, 12, 9],
         [
             [
@@ -223,7 +242,7 @@ def scorecard_xlsx(card: Scorecard, rel: Relationship, *, today: date) -> bytes:
             ]
             for r in rows
             if r.gap is not None and r.gap.is_open
-            for item in (r.plan or [None])
+            for item in (r.plan or _NO_PLAN)
         ],
     )
     out = io.BytesIO()

@@ -5,7 +5,7 @@ next to the fields."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -31,7 +31,7 @@ MEASURABLE, QUALITATIVE = "measurable", "qualitative"
 def measure_choices(blank: str = "") -> list[tuple[str, str]]:
     """Every measure of measurements.md as "OTD.OTI · On-time items (%)", by family."""
     choices = [(code, f"{code} · {d.name}") for code, d in MEASURES.items() if not d.supplementary]
-    return [("", blank)] + choices if blank else choices
+    return [("", blank), *choices] if blank else choices
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -45,9 +45,12 @@ def side_name(rel: Relationship, side: str) -> str:
 
 
 def holder_choices(rel: Relationship) -> list[tuple[str, str]]:
-    """"What Telco A expects of Northwind", and the other way round."""
+    """ "What Telco A expects of Northwind", and the other way round."""
     return [
-        (holder, _("What %(holder)s expects of %(other)s") % {"holder": side_name(rel, holder), "other": other})
+        (
+            holder,
+            _("What %(holder)s expects of %(other)s") % {"holder": side_name(rel, holder), "other": other},
+        )
         for holder, other in (
             (Side.CUSTOMER, rel.supplier.name),
             (Side.SUPPLIER, rel.customer.name),
@@ -108,12 +111,15 @@ class TermsForm(StyledForm):
     comparator = forms.ChoiceField(
         label=gettext_lazy("Comparator"),
         required=False,
-        choices=[("", gettext_lazy("As the measure's direction suggests"))] + list(Comparator.choices),
+        choices=[("", gettext_lazy("As the measure's direction suggests")), *Comparator.choices],
         help_text=gettext_lazy("Left empty: ≥ for a measure where higher is better, ≤ where lower is."),
     )
     target = forms.DecimalField(label=gettext_lazy("Target"), required=False, max_digits=14, decimal_places=4)
     basis = forms.TypedChoiceField(
-        label=gettext_lazy("Value held to the target"), choices=Basis.choices, coerce=int, initial=Basis.MONTHLY
+        label=gettext_lazy("Value held to the target"),
+        choices=Basis.choices,
+        coerce=int,
+        initial=Basis.MONTHLY,
     )
     rating_target = forms.TypedChoiceField(
         label=gettext_lazy("Rating to reach"),
@@ -149,10 +155,10 @@ class TermsForm(StyledForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.expectation = expectation
-        self.fields["measure"].choices = measure_choices(_("Choose a measure"))
-        self.fields["category"].choices = category_choices()
+        cast(forms.ChoiceField, self.fields["measure"]).choices = measure_choices(_("Choose a measure"))
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices()
         if expectation is None:
-            self.fields["holder"].choices = holder_choices(relationship)
+            cast(forms.ChoiceField, self.fields["holder"]).choices = holder_choices(relationship)
             del self.fields["reason"], self.fields["version"]
             self.fields["owner"] = _owner_field(relationship, [Side.SUPPLIER, Side.CUSTOMER])
         else:
@@ -182,7 +188,7 @@ class TermsForm(StyledForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("kind") == MEASURABLE and not data.get("measure"):
             self.add_error("measure", _("Choose the measure that is held to the target."))
         return data
@@ -226,8 +232,10 @@ class RetireForm(StyledForm):
     version = VersionField()
 
 
-def month_field(label: str, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(label=label, max_length=7, widget=forms.TextInput(attrs={"type": "month"}), **kwargs)
+def month_field(label: Any, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=7, widget=forms.TextInput(attrs={"type": "month"}), **kwargs
+    )
 
 
 class RatingForm(StyledForm):
@@ -287,4 +295,6 @@ class TrackForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].choices = measure_choices(_("The expectation's own measure"))
+        cast(forms.ChoiceField, self.fields["measure"]).choices = measure_choices(
+            _("The expectation's own measure")
+        )

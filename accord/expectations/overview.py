@@ -67,8 +67,9 @@ def agreed_targets(access: Any, measures: Sequence[str]) -> list[targets.Target]
     found = selectors.with_terms(
         Expectation.objects.visible_to(access).filter(status=Status.AGREED, revisions__measure__in=measures)
     ).distinct()
-    expectations = [(e, selectors.in_force(e)) for e in found]
-    expectations = [(e, r) for e, r in expectations if r is not None and r.measure in measures]
+    expectations = [
+        (e, r) for e in found if (r := selectors.in_force(e)) is not None and r.measure in measures
+    ]
     if not expectations:
         return []
     missed: dict[int, list[str]] = defaultdict(list)

@@ -99,12 +99,10 @@ def expectation_list(request: AuthedRequest, slug: str) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in (*Status.values, "all", ""):
         status = ""
-    shown = selectors.expectation_list(
-        expectations, status=None if status in ("", "all") else status
-    )
+    shown = selectors.expectation_list(expectations, status=None if status in ("", "all") else status)
     if status == "":  # by default: what is in force or being agreed, not the retired
         shown = [e for e in shown if e.status != Status.RETIRED]
-    groups = []
+    groups: list[dict[str, Any]] = []
     for holder, title in holder_choices(rel):
         rows = [
             {
@@ -177,7 +175,9 @@ def expectation_detail(request: AuthedRequest, slug: str, number: int) -> HttpRe
     return render(request, "expectations/detail.html", detail_context(request, expectation, access))
 
 
-def detail_context(request: AuthedRequest, expectation: Expectation, access: RelationshipAccess) -> dict[str, Any]:
+def detail_context(
+    request: AuthedRequest, expectation: Expectation, access: RelationshipAccess
+) -> dict[str, Any]:
     """Everything the expectation's page shows; forms whose post failed come back with what was typed."""
     exp = selectors.with_terms(Expectation.objects.filter(pk=expectation.pk)).get()
     rel = exp.relationship
@@ -231,8 +231,13 @@ def detail_context(request: AuthedRequest, expectation: Expectation, access: Rel
         )
         if may_draft
         else None,
-        "plan_form": (kept_form(request, PlanForm, relationship=rel) or PlanForm(relationship=rel, initial={
-            "owner_side": exp.expected_of, "owner": exp.owner_id, "priority": "medium"}))
+        "plan_form": (
+            kept_form(request, PlanForm, relationship=rel)
+            or PlanForm(
+                relationship=rel,
+                initial={"owner_side": exp.expected_of, "owner": exp.owner_id, "priority": "medium"},
+            )
+        )
         if gap is not None and rules.may_plan(access)
         else None,
         "track_form": (kept_form(request, TrackForm) or TrackForm(initial={"measure": gap.tracked_by}))
@@ -254,15 +259,27 @@ def _chart(exp: Expectation, terms: Revision | None, assessed: list[Assessment],
     spec = charts.measure_chart(exp, terms, end=end, missed=missed)
     if not charts.has_values(spec):
         start = add_months(end, -11)
-        points = [(a.month, a.value) for a in assessed if a.value is not None and start <= a.month <= end]
+        points: list[tuple[str, float | None]] = [
+            (a.month, a.value) for a in assessed if a.value is not None and start <= a.month <= end
+        ]
         if not points:
             return None
         spec = charts.small_chart(exp, terms, points, missed, start=start, end=end, size=(460, 170))
     return chart_render.svg(spec)
 
 
-TERM_FIELDS = ("area", "statement", "measure", "category", "comparator", "target", "basis", "rating_target",
-               "open_after", "close_after")  # fmt: skip
+TERM_FIELDS = (
+    "area",
+    "statement",
+    "measure",
+    "category",
+    "comparator",
+    "target",
+    "basis",
+    "rating_target",
+    "open_after",
+    "close_after",
+)
 
 
 def _changed_fields(before: Revision | None, after: Revision | None) -> set[str]:
@@ -360,7 +377,9 @@ def _button(request: AuthedRequest, slug: str, number: int, action: str) -> Http
                     else _("You agreed %(ref)s for your side; the other side is asked to agree too.")
                 )
             else:
-                services.withdraw(access=access, expectation=expectation, version=form.cleaned_data["version"])
+                services.withdraw(
+                    access=access, expectation=expectation, version=form.cleaned_data["version"]
+                )
                 done = _("The proposed terms of %(ref)s are withdrawn.")
         except (Conflict, ValidationError) as exc:
             add_service_error(form, exc)
@@ -412,7 +431,9 @@ def expectation_retire(request: AuthedRequest, slug: str, number: int) -> HttpRe
             "rel": access.relationship,
             "form": form,
             "expectation": expectation,
-            "terms": selectors.terms(selectors.with_terms(Expectation.objects.filter(pk=expectation.pk)).get()),
+            "terms": selectors.terms(
+                selectors.with_terms(Expectation.objects.filter(pk=expectation.pk)).get()
+            ),
         },
         status=400 if form.errors and status == 200 else status,
     )

@@ -101,9 +101,7 @@ def gap_plan(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(
-                request, _("%(ref)s added to the action plan.") % {"ref": item.reference}
-            )
+            messages.success(request, _("%(ref)s added to the action plan.") % {"ref": item.reference})
             return redirect(_page(expectation, "#gap"))
     return keep_failed(request, form, _page(expectation, "#plan"))
 

@@ -246,10 +246,10 @@ def target_layers(
     for t in drawn:
         gone = set(t.missed) & months
         for p in points:
-            if p["measure"] == t.measure and p["line"] == lines[t.window] and p["month"] in gone:
-                if p["value"] is not None:
-                    label = f"{p['label']} · {missed_label} ({t.label})"
-                    missed.append({**p, "missed": missed_label, "label": label})
+            on_line = p["measure"] == t.measure and p["line"] == lines[t.window]
+            if on_line and p["month"] in gone and p["value"] is not None:
+                label = f"{p['label']} · {missed_label} ({t.label})"
+                missed.append({**p, "missed": missed_label, "label": label})
     layers: list[dict[str, Any]] = [
         {
             "data": {"values": rules},

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accord.accounts.types import AuthedRequest
 from accord.lib import charts
-from accord.lib.targets import targets_for
 from accord.lib.api import MAX_DAYS, MAX_HOURS
 from accord.lib.errors import Conflict
 from accord.lib.forms import (
@@ -43,6 +42,7 @@ from accord.lib.months import (
     months_between,
     parse_month,
 )
+from accord.lib.targets import targets_for
 from accord.measurements import charting, definitions, services
 from accord.measurements.access import settings_for_user
 from accord.measurements.drilldown import MAX_MONTHS, drill, normalization_units, total

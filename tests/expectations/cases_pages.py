@@ -52,7 +52,9 @@ def _proposed(w: Any) -> Expectation:
 
 
 def _qualitative(w: Any) -> Expectation:
-    found = Expectation.objects.filter(relationship=w.nw_ta, revisions__rating_target=4, status="agreed").first()
+    found = Expectation.objects.filter(
+        relationship=w.nw_ta, revisions__rating_target=4, status="agreed"
+    ).first()
     return found or agreed(w, DOCS_4)
 
 

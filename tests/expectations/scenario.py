@@ -59,7 +59,9 @@ def build(world: Any) -> Scenario:
             },
         )
     Assessment.objects.update_or_create(
-        expectation=oti, month=add_months(end, -5), defaults={"revision": revision, "result": "no_data", "target": 95.0}
+        expectation=oti,
+        month=add_months(end, -5),
+        defaults={"revision": revision, "result": "no_data", "target": 95.0},
     )
     gap, _created = Gap.objects.update_or_create(
         expectation=oti,
@@ -79,7 +81,11 @@ def build(world: Any) -> Scenario:
     sam = access_from(world.sam, world.nw_ta)
     assert sam is not None
     item = services.plan_action(
-        access=sam, gap=gap, title="Add a second carrier for Berlin", owner=world.sam, due_date=month_start(add_months(end, 1))
+        access=sam,
+        gap=gap,
+        title="Add a second carrier for Berlin",
+        owner=world.sam,
+        due_date=month_start(add_months(end, 1)),
     )
     fay = access_from(world.fay, world.nw_ta, allow_guest=True)
     assert fay is not None

@@ -45,14 +45,20 @@ def test_the_pdf_prints_the_headline_grid_and_plans(world: Any, scene: Scenario,
     assert "0 of 1 done" in text and "1 overdue" in text
 
 
-def test_the_workbook_has_the_grid_the_assessments_and_the_gaps(world: Any, scene: Scenario, as_user: Any) -> None:
+def test_the_workbook_has_the_grid_the_assessments_and_the_gaps(
+    world: Any, scene: Scenario, as_user: Any
+) -> None:
     with time_machine.travel(DAY, tick=False):
         response = as_user(world.val).get(f"/r/{TA}/scorecard.xlsx?months=24")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content), read_only=True)
     assert book.sheetnames == ["Scorecard", "Assessments", "Gaps and plans"]
     grid = [list(r) for r in book["Scorecard"].iter_rows(values_only=True)]
-    assert grid[0][:3] == ["Expectation", "Held by", "Target"] and grid[0][3] == "2024-07" and grid[0][-1] == "2026-06"
+    assert (
+        grid[0][:3] == ["Expectation", "Held by", "Target"]
+        and grid[0][3] == "2024-07"
+        and grid[0][-1] == "2026-06"
+    )
     oti = next(r for r in grid if str(r[0]).startswith("E-1 "))
     assert oti[1:3] == ["Telco A", "≥ 95"]
     assert oti[-3:] == ["Not met", "Not met", "Met"] and oti[-6] == "No data" and oti[3] == "not assessed"
@@ -63,7 +69,13 @@ def test_the_workbook_has_the_grid_the_assessments_and_the_gaps(world: Any, scen
     assert april[2:7] == ["Not met", 80.0, 40.0, 50.0, 95.0]
     gaps = [list(r) for r in book["Gaps and plans"].iter_rows(values_only=True)]
     assert gaps[1][1:4] == ["Improving", "2026-04", 10.0]
-    assert gaps[1][6:] == [scene.item.reference, "Add a second carrier for Berlin", "Open", "2026-07-01", "yes"]
+    assert gaps[1][6:] == [
+        scene.item.reference,
+        "Add a second carrier for Berlin",
+        "Open",
+        "2026-07-01",
+        "yes",
+    ]
 
 
 def test_the_scorecard_page_shows_the_months_chosen(world: Any, scene: Scenario, as_user: Any) -> None:
@@ -80,7 +92,9 @@ def test_the_scorecard_page_shows_the_months_chosen(world: Any, scene: Scenario,
     assert 'data-testid="plan-progress"' in body and "0 of 1 done" in body
 
 
-def test_the_measurements_chart_draws_the_agreed_target_and_its_missed_months(world: Any, scene: Scenario) -> None:
+def test_the_measurements_chart_draws_the_agreed_target_and_its_missed_months(
+    world: Any, scene: Scenario
+) -> None:
     access = access_from(world.val, world.nw_ta)
     found = targets_for(access, ["OTD.OTI", "NPR.H"])
     assert [(t.measure, t.category, t.window, t.comparator, t.value) for t in found] == [
@@ -88,18 +102,31 @@ def test_the_measurements_chart_draws_the_agreed_target_and_its_missed_months(wo
     ]
     assert found[0].missed == ("2026-04", "2026-05") and found[0].label == "E-1 target ≥ 95"
     assert found[0].url == f"/r/{TA}/expectations/1/"
-    monthly = [Value("OTD.OTI", m, "ALL", n, d, 100.0 * n / d, 1) for m, n, d in
-               (("2026-04", 40, 50), ("2026-05", 68, 80), ("2026-06", 98, 100))]  # fmt: skip
-    specs, _partial = charting.chart_specs(monthly, [], {}, start="2026-01", end="2026-06", window=12, targets=found)
+    monthly = [
+        Value("OTD.OTI", m, "ALL", n, d, 100.0 * n / d, 1)
+        for m, n, d in (("2026-04", 40, 50), ("2026-05", 68, 80), ("2026-06", 98, 100))
+    ]
+    specs, _partial = charting.chart_specs(
+        monthly, [], {}, start="2026-01", end="2026-06", window=12, targets=found
+    )
     layers = specs[0]["layer"]
     rule = next(layer for layer in layers if layer["mark"]["type"] == "rule")
-    assert rule["data"]["values"] == [{"measure": "E-1 target ≥ 95", "target": 95.0, "label": "E-1 target ≥ 95"}]
+    assert rule["data"]["values"] == [
+        {"measure": "E-1 target ≥ 95", "target": 95.0, "label": "E-1 target ≥ 95"}
+    ]
     assert rule["encoding"]["color"]["field"] == "measure"  # the legend names the expectation
     ringed = next(layer for layer in layers if layer.get("mark", {}).get("size") == 150)
     assert [p["month"] for p in ringed["data"]["values"]] == ["2026-04", "2026-05"]
     # a target of another window than the chart draws is left out; a Mallory sees none
-    other, _partial = charting.chart_specs(monthly, [], {}, start="2026-01", end="2026-06", window=12,
-                                           targets=[found[0].__class__(**{**found[0].__dict__, "window": 3})])  # fmt: skip
+    other, _partial = charting.chart_specs(
+        monthly,
+        [],
+        {},
+        start="2026-01",
+        end="2026-06",
+        window=12,
+        targets=[found[0].__class__(**{**found[0].__dict__, "window": 3})],
+    )
     assert not any(layer["mark"]["type"] == "rule" for layer in other[0]["layer"] if "mark" in layer)
     Assessment.objects.filter(expectation=scene.oti).delete()
     assert targets_for(access, ["OTD.OTI"])[0].missed == ()

@@ -30,9 +30,14 @@ def page(client: Any, url: str, status: int = 200) -> str:
     return response.content.decode()
 
 
-def test_the_list_groups_by_holder_and_marks_what_awaits_your_side(world: Any, scene: Scenario, as_user: Any) -> None:
+def test_the_list_groups_by_holder_and_marks_what_awaits_your_side(
+    world: Any, scene: Scenario, as_user: Any
+) -> None:
     carol = page(as_user(world.carol), BASE)
-    assert "What Telco A expects of Northwind Networks" in carol and "What Northwind Networks expects of Telco A" in carol
+    assert (
+        "What Telco A expects of Northwind Networks" in carol
+        and "What Northwind Networks expects of Telco A" in carol
+    )
     assert "Deliver order lines on time" in carol and "Send a rolling forecast every month" in carol
     assert carol.count('data-testid="awaiting"') == 1  # Northwind's proposal, for Telco A to agree
     assert "1 expectation awaits your side" in carol
@@ -44,21 +49,40 @@ def test_the_list_groups_by_holder_and_marks_what_awaits_your_side(world: Any, s
     page(as_user(world.mallory), BASE, 404)
 
 
-def test_carol_proposes_a_measurable_expectation_with_the_measures_direction(world: Any, as_user: Any) -> None:
+def test_carol_proposes_a_measurable_expectation_with_the_measures_direction(
+    world: Any, as_user: Any
+) -> None:
     client = as_user(world.carol)
     form = page(client, BASE + "new/")
-    assert "OTD.OTI · On-time delivery to requested date" in form and "What Telco A expects of Northwind Networks" in form
+    assert (
+        "OTD.OTI · On-time delivery to requested date" in form
+        and "What Telco A expects of Northwind Networks" in form
+    )
     response = client.post(
         BASE + "new/",
-        {"holder": "customer", "area": "OTD", "statement": "On time", "kind": "measurable", "measure": "OTD.OTI",
-         "category": "ALL", "comparator": "", "target": "95", "basis": "3", "open_after": "2", "close_after": "3",
-         "owner": world.sam.pk},  # fmt: skip
+        {
+            "holder": "customer",
+            "area": "OTD",
+            "statement": "On time",
+            "kind": "measurable",
+            "measure": "OTD.OTI",
+            "category": "ALL",
+            "comparator": "",
+            "target": "95",
+            "basis": "3",
+            "open_after": "2",
+            "close_after": "3",
+            "owner": world.sam.pk,
+        },
     )
     assert response.status_code == 302
     expectation = Expectation.objects.get(relationship=world.nw_ta)
     revision = expectation.revisions.get()
     assert (revision.comparator, revision.basis, revision.open_after, expectation.owner) == (
-        "at_least", 3, 2, world.sam
+        "at_least",
+        3,
+        2,
+        world.sam,
     )
     detail = page(client, response["Location"])
     assert "Telco A: agreed by Carol" in detail and "Northwind Networks: not agreed yet" in detail
@@ -69,8 +93,15 @@ def test_a_bad_proposal_re_renders_with_the_reasons_and_what_was_typed(world: An
     client = as_user(world.carol)
     response = client.post(
         BASE + "new/",
-        {"holder": "customer", "area": "documentation", "statement": "Good manuals", "kind": "qualitative",
-         "basis": "1", "open_after": "1", "close_after": "13"},  # fmt: skip
+        {
+            "holder": "customer",
+            "area": "documentation",
+            "statement": "Good manuals",
+            "kind": "qualitative",
+            "basis": "1",
+            "open_after": "1",
+            "close_after": "13",
+        },
     )
     assert response.status_code == 400
     body = response.content.decode()
@@ -78,14 +109,30 @@ def test_a_bad_proposal_re_renders_with_the_reasons_and_what_was_typed(world: An
     assert "Ensure this value is less than or equal to 12." in body
     response = client.post(
         BASE + "new/",
-        {"holder": "customer", "area": "documentation", "statement": "Good manuals", "kind": "qualitative",
-         "basis": "1", "open_after": "1", "close_after": "3"},  # fmt: skip
+        {
+            "holder": "customer",
+            "area": "documentation",
+            "statement": "Good manuals",
+            "kind": "qualitative",
+            "basis": "1",
+            "open_after": "1",
+            "close_after": "3",
+        },
     )
     assert response.status_code == 400 and "qualitative expectation must reach" in response.content.decode()
     response = client.post(
         BASE + "new/",
-        {"holder": "customer", "area": "OTD", "statement": "x", "kind": "measurable", "measure": "OTD.OTI",
-         "category": "ALL", "basis": "1", "open_after": "1", "close_after": "3"},  # fmt: skip
+        {
+            "holder": "customer",
+            "area": "OTD",
+            "statement": "x",
+            "kind": "measurable",
+            "measure": "OTD.OTI",
+            "category": "ALL",
+            "basis": "1",
+            "open_after": "1",
+            "close_after": "3",
+        },
     )
     assert response.status_code == 400 and "needs a target value" in response.content.decode()
     assert not Expectation.objects.exists()
@@ -123,9 +170,19 @@ def test_a_change_needs_a_reason_and_a_stale_one_is_409(world: Any, scene: Scena
     form = page(client, url)
     assert 'value="Deliver order lines on time"' not in form  # a textarea
     assert "Deliver order lines on time" in form
-    data = {"area": "OTD", "statement": "Deliver order lines on time", "kind": "measurable", "measure": "OTD.OTI",
-            "category": "ALL", "comparator": "at_least", "target": "97", "basis": "1", "open_after": "1",
-            "close_after": "3", "version": scene.oti.version}  # fmt: skip
+    data = {
+        "area": "OTD",
+        "statement": "Deliver order lines on time",
+        "kind": "measurable",
+        "measure": "OTD.OTI",
+        "category": "ALL",
+        "comparator": "at_least",
+        "target": "97",
+        "basis": "1",
+        "open_after": "1",
+        "close_after": "3",
+        "version": scene.oti.version,
+    }
     response = client.post(url, data)
     assert response.status_code == 400 and "This field is required." in response.content.decode()
     response = client.post(url, data | {"version": scene.oti.version - 1, "reason": "Tighter"})
@@ -140,7 +197,9 @@ def test_a_change_needs_a_reason_and_a_stale_one_is_409(world: Any, scene: Scena
 
 def test_withdrawing_a_proposal_that_was_never_agreed_retires_it(world: Any, as_user: Any) -> None:
     expectation = propose(world, OTI_95)
-    response = as_user(world.sam).post(f"{BASE}{expectation.number}/withdraw/", {"version": expectation.version})
+    response = as_user(world.sam).post(
+        f"{BASE}{expectation.number}/withdraw/", {"version": expectation.version}
+    )
     assert response.status_code == 302
     expectation.refresh_from_db()
     assert expectation.status == "retired"
@@ -158,7 +217,9 @@ def test_only_the_holding_side_retires_with_a_reason(world: Any, scene: Scenario
     assert "Met for a year" in page(client, f"{BASE}{scene.oti.number}/")
 
 
-def test_the_expectation_page_shows_assessments_chart_and_the_gaps_plan(world: Any, scene: Scenario, as_user: Any) -> None:
+def test_the_expectation_page_shows_assessments_chart_and_the_gaps_plan(
+    world: Any, scene: Scenario, as_user: Any
+) -> None:
     with time_machine.travel(DAY, tick=False):
         detail = page(as_user(world.vic), f"{BASE}{scene.oti.number}/")
     assert "<svg" in detail and "E-1 target ≥ 95" in detail  # the chart's legend names it
@@ -183,12 +244,18 @@ def test_fay_reads_and_drafts_a_rating_but_agrees_nothing(world: Any, scene: Sce
     forecasts = scene.forecasts
     assert client.post(f"{BASE}{forecasts.number}/agree/", {"version": forecasts.version}).status_code == 403
     assert client.get(BASE + "new/").status_code == 403
-    assert client.post(f"{BASE}{scene.oti.number}/gap/plan/", {"title": "x", "owner_side": "supplier",
-                                                             "priority": "low"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            f"{BASE}{scene.oti.number}/gap/plan/", {"title": "x", "owner_side": "supplier", "priority": "low"}
+        ).status_code
+        == 403
+    )
     assert "Propose an expectation" not in page(client, BASE)
 
 
-def test_a_bad_rating_goes_back_to_the_page_with_its_message(world: Any, scene: Scenario, as_user: Any) -> None:
+def test_a_bad_rating_goes_back_to_the_page_with_its_message(
+    world: Any, scene: Scenario, as_user: Any
+) -> None:
     client = as_user(world.sam)
     response = client.post(f"{BASE}{scene.docs.number}/rate/", {"month": "June", "rating": "4"})
     assert response.status_code == 303
@@ -208,11 +275,20 @@ def test_carol_confirms_the_facilitators_draft(world: Any, scene: Scenario, as_u
     assert (rating.status, rating.result, rating.confirmed_by) == ("confirmed", "not_met", world.carol)
 
 
-def test_sam_plans_an_action_and_chooses_the_tracking_measure(world: Any, scene: Scenario, as_user: Any) -> None:
+def test_sam_plans_an_action_and_chooses_the_tracking_measure(
+    world: Any, scene: Scenario, as_user: Any
+) -> None:
     client = as_user(world.sam)
     url = f"{BASE}{scene.oti.number}/gap/"
-    response = client.post(url + "plan/", {"title": "Daily dispatch review", "owner_side": "supplier",
-                                           "priority": "high", "due_date": "2026-09-30"})  # fmt: skip
+    response = client.post(
+        url + "plan/",
+        {
+            "title": "Daily dispatch review",
+            "owner_side": "supplier",
+            "priority": "high",
+            "due_date": "2026-09-30",
+        },
+    )
     assert response.status_code == 302
     item = ActionItem.objects.get(title="Daily dispatch review")
     assert item.source_kind == "gap" and item.source_url.endswith(f"/expectations/{scene.oti.number}/#gap")
@@ -226,7 +302,9 @@ def test_sam_plans_an_action_and_chooses_the_tracking_measure(world: Any, scene:
     assert "Daily dispatch review" in detail and "OTD.OTIP" in detail
 
 
-def test_the_tab_overview_and_home_page_tell_the_scorecards_headline(world: Any, scene: Scenario, as_user: Any) -> None:
+def test_the_tab_overview_and_home_page_tell_the_scorecards_headline(
+    world: Any, scene: Scenario, as_user: Any
+) -> None:
     with time_machine.travel(DAY, tick=False):
         overview = page(as_user(world.fay), f"/r/{TA}/")
         home = page(as_user(world.carol), "/")
