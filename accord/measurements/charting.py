@@ -10,6 +10,7 @@ is a value. Whatever renders a chart (the page, a PDF, an e-mail) renders this s
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -19,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accord.lib.months import month_range, month_start, parse_month
+from accord.lib.targets import Target
 from accord.measurements import definitions
 from accord.measurements.engine import Value, round_value
 
@@ -94,9 +96,12 @@ def chart_spec(
     start: str,
     end: str,
     window: int,
+    targets: Sequence[Target] = (),
 ) -> dict[str, Any]:
     """One family's chart: each measure's monthly values and rolling line (when given) over the period,
-    the benchmark band when imported; values whose window is partial are hollow points."""
+    the benchmark band when imported; values whose window is partial are hollow points. Each of
+    ``targets`` (agreed on one of the chart's measures, for its monthly or the rolling value) is a
+    rule named in the legend, and the months that missed it are ringed (``target_layers``)."""
     partial = _("partial window")
     rolling_label = _("rolling %(n)d") % {"n": window}
     points = []
@@ -202,6 +207,8 @@ def chart_spec(
             "encoding": {"x": x, "y": y, "color": colour, "description": described},
         }
     )
+    lines = {window: rolling_label, 1: _("monthly")}  # a rolling window of 1 is the monthly value
+    layers += target_layers(targets, points, lines, x=x, colour=colour, months=set(months))
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "width": 460,
@@ -215,6 +222,65 @@ def chart_spec(
             "axis": {"labelFontSize": 10},
         },
     }
+
+
+def target_layers(
+    targets: Sequence[Target],
+    points: list[dict[str, Any]],
+    lines: dict[int, str],
+    *,
+    x: dict[str, Any],
+    colour: dict[str, Any],
+    months: set[str],
+) -> list[dict[str, Any]]:
+    """The agreed targets drawn on a chart whose ``points`` are drawn: each a horizontal rule, coloured
+    and named in the legend by its label ("E-3 target ≥ 95"), and a red ring on each month whose value
+    (the monthly one, or the rolling one of the target's window: ``lines``) was assessed as missing it.
+    A target whose window the chart does not draw is left out: the rule would judge another value."""
+    drawn = [t for t in targets if t.window in lines]
+    if not drawn:
+        return []
+    missed_label = _("missed the agreed target")
+    rules = [{"measure": t.label, "target": t.value, "label": t.label} for t in drawn]
+    missed = []
+    for t in drawn:
+        gone = set(t.missed) & months
+        for p in points:
+            on_line = p["measure"] == t.measure and p["line"] == lines[t.window]
+            if on_line and p["month"] in gone and p["value"] is not None:
+                label = f"{p['label']} · {missed_label} ({t.label})"
+                missed.append({**p, "missed": missed_label, "label": label})
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": rules},
+            "mark": {"type": "rule", "strokeDash": [6, 3], "strokeWidth": 1.5},
+            "encoding": {
+                "y": {"field": "target", "type": "quantitative"},
+                "color": colour,
+                "description": {"field": "label", "type": "nominal"},
+            },
+        }
+    ]
+    if missed:
+        layers.append(
+            {
+                "data": {"values": missed},
+                "mark": {"type": "point", "filled": False, "size": 150, "strokeWidth": 2, "opacity": 1},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "value", "type": "quantitative"},
+                    "color": {"value": "#dc3545"},
+                    "shape": {
+                        "field": "missed",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {"domain": [missed_label], "range": ["diamond"]},
+                    },
+                    "description": {"field": "label", "type": "nominal"},
+                },
+            }
+        )
+    return layers
 
 
 class _Chart(NamedTuple):
@@ -248,8 +314,10 @@ def chart_specs(
     start: str,
     end: str,
     window: int,
+    targets: Sequence[Target] = (),
 ) -> tuple[list[dict[str, Any]], bool]:
-    """Every chart of the period, in the families' order, and whether any charted value is partial."""
+    """Every chart of the period, in the families' order, and whether any charted value is partial;
+    each chart with the agreed ``targets`` on its measures (already of the page's category)."""
     by_chart, rolling_by_chart = _charted(monthly, rolling)
     specs = [
         chart_spec(
@@ -260,6 +328,7 @@ def chart_specs(
             start=start,
             end=end,
             window=window,
+            targets=[t for t in targets if t.measure in by_chart[chart]],
         )
         for chart in sorted(by_chart, key=lambda c: (definitions.FAMILIES.index(c.family), c.unit))
     ]

@@ -42,6 +42,7 @@ from accord.lib.months import (
     months_between,
     parse_month,
 )
+from accord.lib.targets import targets_for
 from accord.measurements import charting, definitions, services
 from accord.measurements.access import settings_for_user
 from accord.measurements.drilldown import MAX_MONTHS, drill, normalization_units, total
@@ -240,8 +241,11 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
     npr = any(row["def"].normalized for row in table)
     units = normalization_units(engine_settings(services.settings_for(rel)), codes) if npr else []
     bands = benchmarks(rel, category=category, start=start, end=end)
+    # the targets both sides agreed on these measures, for this category (accord.lib.targets)
+    measures = sorted({v.measure for v in monthly})
+    agreed = [t for t in targets_for(access, measures) if t.category == category]
     chart_specs, charted_partial = charting.chart_specs(
-        monthly, rolling, bands, start=start, end=end, window=window
+        monthly, rolling, bands, start=start, end=end, window=window, targets=agreed
     )
     any_partial = charted_partial or any(row["latest_partial"] or row["rolling_partial"] for row in table)
     return render(
@@ -262,6 +266,7 @@ def measurements(request: AuthedRequest, slug: str) -> HttpResponse:
             "units": units,  # NPR's normalization units: (name, what is counted, categories)
             "any_partial": any_partial,
             "charts": [{"spec": spec, "svg": charts.svg(spec)} for spec in chart_specs],
+            "targets": [t for t in agreed if t.window in (1, window)],
         },
     )
 

@@ -55,6 +55,8 @@ JOURNEY: tuple[JourneyPage, ...] = (
     JourneyPage("topic log", f"{RELATIONSHIP}topics/", SAM_AND_CAROL, "[data-testid=scope-toggle]"),
     JourneyPage("forecasts", f"{RELATIONSHIP}forecasts/", SAM_AND_CAROL, "[data-testid=forecast-grid]"),
     JourneyPage("data page", f"{RELATIONSHIP}data/", SAM_AND_CAROL, "[data-testid=downloads]"),
+    JourneyPage("expectations", f"{RELATIONSHIP}expectations/", SAM_AND_CAROL, "#holder-customer"),
+    JourneyPage("scorecard", f"{RELATIONSHIP}scorecard/", SAM_AND_CAROL, "[data-testid=scorecard-grid]"),
     # the audit trail is an admin's page: Ada's (Sam and Carol get 403)
     JourneyPage("audit trail", f"{RELATIONSHIP}audit/", ("ada",), "[data-testid=audit]"),
     JourneyPage("profile", "/accounts/profile/", SAM_AND_CAROL, "input[name=full_name]"),
