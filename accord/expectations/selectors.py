@@ -34,8 +34,10 @@ SCORECARD_MAX_MONTHS = 36
 def with_terms(expectations: QuerySet[Expectation]) -> QuerySet[Expectation]:
     """``expectations`` with their revisions (and agreements), owner and gap in a fixed number of
     queries; read the terms with ``in_force``/``proposed``."""
-    revisions = Revision.objects.order_by("number").prefetch_related(
-        Prefetch("agreements", queryset=Agreement.objects.select_related("user", "party"))
+    revisions = (
+        Revision.objects.select_related("proposed_by")
+        .order_by("number")
+        .prefetch_related(Prefetch("agreements", queryset=Agreement.objects.select_related("user", "party")))
     )
     return expectations.select_related("relationship", "owner", "gap").prefetch_related(
         Prefetch("revisions", queryset=revisions)
