@@ -8,7 +8,7 @@ A: Carol); Fay drafts ratings but changes nothing else (403); viewers 403; Mallo
 from __future__ import annotations
 
 from tests.access import REL, Case, everyone
-from tests.expectations.api_helpers import api, agreed_docs, agreed_oti, drafted, gap, proposed, this_month
+from tests.expectations.api_helpers import agreed_docs, agreed_oti, api, drafted, gap, proposed, this_month
 
 READ = everyone(200, anonymous=401, mallory=404)
 

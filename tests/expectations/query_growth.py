@@ -82,7 +82,7 @@ def grow_revisions(w: Any, n: int) -> None:
 def grow_assessments(w: Any, n: int) -> None:
     """Ratings of E-1, drafted by Fay or given by Carol, one month each (back from 2026-01)."""
     exp = _first(w)
-    for i in range(n):
+    for _ in range(n):
         k = next(SERIAL)
         who = access_from(w.fay if k % 2 else w.carol, w.nw_ta, allow_guest=True)
         services.rate(access=who, expectation=exp, rating=1 + k % 5, month=add_months("2026-01", -k))
@@ -109,7 +109,6 @@ def grow_scorecard(w: Any, n: int) -> None:
 
 Growth = tuple[str, Callable[[Any], str], Callable[[Any, int], None], Callable[[Any], int]]
 REL = "/relationships/{rel_id}"
-VISIBLE = lambda b: len([p for p in b["plan"]])  # noqa: E731
 
 LISTS: dict[str, Growth] = {
     REL + "/expectations": ("vic", lambda w: api(w, "/expectations"), grow_expectations, len),
@@ -126,6 +125,11 @@ LISTS: dict[str, Growth] = {
         len,
     ),
     REL + "/gaps": ("ada", lambda w: api(w, "/gaps"), grow_gaps, len),
-    REL + "/gaps/{gap_id}": ("ada", lambda w: api(w, f"/gaps/{_gap(w).pk}"), grow_plan, VISIBLE),
+    REL + "/gaps/{gap_id}": (
+        "ada",
+        lambda w: api(w, f"/gaps/{_gap(w).pk}"),
+        grow_plan,
+        lambda b: len(b["plan"]),
+    ),
     REL + "/scorecard": ("carol", lambda w: api(w, "/scorecard"), grow_scorecard, lambda b: len(b["rows"])),
 }
