@@ -14,6 +14,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -449,7 +450,7 @@ def _cell(a: Assessment | None) -> dict[str, Any] | None:
 # --- inputs → records --------------------------------------------------------------------------------
 
 
-NO_SUCH_OWNER = _("Choose a member of the side expected to meet it.")
+NO_SUCH_OWNER = gettext_lazy("Choose a member of the side expected to meet it.")
 
 
 def _owner(access: RelationshipAccess, owner_id: int | None, expected_of: str) -> Any:
@@ -465,7 +466,7 @@ def _owner(access: RelationshipAccess, owner_id: int | None, expected_of: str) -
         .first()
     )
     if member is None:
-        raise ValidationError({"owner_id": [NO_SUCH_OWNER]})
+        raise ValidationError({"owner_id": [str(NO_SUCH_OWNER)]})
     return member.user
 
 
