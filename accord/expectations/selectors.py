@@ -34,12 +34,20 @@ SCORECARD_MAX_MONTHS = 36
 def with_terms(expectations: QuerySet[Expectation]) -> QuerySet[Expectation]:
     """``expectations`` with their revisions (and agreements), owner and gap in a fixed number of
     queries; read the terms with ``in_force``/``proposed``."""
-    revisions = Revision.objects.order_by("number").prefetch_related(
-        Prefetch("agreements", queryset=Agreement.objects.select_related("user", "party"))
+    revisions = (
+        Revision.objects.select_related("proposed_by")
+        .order_by("number")
+        .prefetch_related(Prefetch("agreements", queryset=Agreement.objects.select_related("user", "party")))
     )
     return expectations.select_related("relationship", "owner", "gap").prefetch_related(
         Prefetch("revisions", queryset=revisions)
     )
+
+
+def with_history(expectation: Expectation) -> Expectation:
+    """``expectation`` (opened by a door) read again with every revision and agreement: its detail,
+    or after a change."""
+    return with_terms(Expectation.objects.filter(pk=expectation.pk)).get()
 
 
 def in_force(expectation: Expectation) -> Revision | None:
@@ -75,12 +83,34 @@ def expectation_list(
     return list(with_terms(found).order_by("holder", "number"))
 
 
-def assessments(expectation: Expectation, *, months: int = SCORECARD_MAX_MONTHS) -> list[Assessment]:
-    """The expectation's last ``months`` assessments, newest first."""
+def assessments(
+    expectation: Expectation,
+    *,
+    months: int | None = SCORECARD_MAX_MONTHS,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[Assessment]:
+    """The expectation's last ``months`` assessments (None: all) from ``since`` to ``until``
+    (``YYYY-MM``, either end open), newest first."""
+    found = expectation.assessments.select_related("meeting", "drafted_by", "confirmed_by")
+    if since:
+        found = found.filter(month__gte=since)
+    if until:
+        found = found.filter(month__lte=until)
+    found = found.order_by("-month")
+    return list(found if months is None else found[:months])
+
+
+def gap_list(expectations: QuerySet[Expectation], *, statuses: Sequence[str] = ()) -> list[Gap]:
+    """The gaps of ``expectations`` (already scoped to the viewer), with their expectation's terms."""
+    found = Gap.objects.filter(expectation__in=expectations)
+    if statuses:
+        found = found.filter(status__in=statuses)
+    terms_of = with_terms(Expectation.objects.all())
     return list(
-        expectation.assessments.select_related("meeting", "drafted_by", "confirmed_by").order_by("-month")[
-            :months
-        ]
+        found.prefetch_related(Prefetch("expectation", queryset=terms_of)).order_by(
+            "expectation__holder", "expectation__number"
+        )
     )
 
 

@@ -41,6 +41,7 @@ from accord.parties.models import (
 )
 from accord.register import services as register
 from tests.conftest import World, make_user
+from tests.expectations.query_growth import LISTS as EXPECTATION_LISTS
 
 PREFIX = "/api/v1"
 SERIAL = itertools.count(1)
@@ -505,6 +506,7 @@ LIST_OPERATIONS: dict[str, ListOperation] = {
         grow_task_force_members,
         lambda b: len(b["members"]),
     ),
+    **{path: ListOperation(*growth) for path, growth in EXPECTATION_LISTS.items()},
 }
 # How many rows each answer gains between the two calls (more for the people: two per step).
 GROWTH = {

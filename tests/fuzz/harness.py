@@ -32,6 +32,7 @@ from accord.operations.models import ImportBatch
 from accord.parties.access import access_from
 from accord.register import proposals
 from accord.register import services as register
+from tests.expectations import fuzz_expectations
 from tests.meetings.fuzz_minutes import seed_minutes
 
 APP = get_wsgi_application()
@@ -68,6 +69,7 @@ def known_values(world: Any, known_ids: dict[str, list[Any]]) -> dict[str, list[
         "time_zone": ["UTC", "Europe/Berlin"],
         "from": ["2026-01"],
         "to": ["2026-11"],
+        **fuzz_expectations.known_values(world),
     }
 
 
@@ -122,6 +124,7 @@ def seed(world: Any) -> dict[str, list[Any]]:
         "forecast_id": forecast_ids,
         # the people invited to each meeting: of both sides, of both relationships
         "attendee_id": list(Attendee.objects.order_by("pk").values_list("pk", flat=True)),
+        **fuzz_expectations.seed_expectations(world),
     }
 
 

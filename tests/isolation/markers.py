@@ -15,10 +15,20 @@ from typing import Any
 
 MARKER = re.compile(r"MK-(TA|TB|AN|PNW|PTA|PTB)-(SH|SUP|CUS|OWN)-\d{5}", re.IGNORECASE)
 
-# What a facilitator sees of their relationship: its overview and its people (architecture.md), and
-# her shared expectations team's meetings (the markers seeded into them carry ``team``), whose agenda
-# lists the shared action items as the team's action plans (``meetings.sections``: the shared view).
-FACILITATOR_MODELS = {"parties.Relationship", "parties.Party", "accounts.User", "register.ActionItem.title"}
+# What a facilitator sees of their relationship: its overview and its people (architecture.md), her
+# shared expectations team's meetings (the markers seeded into them carry ``team``), whose agenda lists
+# the shared action items as the team's action plans (``meetings.sections``: the shared view), and the
+# team's expectations (their terms, assessments and gaps; of a gap's action plan, the shared items).
+FACILITATOR_MODELS = {
+    "parties.Relationship",
+    "parties.Party",
+    "accounts.User",
+    "register.ActionItem.title",
+    "expectations.Expectation",
+    "expectations.Revision",
+    "expectations.Assessment",
+    "expectations.Gap",
+}
 # What an external meeting guest reads of the meeting's sides: their names, sites and people.
 EXTERNAL_GUEST_MODELS = {"parties.Party", "parties.Site", "accounts.User"}
 

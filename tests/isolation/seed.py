@@ -31,6 +31,7 @@ from accord.register import proposals
 from accord.register import services as register
 from accord.register.models import ActionItem
 from tests.isolation.markers import Registry, Viewer
+from tests.isolation.seed_expectations import seed_expectations
 from tests.isolation.seed_meetings import seed_meetings
 from tests.isolation.seed_topics import seed_topics
 
@@ -348,6 +349,9 @@ def seed(tmp: Path, today: date) -> Seeded:
     _operational_data(m, "TA", sam, rels["TA"], sites["PTA"], products["PNW"], tmp)
     _operational_data(m, "TB", sam, rels["TB"], sites["PTB"], products["PNW"], tmp)
     _operational_data(m, "AN", carol, rels["AN"], sites["PNW"], products["PTA"], tmp)
+    seed_expectations(m, "TA", rels["TA"], sam, carol)
+    seed_expectations(m, "TB", rels["TB"], sam, mallory)
+    seed_expectations(m, "AN", rels["AN"], carol, sam)
     for key, admin in (("TA", ada), ("TB", ada), ("AN", tara)):
         current = measurements.settings_for(rels[key])
         measurements.update_settings(

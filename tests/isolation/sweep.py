@@ -32,7 +32,7 @@ from accord.register.views_files import CONTENT_TYPES
 from tests.access import url_routes
 from tests.isolation.seed import Seeded
 
-MAX_URLS = 4000  # per person: a crawl past this is a loop (a link that grows), not coverage
+MAX_URLS = 5000  # per person: a crawl past this is a loop (a link that grows), not coverage
 MAX_QUERY_VARIANTS = 6  # per path: filters and sort orders, not every combination of them
 MAX_FILE_VARIANTS = 1  # per export (a PDF takes a third of a second): its filters are the page's
 SKIP_PREFIXES = ("/static/", "/admin/", "/accounts/logout/")
@@ -80,7 +80,28 @@ SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
     **{(f"attachments:{n}", "ref"): lambda s: _numbers(s) for n in FILE_ROUTES},
     ("register:decide", "pk"): lambda s: _proposals(),
     ("register:decide", "decision"): lambda s: ["accepted"],
+    # Expectations by their number in each relationship; a rating by its month.
+    **{
+        (name, "number"): lambda s: _expectation_numbers()
+        for name, route in url_routes()
+        if name.startswith("expectations:") and "<int:number>" in route
+    },
+    **{
+        (name, "month"): lambda s: _rated_months()
+        for name, route in url_routes()
+        if name.startswith("expectations:") and "<str:month>" in route
+    },
 }
+
+
+def _expectation_numbers() -> list[str]:
+    numbers = apps.get_model("expectations.Expectation").objects.values_list("number", flat=True)
+    return [str(n) for n in sorted(set(numbers))]
+
+
+def _rated_months() -> list[str]:
+    months = apps.get_model("expectations.Assessment").objects.filter(automatic=False)
+    return sorted(set(months.values_list("month", flat=True)))
 
 
 def _proposals() -> list[str]:
@@ -128,6 +149,7 @@ VALUES: dict[str, Callable[[Seeded, str, str], list[str]]] = {
     "attendee_id": lambda s, route, name: _pks("meetings.Attendee"),
     "pack_id": lambda s, route, name: _pks("meetings.Pack"),
     "rev": lambda s, route, name: ["1", "2"],
+    "gap_id": lambda s, route, name: _pks("expectations.Gap"),
 }
 
 API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
@@ -149,6 +171,8 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "meeting_kind": lambda s: [str(k) for k in Kind],
     "pack_id": lambda s: _pks("meetings.Pack"),
     "revision": lambda s: ["1", "2"],
+    "expectation_id": lambda s: _pks("expectations.Expectation"),
+    "gap_id": lambda s: _pks("expectations.Gap"),
 }
 
 

@@ -73,6 +73,15 @@ NOT_TENANT_TEXT = {
     "meetings.MinutesRevision.pdf_sha256": "a hash",
     "meetings.Pack.file": "a stored file's generated name (meeting id, random hex)",
     "meetings.Pack.sha256": "a hash",
+    "expectations.Revision.measure": "a TL 9000 measure code",
+    "expectations.Revision.category": "a category code (or ALL)",
+    "expectations.Revision.effective_month": "YYYY-MM",
+    "expectations.Assessment.month": "YYYY-MM",
+    "expectations.Gap.since": "YYYY-MM",
+    "expectations.Gap.opened_month": "YYYY-MM",
+    "expectations.Gap.last_month": "YYYY-MM",
+    "expectations.Gap.closed_month": "YYYY-MM",
+    "expectations.Gap.tracked_by": "a TL 9000 measure code",
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
