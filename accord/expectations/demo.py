@@ -101,7 +101,7 @@ def _meets(spec: Spec, value: float, target: float) -> bool:
 def _terms(spec: Spec, target: float | None) -> services.Terms:
     return services.Terms(
         area=spec.area,
-        statement=spec.statement,
+        statement=spec.statement.format(target=f"{target:g}" if target is not None else ""),
         measure=spec.measure,
         comparator=spec.comparator,
         target=Decimal(str(round(target, 4))) if target is not None else None,

@@ -16,7 +16,7 @@ class Spec(NamedTuple):
     role: str
     holder: str  # "customer" or "supplier"
     area: str
-    statement: str
+    statement: str  # "{target}" stands for the target the demo settles on
     measure: str = ""
     comparator: str = ""
     target: float | None = None  # the target the team would like; the demo's data may move it
@@ -27,15 +27,15 @@ class Spec(NamedTuple):
 
 
 SPECS: list[Spec] = [
-    Spec("gap", "customer", "OTD", "Deliver order lines complete on the requested date",
+    Spec("gap", "customer", "OTD", "At least {target} % of order lines complete on the requested date",
          "OTD.OTI", "at_least", 95, 1, 1),
-    Spec("gap", "customer", "REPAIR", "Turn repairs around in ten days on average",
+    Spec("gap", "customer", "REPAIR", "Turn repairs around in {target} days on average",
          "REPAIR.TAT_MEAN", "at_most", 10, 1, 1),
-    Spec("gap", "customer", "SUPPORT", "Answer support tickets within four hours (median first response)",
+    Spec("gap", "customer", "SUPPORT", "Answer support tickets within {target} hours (median first response)",
          "SUPPORT.FIRST_RESPONSE_MEDIAN_H", "at_most", 4, 1, 1),
-    Spec("met", "customer", "FR", "One-year return rate at most 1.5 % per year (rolling 12 months)",
+    Spec("met", "customer", "FR", "One-year return rate at most {target} % per year (rolling 12 months)",
          "FR.YRR", "at_most", 1.5, 12, 0.25),
-    Spec("met", "customer", "FRT", "Major fixes delivered within 30 days (rolling 12 months)",
+    Spec("met", "customer", "FRT", "{target} % of major fixes or more within 30 days (rolling 12 months)",
          "FRT.2", "at_least", 90, 12, 5),
     Spec("change", "customer", "NPR", "Few major problem reports per normalization unit (rolling 12 months)",
          "NPR.2", "at_most", None, 12, 0.0),
