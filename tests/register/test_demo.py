@@ -18,6 +18,7 @@ from accord.register.models import (
     ActionItem,
     ActionUpdate,
     OwnerSide,
+    SourceKind,
     Status,
     TaskForce,
     UpdateKind,
@@ -46,8 +47,11 @@ def demo(demo_world: DemoContext, db: Any) -> DemoContext:
 
 
 def test_the_demo_fills_three_registers(demo: DemoContext) -> None:
+    # the register's own demo items; the expectations' demo adds its gaps' action plans (their number
+    # depends on which targets the day's data misses: tests/expectations/test_demo.py counts them)
     counts = dict(
-        ActionItem.objects.values_list("relationship__slug")
+        ActionItem.objects.exclude(source_kind=SourceKind.GAP)
+        .values_list("relationship__slug")
         .annotate(n=Count("pk"))
         .values_list("relationship__slug", "n")
     )
