@@ -35,6 +35,7 @@ from accord.expectations.api_schemas import (
     GapFilters,
     GapOut,
     GapPlanItemOut,
+    GapTrackingIn,
     ScorecardFilters,
     ScorecardOut,
     assessment_out,
@@ -316,6 +317,17 @@ def plan_action(request: AuthedRequest, rel_id: Id, gap_id: Id, payload: GapActi
         visibility=payload.visibility,
     )
     return 201, plan_item_out(item)
+
+
+@router.post(
+    GAPS + "/{gap_id}/tracking",
+    response=responses({200: GapOut}, write=True),
+    summary="Choose the measure that tracks a gap's action plan",
+)
+def track_gap(request: AuthedRequest, rel_id: Id, gap_id: Id, payload: GapTrackingIn) -> dict[str, Any]:
+    gap, access = gap_for_user(request.user, pk=rel_id, gap_id=gap_id)
+    services.track_gap(access=access, gap=gap, measure=payload.measure)
+    return gap_out(gap, selectors.plan_items(access, [gap]).get(gap.pk, []))
 
 
 @router.get(

@@ -236,6 +236,10 @@ class GapActionIn(Schema):
     visibility: Visibility = Visibility.SHARED
 
 
+class GapTrackingIn(Schema):
+    measure: str = Field(default="", max_length=40, description="A measure code (OTD.OTI…); empty: none")
+
+
 class ScorecardCellOut(Schema):
     month: str
     result: Result

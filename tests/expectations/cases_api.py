@@ -75,6 +75,12 @@ API: dict[tuple[str, str], Case] = {
         _only(201, *LEADS),
         data=lambda w: {"title": "Review the release notes before shipping"},
     ),
+    ("POST", GAP + "/tracking"): Case(
+        "POST",
+        lambda w: api(w, f"/gaps/{gap(w).pk}/tracking"),
+        _only(200, *LEADS),
+        data=lambda w: {"measure": "OTD.OTIP"},
+    ),
     ("GET", REL + "/scorecard"): Case("GET", lambda w: api(w, "/scorecard"), READ),
 }
 PAGES: dict[str, Case] = {}

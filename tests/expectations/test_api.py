@@ -255,6 +255,19 @@ def test_planning_is_for_leads_with_owners_who_may_own_it(world: Any, as_user: A
     assert post(as_user(world.carol), plan, {"title": ""}).status_code == 400
 
 
+def test_a_lead_chooses_the_measure_that_tracks_a_gap(world: Any, as_user: Any) -> None:
+    gap = h.gap(world)
+    tracking = h.api(world, f"/gaps/{gap.pk}/tracking")
+    for person in ("vic", "val", "fay"):
+        assert post(as_user(getattr(world, person)), tracking, {"measure": "OTD.OTIP"}).status_code == 403
+    answer = post(as_user(world.sam), tracking, {"measure": "OTD.OTIP"})
+    assert answer.status_code == 200 and answer.json()["tracked_by"] == "OTD.OTIP"
+    gap.refresh_from_db()
+    assert gap.tracked_by == "OTD.OTIP"
+    refused = post(as_user(world.sam), tracking, {"measure": "NOT.A.MEASURE"})
+    assert refused.status_code == 400 and "measure" in refused.json()["fields"]
+
+
 def test_the_scorecard_as_json(world: Any, as_user: Any) -> None:
     h.gap(world)
     agreed(world)
