@@ -41,6 +41,7 @@ from accord.parties.models import Relationship
 
 HISTORY = 11  # months assessed before the first terms took effect: a year's line on the scorecard
 SCORECARD_MONTHS = 36  # the most months kept assessed back from the last complete month
+RECENT = 3  # the daily job's months: the one just completed and two before (late recounts)
 AUTO_FIELDS = ("revision_id", "result", "value", "numerator", "denominator", "target")
 
 
@@ -81,12 +82,18 @@ class Outcome:
         return f"{self.assessed} assessments changed, {self.opened} gaps opened, {self.closed} closed"
 
 
-def _agreed(relationship: Relationship) -> list[Expectation]:
-    found = list(
-        Expectation.objects.filter(relationship=relationship, status=Status.AGREED)
-        .select_related("relationship", "owner")
+def _agreed(relationships: list[Relationship]) -> dict[int, list[Expectation]]:
+    """relationship id → its agreed expectations with their revisions (two queries for them all)."""
+    by_id = {r.pk: r for r in relationships}
+    found: dict[int, list[Expectation]] = {pk: [] for pk in by_id}
+    for exp in (
+        Expectation.objects.filter(relationship_id__in=list(by_id), status=Status.AGREED)
+        .select_related("owner")
         .prefetch_related("revisions")
-    )
+        .order_by("number")
+    ):
+        exp.relationship = by_id[exp.relationship_id]
+        found[exp.relationship_id].append(exp)
     return found
 
 
@@ -108,10 +115,18 @@ def _values(
 
 
 @transaction.atomic
-def assess_relationship(relationship: Relationship, *, today: date | None = None) -> Outcome:
-    """Assess every agreed measurable expectation of ``relationship`` and follow every gap."""
+def assess_relationship(
+    relationship: Relationship,
+    *,
+    today: date | None = None,
+    since: str | None = None,
+    expectations: list[Expectation] | None = None,
+) -> Outcome:
+    """Assess every agreed measurable expectation of ``relationship`` (the months from ``since`` on,
+    when given: the facts of earlier months did not change) and follow every gap."""
     outcome = Outcome()
-    expectations = _agreed(relationship)
+    if expectations is None:
+        expectations = _agreed([relationship])[relationship.pk]
     if not expectations:
         return outcome
     end = last_complete_month(today)
@@ -121,7 +136,7 @@ def assess_relationship(relationship: Relationship, *, today: date | None = None
         first = first_effective(revisions)
         if first is None:
             continue
-        start = max(add_months(first, -HISTORY), add_months(end, -(SCORECARD_MONTHS - 1)))
+        start = max(add_months(first, -HISTORY), add_months(end, -(SCORECARD_MONTHS - 1)), since or "")
         for month in month_range(start, end) if start <= end else []:
             rev = governing(revisions, month)
             if rev is not None and rev.measurable:
@@ -308,13 +323,18 @@ def _changes(before: dict[str, Any], after: dict[str, Any], only: Sequence[str] 
     return {k: [before.get(k), after[k]] for k in keys if before.get(k) != after[k]}
 
 
-def assess_all(now: datetime | None = None) -> Outcome:
-    """Every relationship with agreed expectations (the daily job)."""
+def assess_all(now: datetime | None = None, *, recent: int | None = RECENT) -> Outcome:
+    """Every relationship with agreed expectations: the daily job, which assesses the ``recent`` last
+    complete months (None: every month). Imports and recounts reassess what they change as they
+    commit (``listeners``); the job adds the month that has just completed."""
     today = timezone.localdate(now) if now is not None else None
+    since = add_months(last_complete_month(today), -(recent - 1)) if recent else None
     total = Outcome()
     ids = Expectation.objects.filter(status=Status.AGREED).values("relationship_id").distinct()
-    for rel in Relationship.objects.filter(pk__in=ids):
-        found = assess_relationship(rel, today=today)
+    relationships = list(Relationship.objects.filter(pk__in=ids))
+    agreed = _agreed(relationships)
+    for rel in relationships:
+        found = assess_relationship(rel, today=today, since=since, expectations=agreed[rel.pk])
         total.assessed += found.assessed
         total.opened += found.opened
         total.closed += found.closed

@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 class _Assess:
     """The deferred assessment of one relationship."""
 
-    def __init__(self, relationship_id: int) -> None:
+    def __init__(self, relationship_id: int, since: str | None) -> None:
         self.relationship_id = relationship_id
+        self.since = since
 
     def __call__(self) -> None:
         from accord.expectations.assessing import assess_relationship
@@ -28,13 +29,13 @@ class _Assess:
 
         try:
             relationship = Relationship.objects.get(pk=self.relationship_id)
-            assess_relationship(relationship)
+            assess_relationship(relationship, since=self.since)
         except Exception:
             log.exception("assessing the expectations of relationship %s failed", self.relationship_id)
 
 
-def facts_changed(relationship: Any) -> None:
-    transaction.on_commit(_Assess(relationship.pk))
+def facts_changed(relationship: Any, *, since: str | None = None) -> None:
+    transaction.on_commit(_Assess(relationship.pk, since))
 
 
 def connect() -> None:

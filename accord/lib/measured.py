@@ -11,19 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-Listener = Callable[[Any], None]  # (relationship)
+Listener = Callable[..., None]  # (relationship, *, since)
 
 _LISTENERS: list[Listener] = []
 
 
 def on_changed(listener: Listener) -> Listener:
-    """Register ``listener(relationship)``; registering the same function again changes nothing."""
+    """Register ``listener(relationship, *, since)``; registering it again changes nothing."""
     if listener not in _LISTENERS:
         _LISTENERS.append(listener)
     return listener
 
 
-def changed(relationship: Any) -> None:
-    """``relationship``'s facts change in the current transaction."""
+def changed(relationship: Any, *, since: str | None = None) -> None:
+    """``relationship``'s facts of month ``since`` (``YYYY-MM``) and later change in the current
+    transaction (None: of any month). A measure's value in a month depends on the facts of that month
+    and earlier ones only (its windows look back), so no value before ``since`` changes."""
     for listener in _LISTENERS:
-        listener(relationship)
+        listener(relationship, since=since)

@@ -37,14 +37,14 @@ def settings_for(relationship: Relationship) -> MeasurementSettings:
     return found
 
 
-def _lock(relationship: Relationship) -> None:
+def _lock(relationship: Relationship, *, since: str | None) -> None:
     """One writer of a relationship's facts at a time (its settings row is the lock, on PostgreSQL: the
     update holds it to the end of the transaction), and a new version of its facts, committed with them
     (cached measurements of the old version are not read again)."""
     MeasurementSettings.objects.filter(pk=settings_for(relationship).pk).update(
         facts_version=new_facts_version()
     )
-    measured.changed(relationship)  # whoever judges the facts (expectations) hears of it
+    measured.changed(relationship, since=since)  # whoever judges the facts (expectations) hears of it
 
 
 def thresholds(s: MeasurementSettings) -> dict[int, int | None]:
@@ -142,7 +142,7 @@ def refresh(
     months = set(months)
     if not months:
         return 0
-    _lock(relationship)
+    _lock(relationship, since=min(months))
     facts = count(relationship, kind, months, today=today)
     MonthlyFact.objects.filter(relationship=relationship, month__in=months, key__in=KIND_KEYS[kind]).delete()
     MonthlyFact.objects.bulk_create(
@@ -225,7 +225,7 @@ def add_facts(relationship: Relationship, kind: str, facts: Mapping[counting.Fac
     keys = KIND_KEYS[kind]
     if any(key not in keys for _c, _m, key, _d in facts):
         raise ValueError(f"{kind} has no such facts")
-    _lock(relationship)
+    _lock(relationship, since=min(m for _c, m, _k, _d in facts))
     stored = MonthlyFact.objects.filter(
         relationship=relationship, month__in={m for _c, m, _k, _d in facts}, key__in=keys
     )

@@ -109,3 +109,16 @@ def test_the_daily_job_assesses_the_month_just_completed(world: Any, load: Any) 
     with time_machine.travel(april_first):
         again = {r.job: r for r in run_due_jobs(now=april_first)}
     assert again["expectations.assess"].outcome == "already ran"
+
+
+def test_an_import_reassesses_from_its_first_month_only(world: Any, load: Any) -> None:
+    with time_machine.travel(datetime(2026, 5, 10, 12, tzinfo=UTC)):
+        load(("2026-02", 8, 2), ("2026-03", 10, 0))
+        expectation = agreed(world)  # in force from April; assessed back to 2025-05
+        Assessment.objects.filter(expectation=expectation, month="2026-03").update(value=1.0)
+        load(("2026-04", 9, 1))
+        found = results(expectation)
+        assert found["2026-03"] == ("met", 1.0, 95.0)  # its facts did not change: not read again
+        assert found["2026-04"] == ("not_met", 90.0, 95.0)
+        assessing.assess_relationship(world.nw_ta)  # every month: March is put right
+    assert results(expectation)["2026-03"] == ("met", 100.0, 95.0)
