@@ -7,6 +7,11 @@ STAMP := $(VENV)/.installed
 # migrations check, mypy's Django plugin) but serve nothing, so a throwaway key does unless one is exported.
 CHECK_ENV := SECRET_KEY="$${SECRET_KEY:-only-for-the-checks-which-load-the-settings-and-serve-nothing}"
 
+# `make test` runs the tests in this many processes (pytest-xdist; auto: one per core). Tests that share a
+# module's world in the database go to one of them together (tests/conftest.py); TEST_WORKERS=0 runs
+# everything in one process, as plain `pytest` does.
+TEST_WORKERS ?= auto
+
 .PHONY: demo test bench loadtest lint format typecheck install clean
 
 $(STAMP): pyproject.toml
@@ -26,7 +31,7 @@ test: $(STAMP)
 	$(BIN)/ruff check accord tests
 	$(BIN)/ruff format --check accord tests
 	$(CHECK_ENV) $(BIN)/accord makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## Speed goals (a table; ratios measured in the same run). Uses DATABASE_URL when set.
 bench: $(STAMP)

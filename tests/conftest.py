@@ -198,3 +198,35 @@ def pytest_configure(config: Any) -> None:
     # Tasks defined at import (accord.lib.mail) met the configured backend already: reset it, as
     # override_settings would.
     setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
+
+
+# The fixtures that one xdist worker builds once for several tests: module-scoped worlds in the
+# database (a demo, the isolation sweep's tenants), which take seconds to minutes to build.
+SHARED_SCOPES = ("module", "class", "package")
+DATABASE_FIXTURES = {"django_db_setup", "django_db_blocker"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the marks
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Under pytest-xdist (``make test`` runs ``--dist loadgroup``), the tests that share such a world
+    go to one worker together, which builds it once, as a single process would: its module's group, one
+    per parameter (each demo day is a group of its own, so the days spread over the workers). Other
+    tests go one by one to whichever worker is free. Without xdist the mark does nothing."""
+    if not config.pluginmanager.hasplugin("xdist"):  # -p no:xdist: the mark would be unknown
+        return
+    for item in items:
+        for name in getattr(item, "fixturenames", ()):
+            fixturedefs = item._fixtureinfo.name2fixturedefs.get(name)
+            if not fixturedefs:
+                continue
+            fixturedef = fixturedefs[-1]
+            if fixturedef.scope not in SHARED_SCOPES or not DATABASE_FIXTURES & set(fixturedef.argnames):
+                continue
+            if not fixturedef.func.__module__.startswith("tests."):  # pytest-django's own, per class
+                continue
+            group = item.nodeid.split("::")[0]
+            callspec = getattr(item, "callspec", None)
+            if callspec is not None and name in callspec.params:
+                group += f"[{callspec.params[name]}]"
+            item.add_marker(pytest.mark.xdist_group(group))
+            break

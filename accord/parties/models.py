@@ -6,8 +6,6 @@ Every domain row of later capabilities hangs off a relationship.
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -18,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from accord.lib.timezones import KNOWN_TIME_ZONES
+
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in KNOWN_TIME_ZONES:
         raise ValidationError(
             _("%(value)s is not a known time zone (e.g. Europe/Berlin)."), params={"value": value}
         )
