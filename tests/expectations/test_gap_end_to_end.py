@@ -33,13 +33,15 @@ def imported(world: Any, tmp_path: Any, capture: Any, name: str, rows: list[list
 
 
 def test_a_missed_month_opens_a_gap_and_met_months_close_it(
-    world: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+    world: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any, as_user: Any
 ) -> None:
     capture = django_capture_on_commit_callbacks
     with time_machine.travel(datetime(2026, 3, 15, 12, tzinfo=UTC)):
         expectation = agreed(world, owner=world.sam)  # OTI ≥ 95 %, in force from February
         mail.outbox.clear()
         imported(world, tmp_path, capture, "feb.csv", lines("2026-02", 8, 2))
+        scorecard = as_user(world.vic).get("/r/northwind-telco-a/scorecard/").content.decode()
+    assert "0 of 1 expectations met in 2026-02" in scorecard and "1 open gap" in scorecard
     gap = Gap.objects.get(expectation=expectation)
     assert (gap.status, gap.since, gap.value, gap.target, gap.size) == ("open", "2026-02", 80.0, 95.0, 15.0)
     february = Assessment.objects.get(expectation=expectation, month="2026-02")
