@@ -30,7 +30,8 @@ from accord.lib.api import MAX_TEXT, Id, Version, serializer
 from accord.parties.models import Side
 from accord.register.models import ActionItem, OwnerSide, Priority, Visibility
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+# YYYY-MM of the years 1900–2999: a scorecard reaches three years back from its last month
+MONTH = r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$"
 Month = Field(pattern=MONTH, min_length=7, max_length=7, description="YYYY-MM")
 # --- schemas -----------------------------------------------------------------------------------------
 

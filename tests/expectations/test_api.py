@@ -278,6 +278,8 @@ def test_the_scorecard_as_json(world: Any, as_user: Any) -> None:
     assert docs["cells"][0] is None and docs["cells"][1]["result"] == "not_met"
     assert docs["gap"]["status"] == "open"
     assert as_user(world.carol).get(h.api(world, "/scorecard?months=37")).status_code == 400
+    for end in ("0000-01", "0001-12", "2026-13"):  # no month before the year 1 is looked for
+        assert as_user(world.carol).get(h.api(world, f"/scorecard?end={end}")).status_code == 400, end
 
 
 def test_mallory_gets_404_for_everything_of_telco_a(world: Any, as_user: Any) -> None:
