@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "accord.measurements",
     "accord.meetings",
     "accord.expectations",
+    "accord.feedback",
     "accord.system",
 ]
 
