@@ -11,21 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from accord.accounts import devices, preferences, services
 from accord.lib import notify
 from accord.lib.forms import Renderer, StyledForm, style
+from accord.lib.http import client_ip
 from accord.lib.mail import queue_email
 from accord.lib.timezones import TIME_ZONE_CHOICES
-
-
-def _client_ip(request: Any) -> str | None:
-    """The client's address; behind a trusted proxy, the address that proxy appended last to
-    X-Forwarded-For (earlier entries are whatever the client claimed)."""
-    from django.conf import settings
-
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR")
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -51,7 +39,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         email = (self.data.get("username") or "").strip().lower()
         if not email:
             return super().clean()
-        ip = _client_ip(self.request)
+        ip = client_ip(self.request)
         device = devices.known_device(self.request, email)
         self.retry_after = services.sign_in_wait(email=email, ip=ip, device=device)
         if self.retry_after:

@@ -6,6 +6,7 @@ and respondent number only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +28,10 @@ from accord.feedback.models import (
 )
 from accord.parties.access import RelationshipAccess, accesses_for
 from accord.parties.models import Side
+from accord.register.models import ActionItem
 
 FUNCTION_LABELS = dict(Function.choices)
+COLORS = ("#c0392b", "#e67e22", "#d4ac0d", "#7dbb42", "#2e8b57")  # ratings 1..5, red to green
 
 
 @dataclass
@@ -66,6 +69,24 @@ class AreaResult:
     def low(self) -> int:
         return self.counts[0] + self.counts[1]
 
+    def segments(self) -> list[dict[str, Any]]:
+        """The distribution as bar segments on a 0–100 scale (an inline SVG: no style attributes)."""
+        total, x, out = self.rated, 0.0, []
+        for i, count in enumerate(self.counts):
+            if count and total:
+                width = 100 * count / total
+                out.append(
+                    {
+                        "rating": i + 1,
+                        "count": count,
+                        "x": round(x, 2),
+                        "w": round(width, 2),
+                        "color": COLORS[i],
+                    }
+                )
+                x += width
+        return out
+
     def function_means(self) -> list[tuple[str, float, int]]:
         out = []
         for function, ratings in sorted(self.by_function.items()):
@@ -83,7 +104,10 @@ def results(access: RelationshipAccess, survey: Survey) -> list[AreaResult]:
     """Per area of the survey's template, in order; three queries whatever the number of responses."""
     areas = {a.pk: AreaResult(a.key, a.title, a.question, a.pk) for a in survey.template.areas.all()}
     names = rules.shows_names(access, survey)
-    proposals = {p.answer_id: p for p in Proposal.objects.filter(survey=survey).select_related("item")}
+    proposals = {
+        p.answer_id: p
+        for p in shown_items(access, Proposal.objects.filter(survey=survey).select_related("item"))
+    }
     answers = (
         Answer.objects.filter(response__survey=survey, response__status=ResponseStatus.SUBMITTED)
         .select_related("response__invitation__user")
@@ -220,11 +244,31 @@ def invitations(access: RelationshipAccess, survey: Survey) -> list[dict[str, An
     return out
 
 
-def proposals(survey: Survey, *, status: str | None = None) -> QuerySet[Proposal]:
-    found = Proposal.objects.filter(survey=survey).select_related(
-        "answer__area", "answer__response__invitation__user", "item", "decided_by", "survey__relationship"
+def shown_items(access: RelationshipAccess, proposals: Iterable[Proposal]) -> list[Proposal]:
+    """The proposals with each one's register item only where the viewer's side sees it (a proposal
+    merged into the supplier's private item names no item to the customer): ``ActionItem.visible_to``."""
+    found = list(proposals)
+    ids = [p.item_id for p in found if p.item_id]
+    visible = (
+        set(ActionItem.objects.visible_to(access).filter(pk__in=ids).values_list("pk", flat=True))
+        if ids
+        else set()
     )
-    return found.filter(status=status) if status else found
+    for p in found:
+        if p.item_id and p.item_id not in visible:
+            p.item = None
+    return found
+
+
+def proposals(access: RelationshipAccess, survey: Survey, *, status: str | None = None) -> list[Proposal]:
+    found = Proposal.objects.filter(survey=survey).select_related(
+        "answer__area",
+        "answer__response__invitation__user",
+        "item__relationship",
+        "decided_by",
+        "survey__relationship",
+    )
+    return shown_items(access, found.filter(status=status) if status else found)
 
 
 def awaiting(user: Any) -> list[Invitation]:

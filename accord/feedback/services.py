@@ -19,6 +19,7 @@ from accord.audit import services as audit
 from accord.feedback import door, emails, rules
 from accord.feedback.areas import AREAS_MAX, DEFAULT_AREAS, QUESTION_MAX, TITLE_MAX, Function
 from accord.feedback.models import Invitation, Survey, SurveyStatus, SurveyTemplate, TemplateArea
+from accord.lib.errors import Conflict, check_version
 from accord.meetings.models import Kind, Meeting
 from accord.parties.access import RelationshipAccess
 from accord.parties.models import Membership, Relationship, Site
@@ -30,11 +31,9 @@ def _require(allowed: bool, refusal: str) -> None:
 
 
 def _stale(obj: Any, version: int | None) -> None:
-    if version is not None and version != obj.version:
-        raise ValidationError(
-            _("Someone changed this since you opened it: reload to see their change, then try again."),
-            code="stale",
-        )
+    """A save from a stale version is refused (``Conflict``: 409 / the form keeps what was typed)."""
+    if version is not None:
+        check_version(obj, version)
 
 
 # --- the areas ---------------------------------------------------------------------------------------
@@ -108,10 +107,7 @@ def save_template(
     type(rel).objects.select_for_update().filter(pk=rel.pk).first()
     latest = current_template(rel)
     if version is not None and version != latest.version:
-        raise ValidationError(
-            _("Someone saved new areas since you opened them: reload to see their change, then try again."),
-            code="stale",
-        )
+        raise Conflict(latest, "Someone saved new areas since you opened them.")
     before = list(latest.areas.values_list("key", "title", "question"))
     known = {key for key, _t, _q in before}
     _validate_areas(areas, known)

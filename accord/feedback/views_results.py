@@ -1,11 +1,110 @@
+"""A survey's results (per area: mean, distribution, comments, by function; compared with the
+relationship's earlier surveys, its other sites, and for the supplier's own people all customers), one
+response, and the visit record (PDF) and results (XLSX) exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accord.accounts.types import AuthedRequest
+from accord.feedback import answering, rules, selectors
+from accord.feedback.access import response_for_user, survey_for_user
+from accord.feedback.models import Proposal, Survey
+from accord.parties.access import RelationshipAccess
 
 
-def _todo(*args, **kwargs):  # pragma: no cover - replaced by the real pages
+def _history_rows(
+    access: RelationshipAccess, survey: Survey, results: list[selectors.AreaResult]
+) -> dict[str, Any]:
+    surveys, means = selectors.history(access, survey)
+    sites = selectors.by_site(access, survey)
+    site_names = sorted({name for name, _key in sites})
+    everyone = selectors.all_customers(access)
+    rows = []
+    for r in results:
+        rows.append(
+            {
+                "title": r.title,
+                "over_time": [means.get((s.pk, r.key)) for s in surveys],
+                "by_site": [sites.get((name, r.key)) for name in site_names],
+                "all_customers": everyone.get(r.key),
+            }
+        )
+    return {
+        "past": surveys,
+        "site_names": site_names,
+        "compare_rows": rows,
+        "compare_all": rules.may_compare_all(access),
+    }
+
+
+def results_context(access: RelationshipAccess, survey: Survey) -> dict[str, Any]:
+    results = selectors.results(access, survey)
+    return {
+        "access": access,
+        "rel": access.relationship,
+        "survey": survey,
+        "results": results,
+        "progress": selectors.progress(survey),
+        "names": rules.shows_names(access, survey),
+        "may_triage": rules.may_triage(access),
+        **_history_rows(access, survey, results),
+    }
+
+
+@require_GET
+@login_required
+def results(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
+    survey, access = survey_for_user(request.user, slug=slug, number=number)
+    return render(request, "feedback/results.html", results_context(access, survey))
+
+
+@require_GET
+@login_required
+def response(request: AuthedRequest, slug: str, number: int, response: int) -> HttpResponse:
+    found, access = response_for_user(request.user, slug=slug, number=number, response=response)
+    survey = found.survey
+    names = rules.shows_names(access, survey)
+    answers = list(found.answers.select_related("area").order_by("area__position"))
+    proposals = {
+        p.answer_id: p
+        for p in selectors.shown_items(
+            access, Proposal.objects.filter(answer__in=answers).select_related("item__relationship")
+        )
+    }
+    files = answering.files_by_area(found)
+    return render(
+        request,
+        "feedback/response.html",
+        {
+            "access": access,
+            "rel": access.relationship,
+            "survey": survey,
+            "response": found,
+            "label": answering.respondent_label(found, found.invitation, names=names),
+            "rows": [
+                {"answer": a, "proposal": proposals.get(a.pk), "files": files.get(a.area_id, [])}
+                for a in answers
+            ],
+            "may_triage": rules.may_triage(access),
+        },
+    )
+
+
+@require_GET
+@login_required
+def visit_pdf(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
+    _survey, _access = survey_for_user(request.user, slug=slug, number=number)
     return HttpResponse(status=501)
 
 
-results = _todo
-visit_pdf = _todo
-results_xlsx = _todo
-response = _todo
+@require_GET
+@login_required
+def results_xlsx(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
+    _survey, _access = survey_for_user(request.user, slug=slug, number=number)
+    return HttpResponse(status=501)

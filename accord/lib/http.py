@@ -79,3 +79,16 @@ def forget_kept(request: HttpRequest, page: str) -> None:
 def page_path(url: str) -> str:
     """``url`` without its query and fragment."""
     return url.split("#", 1)[0].split("?", 1)[0]
+
+
+def client_ip(request: Any) -> str | None:
+    """The client's address; behind a trusted proxy, the address that proxy appended last to
+    X-Forwarded-For (earlier entries are whatever the client claimed)."""
+    from django.conf import settings
+
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        return str(forwarded.split(",")[-1].strip()) or None
+    return request.META.get("REMOTE_ADDR")

@@ -17,6 +17,7 @@ from accord.feedback.answering import AreaAnswer
 from accord.feedback.areas import COMMENT_MAX
 from accord.feedback.models import Proposal, ProposalReason, Response, SurveyStatus, TemplateArea
 from accord.feedback.services import AreaInput, Invitee
+from accord.lib.errors import Conflict
 from tests.feedback.helpers import GRACE, access, answer, areas, invitation, survey
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_editing_the_areas_makes_a_version_and_old_surveys_keep_their_questions(
     old.refresh_from_db()
     assert old.template.version == 1 and old.template.areas.filter(key="invoices").exists()
     assert TemplateArea.objects.get(template=old.template, key="quality").title.startswith("Quality")
-    with pytest.raises(ValidationError):  # started from version 1, which is no longer the latest
+    with pytest.raises(Conflict):  # started from version 1, which is no longer the latest
         services.save_template(access=access(world), areas=edited, version=1)
 
 
