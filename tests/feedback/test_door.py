@@ -56,7 +56,12 @@ def test_a_customer_person_without_an_account_answers_and_the_link_then_stops_wo
 ) -> None:
     s = survey(world)
     mail.outbox.clear()
-    given = {"rating:delivery": "2", "comment:delivery": "Late crates", "rating:quality": "5", "rating:invoices": "na"}
+    given = {
+        "rating:delivery": "2",
+        "comment:delivery": "Late crates",
+        "rating:quality": "5",
+        "rating:invoices": "na",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         done = _post(client, s, given)
     assert done.status_code == 200 and b"feedback is submitted" in done.content
