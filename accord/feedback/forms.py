@@ -265,7 +265,7 @@ class DecideForm(StyledForm):
         ],
         widget=forms.RadioSelect,
     )
-    title = forms.CharField(label=gettext_lazy("Action"), max_length=200, required=False)
+    title = forms.CharField(label=gettext_lazy("Action to take"), max_length=200, required=False)
     owner_side = forms.ChoiceField(
         label=gettext_lazy("Owner side"), choices=OwnerSide.choices, initial=OwnerSide.SUPPLIER
     )
@@ -275,7 +275,7 @@ class DecideForm(StyledForm):
         label=gettext_lazy("Priority"), choices=Priority.choices, initial=Priority.MEDIUM
     )
     item = forms.CharField(
-        label=gettext_lazy("Existing item"),
+        label=gettext_lazy("Item to merge into"),
         max_length=30,
         required=False,
         help_text=gettext_lazy("Its key or reference, e.g. 7 or TLA-0007."),

@@ -179,7 +179,9 @@ def door(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _no_referrer(response: HttpResponse) -> HttpResponse:
-    """The link is a credential: no other site learns it from a Referer header, no search engine keeps it."""
-    response["Referrer-Policy"] = "no-referrer"
+    """The link is a credential: no other site learns it from a Referer header (same-origin, not
+    no-referrer: a form posted under no-referrer carries `Origin: null`, which CSRF refuses), and no search
+    engine keeps it."""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

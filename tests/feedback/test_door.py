@@ -48,7 +48,7 @@ def test_the_link_opens_its_survey_and_nothing_else(world: Any, client: Any) -> 
         "Relationships",
     ):
         assert elsewhere not in body
-    assert page["Referrer-Policy"] == "no-referrer" and "noindex" in page["X-Robots-Tag"]
+    assert page["Referrer-Policy"] == "same-origin" and "noindex" in page["X-Robots-Tag"]
 
 
 def test_a_customer_person_without_an_account_answers_and_the_link_then_stops_working(
