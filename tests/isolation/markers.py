@@ -51,6 +51,9 @@ class Viewer:
     # the relationships whose meetings invite them as an external guest (no account): they read those
     # meetings' e-mails (invitation, pre-read, approved minutes), which name the meeting and its sides
     attends: frozenset[int] = frozenset()
+    # the relationships whose feedback surveys invite them by link (no account): they read those surveys'
+    # e-mails, which name the survey, its areas and the relationship's sides
+    responds: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -73,14 +76,14 @@ class Registry:
             return False
         target = self.scopes[meaning.scope]
         model = ".".join(meaning.what.split(".")[:2])
-        if viewer.attends and meaning.vis == "SH":
+        for rels, prefix in ((viewer.attends, "meetings."), (viewer.responds, "feedback.")):
+            if not rels or meaning.vis != "SH":
+                continue
             if meaning.scope.startswith("P"):
-                sides = {
-                    p for r in self._all() if r.pk in viewer.attends for p in (r.supplier_id, r.customer_id)
-                }
+                sides = {p for r in self._all() if r.pk in rels for p in (r.supplier_id, r.customer_id)}
                 if target.pk in sides and model in EXTERNAL_GUEST_MODELS:
                     return True
-            elif target.pk in viewer.attends and model.startswith("meetings."):
+            elif target.pk in rels and model.startswith(prefix):
                 return True
         if meaning.scope.startswith("P"):  # a party's own data
             if target.pk in viewer.parties:

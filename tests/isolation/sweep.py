@@ -86,6 +86,14 @@ SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
         for name, route in url_routes()
         if name.startswith("expectations:") and "<int:number>" in route
     },
+    # Feedback: surveys by their number in each relationship, their responses by number; the invitation
+    # link is a secret (its page shows its survey, as it must): the sweep tries a forged one.
+    **{
+        (name, "number"): lambda s: _survey_numbers()
+        for name, route in url_routes()
+        if name.startswith("feedback:") and "<int:number>" in route
+    },
+    ("feedback:door", "token"): lambda s: ["forged-survey-token"],
     **{
         (name, "month"): lambda s: _rated_months()
         for name, route in url_routes()
@@ -96,6 +104,11 @@ SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
 
 def _expectation_numbers() -> list[str]:
     numbers = apps.get_model("expectations.Expectation").objects.values_list("number", flat=True)
+    return [str(n) for n in sorted(set(numbers))]
+
+
+def _survey_numbers() -> list[str]:
+    numbers = apps.get_model("feedback.Survey").objects.values_list("number", flat=True)
     return [str(n) for n in sorted(set(numbers))]
 
 
@@ -150,6 +163,10 @@ VALUES: dict[str, Callable[[Seeded, str, str], list[str]]] = {
     "pack_id": lambda s, route, name: _pks("meetings.Pack"),
     "rev": lambda s, route, name: ["1", "2"],
     "gap_id": lambda s, route, name: _pks("expectations.Gap"),
+    "response": lambda s, route, name: ["1", "2"],
+    "answer_id": lambda s, route, name: _pks("feedback.Answer"),
+    "proposal_id": lambda s, route, name: _pks("feedback.Proposal"),
+    "invitation_id": lambda s, route, name: _pks("feedback.Invitation"),
 }
 
 API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {

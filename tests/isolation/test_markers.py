@@ -18,6 +18,7 @@ from django.db import models
 from django.test import Client
 
 from accord.accounts.models import User
+from accord.feedback.models import Invitation as SurveyInvitation
 from accord.meetings.models import Attendee
 from accord.parties.models import Invitation
 from tests.isolation.markers import MARKER, Viewer
@@ -82,6 +83,9 @@ NOT_TENANT_TEXT = {
     "expectations.Gap.last_month": "YYYY-MM",
     "expectations.Gap.closed_month": "YYYY-MM",
     "expectations.Gap.tracked_by": "a TL 9000 measure code",
+    "feedback.TemplateArea.key": "a slug made from an area's title (the title carries the marker)",
+    "feedback.Invitation.nonce": "random hex",
+    "feedback.Invitation.token_hash": "a hash",
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
@@ -152,6 +156,10 @@ def test_every_email_shows_its_recipient_only_what_they_may_see(seeded: Seeded) 
                 # an external meeting guest: the meetings they are invited to
                 rels = frozenset(a.meeting.relationship_id for a in attending)
                 viewer = Viewer(address, frozenset(), attends=rels)
+            elif answering := list(SurveyInvitation.objects.filter(email=address, user=None)):
+                # a customer person asked for feedback by link: the surveys they are invited to
+                rels = frozenset(i.survey.relationship_id for i in answering)
+                viewer = Viewer(address, frozenset(), responds=rels)
             else:  # an invitation to someone not signed up yet: they see what they are invited to
                 invitation = Invitation.objects.get(email=address)
                 parties = frozenset({invitation.party_id} if invitation.party_id else set())
