@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from accord.feedback.models import Invitation, Proposal, Response, ResponseStatus, Survey, SurveyQuerySet
+from accord.feedback.models import (
+    Answer,
+    Invitation,
+    Proposal,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyQuerySet,
+)
 from accord.parties.access import RelationshipAccess, accesses_for, first_or_404, relationship_for_user
 from accord.parties.models import Relationship
 
@@ -39,6 +47,19 @@ def response_for_user(
         Response.objects.filter(
             survey=survey, number=response, status=ResponseStatus.SUBMITTED
         ).select_related("invitation", "invitation__user", "survey__relationship")
+    )
+    return found, access
+
+
+def answer_for_user(
+    user: Any, *, slug: str | None = None, pk: int | None = None, number: int, answer_id: int
+) -> tuple[Answer, RelationshipAccess]:
+    """An answer of a submitted response of a survey the viewer sees."""
+    survey, access = survey_for_user(user, slug=slug, pk=pk, number=number)
+    found = first_or_404(
+        Answer.objects.filter(
+            pk=answer_id, response__survey=survey, response__status=ResponseStatus.SUBMITTED
+        ).select_related("response__survey__relationship", "area")
     )
     return found, access
 

@@ -5,7 +5,10 @@ template starts as these and is edited from there (``services.save_template``)."
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
 
 
 class Function(models.TextChoices):
@@ -19,7 +22,7 @@ class Function(models.TextChoices):
 
 # (key, title, question): the key stays the same across a template's versions, so answers to a reworded
 # question still compare with earlier visits.
-DEFAULT_AREAS: tuple[tuple[str, str, str], ...] = (
+DEFAULT_AREAS: tuple[tuple[str, StrOrPromise, StrOrPromise], ...] = (
     (
         "quality",
         _("Quality and reliability of hardware and software"),

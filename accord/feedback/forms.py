@@ -212,7 +212,7 @@ class AnswerForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         own = {str(a.pk) for a in self.areas}
         posted = [*self.data.keys(), *getattr(self.files, "keys", lambda: [])()]
         if any((m := _AREA_FIELD.match(k)) and m.group(2) not in own for k in posted):
@@ -300,7 +300,7 @@ class DecideForm(StyledForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         decision = data.get("decision")
         if decision == CREATE and not (data.get("title") or "").strip():
             self.add_error("title", _("Name the action."))

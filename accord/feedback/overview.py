@@ -79,15 +79,15 @@ def feedback_facts(accesses: Sequence[Any]) -> dict[int, list[summary.Fact]]:
             )
     triagers = [a for a in members if rules.may_triage(a)]
     if triagers:
-        rows = (
+        counts = (
             Proposal.objects.filter(
                 survey__in=Survey.objects.visible_to(*triagers), status=ProposalStatus.OPEN
             )
             .values("survey__relationship_id")
             .annotate(n=Count("id", filter=Q(status=ProposalStatus.OPEN)))
         )
-        for row in rows:
-            rel_id, n = row["survey__relationship_id"], row["n"]
+        for count in counts:
+            rel_id, n = count["survey__relationship_id"], count["n"]
             label = ngettext("%(n)s feedback proposal to triage", "%(n)s feedback proposals to triage", n) % {
                 "n": n
             }

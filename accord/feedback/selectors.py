@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from accord.feedback import rules
+from accord.feedback import answering, rules
 from accord.feedback.access import feedback_accesses
 from accord.feedback.answering import respondent_label
 from accord.feedback.areas import Function
@@ -91,7 +91,11 @@ class AreaResult:
         out = []
         for function, ratings in sorted(self.by_function.items()):
             out.append(
-                (FUNCTION_LABELS.get(function, function), round(sum(ratings) / len(ratings), 2), len(ratings))
+                (
+                    str(FUNCTION_LABELS.get(function, function)),
+                    round(sum(ratings) / len(ratings), 2),
+                    len(ratings),
+                )
             )
         return out
 
@@ -281,3 +285,17 @@ def awaiting(user: Any) -> list[Invitation]:
         .select_related("survey__relationship")
         .order_by("survey__closes_on")
     )
+
+
+def response_rows(access: RelationshipAccess, response: Response) -> list[dict[str, Any]]:
+    """One response's answers in area order, each with its proposal (its item only where the viewer's
+    side sees it) and its files."""
+    answers = list(response.answers.select_related("area").order_by("area__position"))
+    found = shown_items(
+        access, Proposal.objects.filter(answer__in=answers).select_related("item__relationship")
+    )
+    by_answer = {p.answer_id: p for p in found}
+    files = answering.files_by_area(response)
+    return [
+        {"answer": a, "proposal": by_answer.get(a.pk), "files": files.get(a.area_id, [])} for a in answers
+    ]

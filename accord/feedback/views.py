@@ -8,6 +8,7 @@ Thin: the door (``access``), a form, a service or selector, render. A service's 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -90,13 +91,13 @@ def survey_new(request: AuthedRequest, slug: str) -> HttpResponse:
     _surveys, access = relationship_surveys(request.user, slug=slug)
     _refuse(rules.may_manage(access), "manage")
     rel = access.relationship
-    initial: dict[str, Any] = {"closes_on": timezone.localdate() + timezone.timedelta(days=14)}
+    initial: dict[str, Any] = {"closes_on": timezone.localdate() + timedelta(days=14)}
     meeting_id = request.GET.get("meeting", "")
     form = SurveyForm(request.POST or None, relationship=rel, initial=initial)
     if not form.is_bound and meeting_id.isdigit():
         meeting = form.fields["meeting"].queryset.filter(pk=int(meeting_id)).first()  # type: ignore[attr-defined]
         if meeting is not None:
-            form.initial |= {"meeting": meeting.pk, "site": meeting.site_id, "title": meeting.title}
+            form.initial.update({"meeting": meeting.pk, "site": meeting.site_id, "title": meeting.title})
     if request.method == "POST" and form.is_valid():
         values = _survey_values(form)
         try:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from accord.accounts.types import AuthedRequest
 from accord.feedback import answering, rules, selectors
 from accord.feedback.access import response_for_user, survey_for_user
-from accord.feedback.models import Proposal, Survey
+from accord.feedback.models import Survey
 from accord.parties.access import RelationshipAccess
 
 
@@ -70,14 +70,6 @@ def response(request: AuthedRequest, slug: str, number: int, response: int) -> H
     found, access = response_for_user(request.user, slug=slug, number=number, response=response)
     survey = found.survey
     names = rules.shows_names(access, survey)
-    answers = list(found.answers.select_related("area").order_by("area__position"))
-    proposals = {
-        p.answer_id: p
-        for p in selectors.shown_items(
-            access, Proposal.objects.filter(answer__in=answers).select_related("item__relationship")
-        )
-    }
-    files = answering.files_by_area(found)
     return render(
         request,
         "feedback/response.html",
@@ -87,10 +79,7 @@ def response(request: AuthedRequest, slug: str, number: int, response: int) -> H
             "survey": survey,
             "response": found,
             "label": answering.respondent_label(found, found.invitation, names=names),
-            "rows": [
-                {"answer": a, "proposal": proposals.get(a.pk), "files": files.get(a.area_id, [])}
-                for a in answers
-            ],
+            "rows": selectors.response_rows(access, found),
             "may_triage": rules.may_triage(access),
         },
     )

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET
 
 from accord.accounts.types import AuthedRequest
 from accord.feedback import rules, selectors, triage
-from accord.feedback.access import proposal_for_user, survey_for_user
+from accord.feedback.access import answer_for_user, proposal_for_user, survey_for_user
 from accord.feedback.forms import CREATE, MERGE, DecideForm
-from accord.feedback.models import Answer, Proposal, ProposalStatus, ResponseStatus, Survey
+from accord.feedback.models import Proposal, ProposalStatus, Survey
 from accord.lib.forms import add_service_error, keep_failed, kept_form
 from accord.lib.http import post_only
 from accord.parties.access import RelationshipAccess
@@ -137,16 +137,7 @@ def _owner(access: RelationshipAccess, owner_id: int | None) -> Any:
 @post_only("feedback:survey", keep=("slug", "number"))
 @login_required
 def flag(request: AuthedRequest, slug: str, number: int, answer_id: int) -> HttpResponse:
-    survey, access = survey_for_user(request.user, slug=slug, number=number)
-    answer = (
-        Answer.objects.filter(
-            pk=answer_id, response__survey=survey, response__status=ResponseStatus.SUBMITTED
-        )
-        .select_related("response__survey__relationship", "area")
-        .first()
-    )
-    if answer is None:
-        raise Http404(_("Not found."))
+    answer, access = answer_for_user(request.user, slug=slug, number=number, answer_id=answer_id)
     try:
         triage.flag(access=access, answer=answer)
     except ValidationError as exc:
