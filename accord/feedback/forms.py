@@ -42,14 +42,15 @@ class SurveyForm(StyledForm):
         label=gettext_lazy("Equipment"),
         max_length=200,
         required=False,
-        help_text=gettext_lazy("What was installed there, e.g. OTX-100 optical transport, 7 shelves."),
+        help_text=gettext_lazy("What was installed there; left empty, the installed base at the site."),
     )
     equipment_since = forms.DateField(
         label=gettext_lazy("Equipment in service since"),
         required=False,
         widget=DATE,
         help_text=gettext_lazy(
-            "The guidance visits sites where equipment has run under a year, best 3 to 6 months."
+            "The guidance visits sites where equipment has run under a year, best 3 to 6 months; left empty,"
+            " the installed base's first date at the site."
         ),
     )
     closes_on = forms.DateField(label=gettext_lazy("Answers until"), widget=DATE)

@@ -21,6 +21,7 @@ from accord.feedback.areas import AREAS_MAX, DEFAULT_AREAS, QUESTION_MAX, TITLE_
 from accord.feedback.models import Invitation, Survey, SurveyStatus, SurveyTemplate, TemplateArea
 from accord.lib.errors import Conflict, check_version
 from accord.meetings.models import Kind, Meeting
+from accord.operations.models import InstalledBase
 from accord.parties.access import RelationshipAccess
 from accord.parties.models import Membership, Relationship, Site
 
@@ -166,6 +167,18 @@ def _check_fields(*, title: str, closes_on: date, equipment_since: date | None, 
         raise ValidationError(errors)
 
 
+def installed_at(rel: Relationship, site: Site) -> tuple[str, date | None]:
+    """What the installed base says is at ``site``: "OTX-100 × 7, OTX-200 × 2", and since when the first
+    of it has been in service (a survey's defaults)."""
+    rows = InstalledBase.objects.filter(relationship=rel, site=site).select_related("product")
+    totals: dict[str, int] = {}
+    first: date | None = None
+    for row in rows:
+        totals[row.product.name] = totals.get(row.product.name, 0) + row.quantity
+        first = row.in_service_date if first is None else min(first, row.in_service_date)
+    return ", ".join(f"{name} × {n}" for name, n in sorted(totals.items()))[:200], first
+
+
 @transaction.atomic
 def create_survey(
     *,
@@ -186,6 +199,10 @@ def create_survey(
     if site is None and meeting is not None:
         site = meeting.site
     _check_site(rel, site)
+    if site is not None and (not equipment.strip() or equipment_since is None):
+        installed, since = installed_at(rel, site)
+        equipment = equipment.strip() or installed
+        equipment_since = equipment_since or since
     _check_fields(title=title, closes_on=closes_on, equipment_since=equipment_since, equipment=equipment)
     if closes_on < timezone.localdate():
         raise ValidationError({"closes_on": _("Choose a closing day from today on.")})

@@ -193,3 +193,11 @@ def test_a_survey_may_not_close_before_today(world: Any) -> None:
         services.create_survey(
             access=access(world), title="Late", closes_on=timezone.localdate() - timedelta(days=1)
         )
+
+
+def test_a_survey_at_a_site_takes_its_equipment_from_the_installed_base(world: Any) -> None:
+    made = services.create_survey(
+        access=access(world), title="Munich", closes_on=timezone.localdate(), site=world.ta_site
+    )
+    assert made.equipment == "OTX-100 × 7"
+    assert made.equipment_since == world.ta_installed.in_service_date
