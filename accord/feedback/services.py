@@ -70,6 +70,7 @@ def _validate_areas(areas: list[AreaInput], known: set[str]) -> None:
     if len(areas) > AREAS_MAX:
         errors.setdefault("areas", []).append(_("Ask about %(n)d areas at most.") % {"n": AREAS_MAX})
     titles: set[str] = set()
+    keys: set[str] = set()
     for i, area in enumerate(areas, start=1):
         title, question = area.title.strip(), area.question.strip()
         if not title or not question:
@@ -84,6 +85,9 @@ def _validate_areas(areas: list[AreaInput], known: set[str]) -> None:
         titles.add(title.casefold())
         if area.key and area.key not in known:
             errors.setdefault("areas", []).append(_("Area %(i)d is not one of these areas.") % {"i": i})
+        elif area.key and area.key in keys:  # an area's key is unique in a version
+            errors.setdefault("areas", []).append(_("Area %(i)d is given twice.") % {"i": i})
+        keys.add(area.key)
     if errors:
         raise ValidationError(errors)
 
