@@ -42,6 +42,7 @@ from accord.parties.models import (
 from accord.register import services as register
 from tests.conftest import World, make_user
 from tests.expectations.query_growth import LISTS as EXPECTATION_LISTS
+from tests.feedback.query_growth import LISTS as FEEDBACK_LISTS
 
 PREFIX = "/api/v1"
 SERIAL = itertools.count(1)
@@ -507,6 +508,7 @@ LIST_OPERATIONS: dict[str, ListOperation] = {
         lambda b: len(b["members"]),
     ),
     **{path: ListOperation(*growth) for path, growth in EXPECTATION_LISTS.items()},
+    **{path: ListOperation(*growth) for path, growth in FEEDBACK_LISTS.items()},
 }
 # How many rows each answer gains between the two calls (more for the people: two per step).
 GROWTH = {

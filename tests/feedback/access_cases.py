@@ -5,7 +5,7 @@ the one 404 everywhere; the invitation link is the one page open without an acco
 from __future__ import annotations
 
 from tests.access import Case
-from tests.feedback import cases_pages
+from tests.feedback import cases_api, cases_pages
 
 PAGES: dict[str, Case] = dict(cases_pages.PAGES)
-API: dict[tuple[str, str], Case] = {}
+API: dict[tuple[str, str], Case] = dict(cases_api.API)

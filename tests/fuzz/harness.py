@@ -33,6 +33,7 @@ from accord.parties.access import access_from
 from accord.register import proposals
 from accord.register import services as register
 from tests.expectations import fuzz_expectations
+from tests.feedback import fuzz_feedback
 from tests.meetings.fuzz_minutes import seed_minutes
 
 APP = get_wsgi_application()
@@ -70,6 +71,7 @@ def known_values(world: Any, known_ids: dict[str, list[Any]]) -> dict[str, list[
         "from": ["2026-01"],
         "to": ["2026-11"],
         **fuzz_expectations.known_values(world),
+        **fuzz_feedback.known_values(world),
     }
 
 
@@ -108,6 +110,8 @@ def seed(world: Any) -> dict[str, list[Any]]:
         )
     ]
     topic_ids, forecast_ids = _topics_and_forecasts(world, mallory)
+    feedback = fuzz_feedback.seed_feedback(world)
+    feedback_proposals = feedback.pop("proposal_id")  # the same path parameter as the register's
     meetings, minutes = _meeting_ids(world), seed_minutes(world)
     return {
         **{name: meetings.get(name, []) + minutes.get(name, []) for name in {*meetings, *minutes}},
@@ -119,12 +123,13 @@ def seed(world: Any) -> dict[str, list[Any]]:
         "site_id": [world.nw_site.pk, world.ta_site.pk, world.tb_site.pk],
         "product_id": [world.product.pk],
         "batch_id": [b.pk for b in batches],
-        "proposal_id": [ta_proposal.pk, tb_proposal.pk],
+        "proposal_id": [ta_proposal.pk, tb_proposal.pk, *feedback_proposals],
         "topic_id": topic_ids,
         "forecast_id": forecast_ids,
         # the people invited to each meeting: of both sides, of both relationships
         "attendee_id": list(Attendee.objects.order_by("pk").values_list("pk", flat=True)),
         **fuzz_expectations.seed_expectations(world),
+        **feedback,
     }
 
 
