@@ -13,6 +13,7 @@ from ninja import Query, Router
 from accord.accounts.types import AuthedRequest
 from accord.feedback import answering, rules, selectors, triage
 from accord.feedback.access import (
+    answer_for_user,
     my_invitation,
     proposal_for_user,
     response_for_user,
@@ -37,9 +38,9 @@ from accord.feedback.api_schemas import (
     result_out,
 )
 from accord.feedback.api_surveys import SURVEY, require
-from accord.feedback.models import Answer, Invitation, Proposal, Response, ResponseStatus, Survey
+from accord.feedback.models import Invitation, Proposal, Response, Survey
 from accord.lib.api import Id, responses
-from accord.parties.access import RelationshipAccess, first_or_404
+from accord.parties.access import RelationshipAccess
 from accord.register import owners, proposals
 from accord.register.access import action_item_for_user
 from accord.register.models import ActionItem
@@ -88,33 +89,29 @@ def get_response(
 ) -> dict[str, Any]:
     found, access = response_for_user(request.user, pk=rel_id, number=survey_number, response=response_number)
     response = _counted(Response.objects.filter(pk=found.pk)).get()
-    answers = (
-        Answer.objects.filter(response=response).select_related("area", "proposal").order_by("area__position")
-    )
     return {
         **_response(response, rules.shows_names(access, found.survey)),
-        "answers": [
-            {
-                "id": a.pk,
-                "area_id": a.area_id,
-                "area_key": a.area.key,
-                "area_title": a.area.title,
-                "rating": a.rating,
-                "not_applicable": a.not_applicable,
-                "comment": a.comment,
-                "flagged": a.flagged,
-                "proposal_id": _proposal_id(a),
-            }
-            for a in answers
-        ],
+        "answers": [_answer_out(row) for row in selectors.response_rows(access, found)],
     }
 
 
-def _proposal_id(answer: Answer) -> int | None:
-    try:
-        return answer.proposal.pk
-    except Proposal.DoesNotExist:
-        return None
+def _answer_out(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of ``selectors.response_rows``: the answer, its proposal and its files."""
+    a, proposal = row["answer"], row["proposal"]
+    return {
+        "id": a.pk,
+        "area_id": a.area_id,
+        "area_key": a.area.key,
+        "area_title": a.area.title,
+        "rating": a.rating,
+        "not_applicable": a.not_applicable,
+        "comment": a.comment,
+        "flagged": a.flagged,
+        "proposal_id": proposal.pk if proposal else None,
+        "files": [
+            {"id": f.pk, "name": f.name, "size": f.size, "content_type": f.content_type} for f in row["files"]
+        ],
+    }
 
 
 def _my_invitation(
@@ -215,33 +212,10 @@ def results(request: AuthedRequest, rel_id: Id, survey_number: Number) -> dict[s
 # --- triage ------------------------------------------------------------------------------------------
 
 
-def _proposals(survey: Survey, *, status: str | None = None, pk: int | None = None) -> list[Proposal]:
-    """The survey's proposals with what their answer needs, in one query (``selectors.proposals``'
-    query, with the item's relationship for its reference)."""
-    found = Proposal.objects.filter(survey=survey).select_related(
-        "answer__area",
-        "answer__response__invitation__user",
-        "item__relationship",
-        "decided_by",
-        "survey__relationship",
-    )
-    if status:
-        found = found.filter(status=status)
-    if pk is not None:
-        found = found.filter(pk=pk)
-    return list(found)
-
-
 def _proposals_out(access: RelationshipAccess, survey: Survey, found: list[Proposal]) -> list[dict[str, Any]]:
-    """The proposals as ``access`` sees them: respondents as ``rules.shows_names`` says, and the item
-    only when the viewer's side may see it (an item private to the other side stays unnamed)."""
+    """Proposals of ``selectors.proposals`` (their item only where the viewer's side sees it), with the
+    respondents as ``rules.shows_names`` says."""
     names = rules.shows_names(access, survey)
-    item_ids = [p.item_id for p in found if p.item_id]
-    visible = (
-        set(ActionItem.objects.visible_to(access).filter(pk__in=item_ids).values_list("pk", flat=True))
-        if item_ids
-        else set()
-    )
     out = []
     for p in found:
         answer = p.answer
@@ -259,7 +233,7 @@ def _proposals_out(access: RelationshipAccess, survey: Survey, found: list[Propo
                 "rating": answer.rating,
                 "comment": answer.comment,
                 "suggested_title": triage.suggested_title(p),
-                "item": item_out(p.item) if p.item_id in visible else None,
+                "item": item_out(p.item),
                 "dismiss_reason": p.dismiss_reason,
                 "decided_by": p.decided_by.full_name if p.decided_by else "",
                 "decided_at": p.decided_at,
@@ -270,7 +244,8 @@ def _proposals_out(access: RelationshipAccess, survey: Survey, found: list[Propo
 
 
 def _proposal(access: RelationshipAccess, survey: Survey, proposal: Proposal) -> dict[str, Any]:
-    return _proposals_out(access, survey, _proposals(survey, pk=proposal.pk))[0]
+    found = next(p for p in selectors.proposals(access, survey) if p.pk == proposal.pk)
+    return _proposals_out(access, survey, [found])[0]
 
 
 @router.get(
@@ -282,7 +257,7 @@ def list_proposals(
     request: AuthedRequest, rel_id: Id, survey_number: Number, filters: Query[FeedbackProposalFilters]
 ) -> list[dict[str, Any]]:
     survey, access = survey_for_user(request.user, pk=rel_id, number=survey_number)
-    return _proposals_out(access, survey, _proposals(survey, status=filters.status))
+    return _proposals_out(access, survey, selectors.proposals(access, survey, status=filters.status))
 
 
 @router.post(
@@ -291,12 +266,8 @@ def list_proposals(
     summary="Flag a submitted answer's comment as an issue to act on: a proposal (once; a supplier lead)",
 )
 def flag(request: AuthedRequest, rel_id: Id, survey_number: Number, answer_id: Id) -> dict[str, Any]:
-    survey, access = survey_for_user(request.user, pk=rel_id, number=survey_number)
-    answer = first_or_404(
-        Answer.objects.filter(
-            pk=answer_id, response__survey=survey, response__status=ResponseStatus.SUBMITTED
-        ).select_related("area", "response__survey__relationship")
-    )
+    answer, access = answer_for_user(request.user, pk=rel_id, number=survey_number, answer_id=answer_id)
+    survey = answer.response.survey
     return _proposal(access, survey, triage.flag(access=access, answer=answer))
 
 

@@ -196,6 +196,13 @@ class FeedbackResponseOut(Schema):
     comments: int
 
 
+class FeedbackFileOut(Schema):
+    id: int = Field(description="Download: GET …/attachments/feedback-answer/{answer id}/{id}")
+    name: str
+    size: int
+    content_type: str
+
+
 class FeedbackAnswerOut(Schema):
     id: int
     area_id: int
@@ -206,6 +213,7 @@ class FeedbackAnswerOut(Schema):
     comment: str
     flagged: bool
     proposal_id: int | None = Field(description="The proposal it raised, if any")
+    files: list[FeedbackFileOut] = Field(description="The respondent's photos or files for this area")
 
 
 class FeedbackResponseDetailOut(FeedbackResponseOut):

@@ -3,7 +3,7 @@ and ``api_answers``'s). Doors, services and error translation as ``feedback.api`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -39,7 +39,6 @@ from accord.feedback.api_schemas import (
 from accord.feedback.models import Invitation, Survey, SurveyTemplate
 from accord.feedback.services import AreaInput, Invitee
 from accord.lib.api import Id, responses
-from accord.lib.errors import Conflict
 from accord.meetings.access import meeting_for_user
 from accord.parties.access import RelationshipAccess, first_or_404
 from accord.parties.selectors import sites_in
@@ -54,18 +53,16 @@ SURVEY = SURVEYS + "/{survey_number}"
 
 
 @contextmanager
-def api_errors(current: Callable[[], Any] | None = None, **renamed: str) -> Iterator[None]:
-    """A stale version is a 409 with the current record: a service's ``Conflict`` as it is, and a
-    ``ValidationError`` coded ``stale`` with ``current()``. Fields the services name after the record
-    (``meeting``) are named as the API takes them (``meeting_id``)."""
+def renamed(**names: str) -> Iterator[None]:
+    """Fields the services name after the record (``meeting``) named as the API takes them
+    (``meeting_id``). A stale version needs nothing here: the services raise ``Conflict`` (a 409 with
+    the current record)."""
     try:
         yield
     except ValidationError as exc:
-        if current is not None and getattr(exc, "code", None) == "stale":
-            raise Conflict(current(), exc.messages[0]) from exc
-        if renamed and hasattr(exc, "error_dict"):
+        if hasattr(exc, "error_dict"):
             raise ValidationError(
-                {renamed.get(name, name): messages for name, messages in exc.message_dict.items()}
+                {names.get(name, name): messages for name, messages in exc.message_dict.items()}
             ) from exc
         raise
 
@@ -116,10 +113,7 @@ def areas_version(request: AuthedRequest, rel_id: Id, template_version: Number) 
 def save_areas(request: AuthedRequest, rel_id: Id, payload: FeedbackTemplateIn) -> Any:
     _surveys, access = relationship_surveys(request.user, pk=rel_id)
     areas = [AreaInput(title=a.title, question=a.question, key=a.key) for a in payload.areas]
-    with api_errors(lambda: services.current_template(access.relationship)):
-        template = services.save_template(
-            access=access, areas=areas, note=payload.note, version=payload.version
-        )
+    template = services.save_template(access=access, areas=areas, note=payload.note, version=payload.version)
     return 201, _template(template)
 
 
@@ -195,7 +189,7 @@ def list_surveys(
 def create_survey(request: AuthedRequest, rel_id: Id, payload: FeedbackSurveyIn) -> Any:
     _surveys, access = relationship_surveys(request.user, pk=rel_id)
     require(rules.may_manage(access), "manage")
-    with api_errors(meeting="meeting_id", site="site_id"):
+    with renamed(meeting="meeting_id", site="site_id"):
         survey = services.create_survey(
             access=access,
             title=payload.title,
@@ -240,7 +234,7 @@ def patch_survey(
         values["meeting"] = _meeting(request, rel_id, values.pop("meeting_id"))
     if "site_id" in values:
         values["site"] = _site(access, values.pop("site_id"))
-    with api_errors(lambda: survey, meeting="meeting_id", site="site_id"):
+    with renamed(meeting="meeting_id", site="site_id"):
         changed = services.update_survey(access=access, survey=survey, version=version, **values)
     return _detail(access, changed)
 
@@ -254,8 +248,7 @@ def open_survey(
     request: AuthedRequest, rel_id: Id, survey_number: Number, payload: FeedbackVersionIn
 ) -> dict[str, Any]:
     survey, access = survey_for_user(request.user, pk=rel_id, number=survey_number)
-    with api_errors(lambda: survey):
-        opened = services.open_survey(access=access, survey=survey, version=payload.version)
+    opened = services.open_survey(access=access, survey=survey, version=payload.version)
     return _detail(access, opened)
 
 
@@ -268,8 +261,7 @@ def close_survey(
     request: AuthedRequest, rel_id: Id, survey_number: Number, payload: FeedbackVersionIn
 ) -> dict[str, Any]:
     survey, access = survey_for_user(request.user, pk=rel_id, number=survey_number)
-    with api_errors(lambda: survey):
-        closed = services.close_survey(access=access, survey=survey, version=payload.version)
+    closed = services.close_survey(access=access, survey=survey, version=payload.version)
     return _detail(access, closed)
 
 
@@ -310,7 +302,7 @@ def invite(request: AuthedRequest, rel_id: Id, survey_number: Number, payload: F
     invitees = [
         Invitee(function=i.function, user_id=i.user_id, name=i.name, email=i.email) for i in payload.invitees
     ]
-    with api_errors(user="user_id"):
+    with renamed(user="user_id"):
         made = services.invite(access=access, survey=survey, invitees=invitees)
     names = rules.shows_names(access, survey)
     return 201, [_invitation_out(i, names=names) for i in made]

@@ -4,6 +4,7 @@ shape, a stale version's 409, Mallory's and Fay's 404."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,7 +14,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from accord.feedback import door, services
+from accord.feedback import answering, door, services
 from accord.feedback.areas import COMMENT_MAX
 from accord.feedback.models import Proposal, Response, Survey, TemplateArea
 from accord.parties.access import access_from
@@ -36,7 +37,7 @@ from tests.feedback.helpers import GRACE, answer, invitation
 
 @pytest.fixture(autouse=True)
 def a_fixed_day() -> Iterator[None]:
-    with time_machine.travel(datetime(2026, 5, 12, 9, tzinfo=UTC)):
+    with time_machine.travel(datetime(2026, 9, 15, 9, tzinfo=UTC)):
         yield
 
 
@@ -321,7 +322,12 @@ def test_a_forged_area_id_is_a_400_and_nothing_is_stored(world: Any, as_user: An
 
 
 def test_responses_and_results_show_each_area_s_ratings_and_comments(world: Any, as_user: Any) -> None:
-    s = answered(world)
+    s = opened(world)
+    delivery_id = area_ids(s)["delivery"]
+    answering.add_file(
+        invitation=invitation(s), area_id=delivery_id, upload=io.BytesIO(b"LOS 10:00\n"), name="alarms.log"
+    )
+    answer(s, GRACE_SAYS)
     answer(
         s, {"delivery": (4, "Better lately"), "quality": 5, "training": "na"}, email="carol@telco-a.example"
     )
@@ -335,6 +341,9 @@ def test_responses_and_results_show_each_area_s_ratings_and_comments(world: Any,
     ]
     one = client.get(at(s, "/responses/1")).json()
     delivery = next(a for a in one["answers"] if a["area_key"] == "delivery")
+    assert [(f["name"], f["size"]) for f in delivery["files"]] == [("alarms.log", 10)]
+    files = f"/api/v1/relationships/{world.nw_ta.pk}/attachments/feedback-answer/{delivery['id']}"
+    assert client.get(f"{files}/{delivery['files'][0]['id']}").status_code == 200
     assert (delivery["rating"], delivery["comment"], delivery["proposal_id"]) == (
         2,
         "Crates arrive damaged",
