@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from accord.feedback.models import Proposal, ProposalStatus, Survey, SurveyStatus
+from accord.feedback.models import Survey, SurveyStatus
 from accord.parties.access import RelationshipAccess
 from accord.parties.models import Side
 
@@ -53,10 +53,6 @@ def may_triage(access: RelationshipAccess) -> bool:
     """Flag comments and decide proposals: a supplier lead (the register's items are the supplier's
     answer to the feedback)."""
     return is_supplier_lead(access)
-
-
-def may_decide(access: RelationshipAccess, proposal: Proposal) -> bool:
-    return may_triage(access) and proposal.status == ProposalStatus.OPEN
 
 
 def shows_names(access: RelationshipAccess, survey: Survey) -> bool:

@@ -206,7 +206,8 @@ def create_survey(
     if site is not None and (not equipment.strip() or equipment_since is None):
         installed, since = installed_at(rel, site)
         equipment = equipment.strip() or installed
-        equipment_since = equipment_since or since
+        if equipment_since is None and since is not None and since <= closes_on:
+            equipment_since = since
     _check_fields(title=title, closes_on=closes_on, equipment_since=equipment_since, equipment=equipment)
     if closes_on < timezone.localdate():
         raise ValidationError({"closes_on": _("Choose a closing day from today on.")})

@@ -28,6 +28,15 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(rules.REFUSALS["triage"])
 
 
+def _require_open(access: RelationshipAccess, proposal: Proposal) -> None:
+    """A supplier lead (else 403) decides a proposal still open (else a clear error, not a 403)."""
+    _require(rules.may_triage(access))
+    if proposal.status != ProposalStatus.OPEN:
+        raise ValidationError(
+            _("This proposal was triaged already (%(s)s).") % {"s": proposal.get_status_display()}
+        )
+
+
 def response_url(response: Response) -> str:
     survey = response.survey
     return reverse("feedback:response", args=[survey.relationship.slug, survey.number, response.number])
@@ -109,7 +118,7 @@ def create_item(
 ) -> Proposal:
     """A new shared action item whose source is the response (the customer sees what became of its
     feedback)."""
-    _require(rules.may_decide(access, proposal))
+    _require_open(access, proposal)
     survey: Survey = proposal.survey
     response = proposal.answer.response
     names = not survey.anonymous
@@ -133,7 +142,7 @@ def create_item(
 def merge(*, access: RelationshipAccess, proposal: Proposal, item: ActionItem) -> Proposal:
     """Into an item already in the register (one the viewer sees, of this relationship): its timeline
     gets what was raised."""
-    _require(rules.may_decide(access, proposal))
+    _require_open(access, proposal)
     if item.relationship_id != proposal.survey.relationship_id:
         raise ValidationError({"item": _("Choose an item of this relationship's register.")})
     register.comment(
@@ -147,7 +156,7 @@ def merge(*, access: RelationshipAccess, proposal: Proposal, item: ActionItem) -
 
 @transaction.atomic
 def dismiss(*, access: RelationshipAccess, proposal: Proposal, reason: str) -> Proposal:
-    _require(rules.may_decide(access, proposal))
+    _require_open(access, proposal)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this needs no action: the customer will read it.")})
