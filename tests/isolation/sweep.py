@@ -178,7 +178,8 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "batch_id": lambda s: _pks("operations.ImportBatch"),
     "kind": lambda s: ["action-item"],
     "attachment_id": lambda s: _pks("attachments.Attachment"),
-    "proposal_id": lambda s: _proposals(),
+    # a proposal on an item (the register) or from feedback (a survey's): both kinds' ids
+    "proposal_id": lambda s: sorted(set(_proposals()) | set(_pks("feedback.Proposal"))),
     "topic_id": lambda s: _pks("meetings.Topic"),
     "forecast_id": lambda s: _pks("meetings.Forecast"),
     "meeting_id": lambda s: _pks("meetings.Meeting"),
@@ -190,6 +191,11 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "revision": lambda s: ["1", "2"],
     "expectation_id": lambda s: _pks("expectations.Expectation"),
     "gap_id": lambda s: _pks("expectations.Gap"),
+    "template_version": lambda s: ["1", "2"],
+    "survey_number": lambda s: _survey_numbers(),
+    "invitation_id": lambda s: _pks("feedback.Invitation"),
+    "response_number": lambda s: ["1", "2"],
+    "answer_id": lambda s: _pks("feedback.Answer"),
 }
 
 
