@@ -32,7 +32,14 @@ def main() -> None:
     from importlib import import_module
 
     # ``python -m bench.run imports`` runs one group; no argument, all of them
-    for group in sys.argv[1:] or ["register", "imports", "measurements", "meetings", "expectations"]:
+    for group in sys.argv[1:] or [
+        "register",
+        "imports",
+        "measurements",
+        "meetings",
+        "expectations",
+        "feedback",
+    ]:
         import_module(f"bench.{group}")  # registers its cases; they run in this order
     from bench.core import CASES, Row
 

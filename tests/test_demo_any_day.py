@@ -4,9 +4,9 @@ The demo is built for "today": its registers end yesterday, its operational data
 random draws follow the calendar, so a story that holds today may not hold on another day (a month
 with 14 radio measures instead of 20 was found on 2026-12-04). The other demo tests build it for one
 fixed day; here it is built once for each of these days, with the clock on that day, and every story
-of tests/register/test_demo.py, tests/operations/test_demo_data.py, tests/meetings/test_demo.py and
-tests/expectations/test_demo.py is
-checked on it, with the measurements' breadth and drill-downs.
+of tests/register/test_demo.py, tests/operations/test_demo_data.py, tests/meetings/test_demo.py,
+tests/expectations/test_demo.py and tests/feedback/test_demo.py is checked on it, with the
+measurements' breadth and drill-downs.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from accord.measurements.definitions import FAMILIES
 from accord.measurements.selectors import metrics
 from tests.conftest import demo_built_for
 from tests.expectations import test_demo as expectation_stories
+from tests.feedback import test_demo as feedback_stories
 from tests.measurements import test_drilldown as drill_stories
 from tests.meetings import test_demo as meeting_stories
 from tests.operations import test_demo_data as data_stories
@@ -61,6 +62,7 @@ STORIES = (
     + stories(data_stories)
     + stories(meeting_stories)
     + stories(expectation_stories)  # two open gaps per relationship, each with a plan, on every day
+    + stories(feedback_stories)  # three surveys per customer, a weak area improving, one proposal open
 )
 
 

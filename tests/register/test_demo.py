@@ -48,9 +48,12 @@ def demo(demo_world: DemoContext, db: Any) -> DemoContext:
 
 def test_the_demo_fills_three_registers(demo: DemoContext) -> None:
     # the register's own demo items; the expectations' demo adds its gaps' action plans (their number
-    # depends on which targets the day's data misses: tests/expectations/test_demo.py counts them)
+    # depends on which targets the day's data misses: tests/expectations/test_demo.py counts them), and
+    # the feedback's demo the items its surveys raised, whose source is a response
+    # (tests/feedback/test_demo.py)
     counts = dict(
         ActionItem.objects.exclude(source_kind=SourceKind.GAP)
+        .exclude(source_kind=SourceKind.FEEDBACK, source_type__isnull=False)
         .values_list("relationship__slug")
         .annotate(n=Count("pk"))
         .values_list("relationship__slug", "n")
