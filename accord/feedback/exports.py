@@ -12,6 +12,7 @@ supplier side of an anonymous survey, by function and number only), and action i
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -192,8 +193,10 @@ def _invited(access: RelationshipAccess, survey: Survey, names: bool) -> dict[st
 
 
 def _printed(spec: dict[str, Any]) -> str:
-    """The chart's SVG in the PDF's font."""
-    return chart_render.svg({**spec, "config": {**spec.get("config", {}), "font": PDF_FONT}})
+    """The chart in the PDF's font, as an image's ``data:`` address: WeasyPrint draws it as an image
+    rather than styling each of its shapes as part of the document (a second or more on a long record)."""
+    drawn = chart_render.svg({**spec, "config": {**spec.get("config", {}), "font": PDF_FONT}})
+    return "data:image/svg+xml;base64," + base64.b64encode(drawn.encode()).decode()
 
 
 def _comments(results: list[selectors.AreaResult], by_answer: dict[int, Raised]) -> list[dict[str, Any]]:
