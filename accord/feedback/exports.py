@@ -176,20 +176,23 @@ def _attendees(meeting: Meeting | None, survey: Survey) -> list[dict[str, Any]]:
 
 
 def _invited(access: RelationshipAccess, survey: Survey, names: bool) -> dict[str, Any]:
-    """Who was asked and how many answered; without names, counts per function only."""
+    """Who was asked and how many answered, per function (in the order of the functions); the people
+    themselves only where the viewer may see names."""
     people = selectors.invitations(access, survey)
     drafts = set(survey.responses.filter(status=ResponseStatus.DRAFT).values_list("invitation_id", flat=True))
+    groups: dict[str, dict[str, Any]] = {}
     for person in people:
         person["draft"] = person["invitation"].pk in drafts
-    by_function: dict[str, list[int]] = {}
-    for person in people:
-        counts = by_function.setdefault(person["function"], [0, 0])
-        counts[0] += 1
-        counts[1] += person["invitation"].submitted_at is not None
-    return {
-        "people": people if names else [],
-        "by_function": [(f, n, done) for f, (n, done) in by_function.items()],
-    }
+        group = groups.setdefault(
+            person["invitation"].function,
+            {"function": person["function"], "invited": 0, "answered": 0, "people": []},
+        )
+        group["invited"] += 1
+        group["answered"] += person["invitation"].submitted_at is not None
+        if names:
+            group["people"].append(person)
+    order = [str(value) for value in Function.values]
+    return {"groups": [groups[f] for f in sorted(groups, key=lambda f: order.index(f) if f in order else 99)]}
 
 
 def _printed(spec: dict[str, Any]) -> str:
@@ -238,10 +241,8 @@ def record(access: RelationshipAccess, survey: Survey, *, with_charts: bool = Tr
     results = selectors.results(access, survey)
     progress = selectors.progress(survey)
     proposals = raised(access, survey)
-    items: dict[int, ActionItem] = {}
-    for r in proposals:
-        if r.item is not None:
-            items.setdefault(r.item.pk, r.item)
+    shown = {r.item.pk for r in proposals if r.item is not None}  # the items the viewer's side sees
+    items = ActionItem.objects.visible_to(access).filter(pk__in=shown).select_related("owner", "relationship")
     history_svg = ""
     if with_charts:
         surveys, means = selectors.history(access, survey)
@@ -281,7 +282,7 @@ def record(access: RelationshipAccess, survey: Survey, *, with_charts: bool = Tr
             for s in (ProposalStatus.CREATED, ProposalStatus.MERGED, ProposalStatus.DISMISSED)
         },
         "still_open": sum(1 for r in proposals if r.status == ProposalStatus.OPEN),
-        "items": sorted(items.values(), key=lambda i: (i.series, i.number)),
+        "items": sorted(items, key=lambda i: (i.series, i.number)),
     }
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accord.accounts.types import AuthedRequest
-from accord.feedback import answering, rules, selectors
+from accord.feedback import answering, exports, rules, selectors
 from accord.feedback.access import response_for_user, survey_for_user
 from accord.feedback.models import Survey
 from accord.parties.access import RelationshipAccess
@@ -85,15 +85,26 @@ def response(request: AuthedRequest, slug: str, number: int, response: int) -> H
     )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(body: bytes, content_type: str, survey: Survey, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{survey.relationship.slug}-{survey.ref.lower()}-{name}"'
+    )
+    return response
+
+
 @require_GET
 @login_required
 def visit_pdf(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
-    _survey, _access = survey_for_user(request.user, slug=slug, number=number)
-    return HttpResponse(status=501)
+    survey, access = survey_for_user(request.user, slug=slug, number=number)
+    return _download(exports.visit_pdf(access, survey), "application/pdf", survey, "visit.pdf")
 
 
 @require_GET
 @login_required
 def results_xlsx(request: AuthedRequest, slug: str, number: int) -> HttpResponse:
-    _survey, _access = survey_for_user(request.user, slug=slug, number=number)
-    return HttpResponse(status=501)
+    survey, access = survey_for_user(request.user, slug=slug, number=number)
+    return _download(exports.results_xlsx(access, survey), XLSX, survey, "results.xlsx")

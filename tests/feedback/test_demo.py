@@ -203,5 +203,6 @@ def test_the_visit_record_of_the_open_survey_shows_what_is_still_open(demo: Demo
     text = pdf_text(exports.visit_pdf(carol, survey))
     assert "Berlin network lab" in text and "Scheduled · hosted by Telco A" in text
     assert "1 proposal is still open: it waits for the supplier's triage." in text
-    assert "Jonas Weber" in text and "not yet" in text and "draft, not submitted" in text
+    assert "Installation 2 1 Jonas Weber† (not yet)" in text
+    assert "Sofia Richter† (draft, not submitted)" in text
     assert "in service 3 months" in text or "in service 4 months" in text

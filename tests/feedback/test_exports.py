@@ -56,11 +56,10 @@ def test_the_visit_record_prints_the_visit_and_its_people(world: Any, visit: Vis
     for name in ("Sam Patel", "Ada Quinn", "Carol Nguyen", "Jonas Weber"):
         assert name in text
     assert "Declined" in text and "Accepted" in text and "(external)" in text
-    # who was asked and how many answered
-    assert "Grace Hopper" in text and "Henry Ford" in text
+    # who was asked and how many answered: by function, and each person (†: by their personal link)
     assert "2 of 3 people invited answered." in text
-    assert "Grace Hopper (by link, no account)" in text and "not yet" in text
-    assert "Carol Nguyen (by link" not in text  # a member answers signed in
+    assert "Engineering 1 1 Carol Nguyen ✓" in text and "Operation 1 1 Grace Hopper† ✓" in text
+    assert "Procurement 1 0 Henry Ford† (not yet)" in text
 
 
 def test_the_visit_record_prints_the_feedback_by_area(world: Any, visit: Visit) -> None:
@@ -107,6 +106,7 @@ def test_the_anonymous_record_names_no_respondent_to_the_supplier(world: Any) ->
         assert name not in text, name
     assert "Respondent 1 (Operation) · rating 1/5" in text and "Respondent 2 (Engineering)" in text
     assert "Operation 1 1" in text and "Procurement 1 0" in text  # invited and answered by function
+    assert "counts the people asked by function and names no one" in text
     assert "Not tied to a site-visit meeting (a standalone survey)." in text
     # the customer's own copy names its people
     customer = printed(world, world.carol, visit.survey)
