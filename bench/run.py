@@ -20,6 +20,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("ACCORD_HTTPS", "false")
 
 
+GROUPS = ["register", "imports", "measurements", "meetings", "expectations", "feedback"]
+
+
 def main() -> None:
     import django
 
@@ -32,14 +35,7 @@ def main() -> None:
     from importlib import import_module
 
     # ``python -m bench.run imports`` runs one group; no argument, all of them
-    for group in sys.argv[1:] or [
-        "register",
-        "imports",
-        "measurements",
-        "meetings",
-        "expectations",
-        "feedback",
-    ]:
+    for group in sys.argv[1:] or GROUPS:
         import_module(f"bench.{group}")  # registers its cases; they run in this order
     from bench.core import CASES, Row
 

@@ -223,3 +223,18 @@ def test_equipment_age_reads_in_days_months_and_years() -> None:
     assert exports.equipment_age(date(2026, 8, 1), on) == "" and exports.equipment_age(None, on) == ""
     assert exports.age_remark(date(2025, 5, 1), on).startswith("over a year")
     assert exports.age_remark(date(2026, 5, 1), on) == "under the year the guidance asks for"
+
+
+def test_the_survey_page_links_download_the_record_and_the_workbook(
+    world: Any, visit: Visit, as_user: Any
+) -> None:
+    client = as_user(world.vic)  # a viewer of the customer reads both
+    with time_machine.travel(DAY, tick=False):
+        pdf = client.get(f"/r/northwind-telco-a/feedback/{visit.survey.number}/visit.pdf")
+        xlsx = client.get(f"/r/northwind-telco-a/feedback/{visit.survey.number}/results.xlsx")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == 'attachment; filename="northwind-telco-a-fb-1-visit.pdf"'
+    assert "Munich core site visit" in pdf_text(pdf.content)
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].endswith("spreadsheetml.sheet")
+    assert xlsx["Content-Disposition"] == 'attachment; filename="northwind-telco-a-fb-1-results.xlsx"'
+    assert rows(xlsx.content, "Answers")[1][1] == "Grace Hopper (Operation)"
