@@ -20,7 +20,7 @@ from accord.feedback.answering import respondent_label
 from accord.feedback.models import Answer, Proposal, ProposalReason, ProposalStatus, Response, Survey
 from accord.parties.access import RelationshipAccess
 from accord.register import services as register
-from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind
+from accord.register.models import ActionItem, OwnerSide, Priority, SourceKind, Visibility
 
 
 def _require(allowed: bool) -> None:
@@ -140,11 +140,15 @@ def create_item(
 
 @transaction.atomic
 def merge(*, access: RelationshipAccess, proposal: Proposal, item: ActionItem) -> Proposal:
-    """Into an item already in the register (one the viewer sees, of this relationship): its timeline
-    gets what was raised."""
+    """Into a shared item already in the register (of this relationship; the viewer's door found it): its
+    timeline gets what was raised. Never a side's private item: the customer could not follow it."""
     _require_open(access, proposal)
     if item.relationship_id != proposal.survey.relationship_id:
         raise ValidationError({"item": _("Choose an item of this relationship's register.")})
+    if item.visibility != Visibility.SHARED:
+        raise ValidationError(
+            {"item": _("Merge into a shared item: the customer follows what became of its feedback.")}
+        )
     register.comment(
         access=access,
         item=item,

@@ -41,11 +41,22 @@ def _draft(w: Any) -> Survey:
     return survey(w, open_it=False, title="Yearly relationship survey")
 
 
-def _grace_token(w: Any) -> str:
-    """Grace's link to a second open survey (her first is used): it answers anyone who holds it."""
-    _open(w)
-    other = Survey.objects.filter(title="Lyon visit").first() or survey(w, title="Lyon visit")
-    return token(other)
+def _door_token(w: Any) -> str:
+    """A Telco B survey's link for someone without an account: it answers whoever holds it, signed in or
+    not, and shows that survey (Telco B's, so nothing of Telco A reaches anyone through it)."""
+    from accord.feedback import services
+    from accord.feedback.services import Invitee
+    from tests.feedback.helpers import access
+
+    found = Survey.objects.filter(relationship=w.nw_tb).first()
+    if found is None:
+        tb = access(w, w.sam, w.nw_tb)
+        found = services.create_survey(access=tb, title="Lyon CO visit", closes_on=_open(w).closes_on)
+        services.invite(
+            access=tb, survey=found, invitees=[Invitee(function="operation", email="ops@telco-b.example")]
+        )
+        found = services.open_survey(access=tb, survey=found)
+    return token(found, "ops@telco-b.example")
 
 
 def _send_again_url(w: Any) -> str:
@@ -107,5 +118,5 @@ PAGES: dict[str, Case] = {
     "feedback:answer": Case(
         "GET", lambda w: f"{BASE}{_open(w).number}/answer/", everyone(403, carol=200, mallory=404, fay=404)
     ),
-    "feedback:door": Case("GET", lambda w: f"/f/{_grace_token(w)}/", everyone(200, anonymous=200)),
+    "feedback:door": Case("GET", lambda w: f"/f/{_door_token(w)}/", everyone(200, anonymous=200)),
 }

@@ -461,12 +461,10 @@ def test_merging_opens_the_item_through_the_register_s_door(world: Any, as_user:
     for hidden in (carol_private.key, "999"):  # Telco A's private item and a missing one: the same 404
         response = send(ada, "post", url, {"item": hidden})
         assert response.status_code == 404 and response.json() == {"error": "Not found.", "fields": {}}
-    merged = send(ada, "post", url, {"item": world.private_item.key})  # Northwind's own private item
-    assert merged.status_code == 200, merged.content
-    assert merged.json()["item"]["title"] == "Internal: margin impact of the fix"
-    seen_by_carol = as_user(world.carol).get(at(s, "/proposals")).json()
-    assert seen_by_carol[0]["status"] == "merged" and seen_by_carol[0]["item"] is None
-    assert "margin" not in as_user(world.carol).get(at(s, "/proposals")).content.decode()
+    refused = send(ada, "post", url, {"item": world.private_item.key})  # Northwind's own private item
+    assert_400(refused, "item")  # the customer could not follow it
+    assert "shared item" in refused.json()["fields"]["item"][0]
+    assert proposal_of(s).status == "open"
 
 
 def test_merging_into_a_shared_item_writes_what_was_raised_in_its_timeline(world: Any, as_user: Any) -> None:

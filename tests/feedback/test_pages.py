@@ -184,19 +184,26 @@ def test_triage_merges_or_dismisses_with_a_reason(world: Any, as_user: Any) -> N
     assert merged is not None and "Crates arrive late" in merged.body
 
 
-def test_a_private_item_merged_into_is_never_named_to_the_customer(world: Any, as_user: Any) -> None:
+def test_feedback_is_never_merged_into_a_private_item(world: Any, as_user: Any) -> None:
     s = survey(world)
     answer(s, {"delivery": (2, "Crates arrive late")})
     proposal = Proposal.objects.get(survey=s)
-    from accord.feedback import triage
-
-    triage.merge(access=access(world), proposal=proposal, item=world.private_item)
-    for url in (f"{BASE}{s.number}/triage/", f"{BASE}{s.number}/results/", f"{BASE}{s.number}/responses/1/"):
-        page = as_user(world.carol).get(url).content.decode()
-        assert world.private_item.reference not in page and "margin impact" not in page, url
-    assert (
-        world.private_item.reference in as_user(world.ada).get(f"{BASE}{s.number}/triage/").content.decode()
+    p = f"p{proposal.pk}"
+    ada = as_user(world.ada)
+    refused = ada.post(
+        f"{BASE}{s.number}/proposals/{proposal.pk}/",
+        {
+            f"{p}-decision": "merge",
+            f"{p}-item": world.private_item.key,
+            f"{p}-owner_side": "supplier",
+            f"{p}-priority": "medium",
+        },
     )
+    kept = ada.get(refused["Location"]).content.decode()  # the same session: the kept form
+    assert "Merge into a shared item" in kept
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.OPEN
+    page = as_user(world.carol).get(f"{BASE}{s.number}/triage/").content.decode()
+    assert world.private_item.reference not in page and "margin impact" not in page
 
 
 def test_a_comment_flagged_by_a_supplier_lead_waits_for_triage(world: Any, as_user: Any) -> None:

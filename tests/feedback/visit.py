@@ -2,7 +2,8 @@
 Munich core, held three days before the reference day (Carol, Ada and Sam attended; Jonas Weber, an
 external installer, declined); Ada's survey asked Carol (engineering), Grace (operation, by link) and
 Henry (procurement, by link, who never answered). Their low ratings were triaged: one item created,
-one merged into Northwind's private item, one dismissed with a reason, and a flagged comment left open.
+one merged into an item Northwind later made private, one dismissed with a reason, and a flagged
+comment left open.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from accord.feedback.services import Invitee
 from accord.meetings.models import Attendee, Kind, Meeting, Status
 from accord.meetings.models import Response as Answered
 from accord.meetings.services import ExternalGuest
+from accord.register import services as register
 from accord.register.models import ActionItem
 from tests.feedback.helpers import GRACE, access, answer
 from tests.meetings.helpers import schedule
@@ -107,8 +109,12 @@ def build(world: Any, *, anonymous: bool = False, with_meeting: bool = True) -> 
         owner=world.sam,
     ).item
     assert created is not None
-    triage.merge(
-        access=ada, proposal=proposal(survey, "documentation", world.carol.email), item=world.private_item
+    # merged into a shared item that Northwind later made its own (private): the exports must then
+    # leave it out of Telco A's copy
+    merged_into = register.create_item(access=ada, title="Internal: rework the commissioning guide")
+    triage.merge(access=ada, proposal=proposal(survey, "documentation", world.carol.email), item=merged_into)
+    made_private = register.update_item(
+        access=ada, item=merged_into, version=merged_into.version, visibility="private"
     )
     dismissed = triage.dismiss(
         access=ada,
@@ -122,4 +128,4 @@ def build(world: Any, *, anonymous: bool = False, with_meeting: bool = True) -> 
     )
     still_open = triage.flag(access=ada, answer=flagged)
     survey.refresh_from_db()
-    return Visit(survey, meeting, created, world.private_item, dismissed, still_open)
+    return Visit(survey, meeting, created, made_private, dismissed, still_open)

@@ -2,7 +2,7 @@
 lead adds a marked area to the guidance's twelve, prepares an open survey (marked title and equipment),
 invites a customer person without an account (marked name and address) and the customer's lead; both
 answer with marked comments, low ratings among them; the supplier triages: one item created (its title
-marked), one merged into an item private to the supplier (``SUP``), one dismissed with a marked reason.
+marked), one merged into an item the supplier then made private (``SUP``), one dismissed with a marked reason.
 Written through the feedback services.
 
 Feedback is the relationship's members' business: both sides read it (``SH``); a facilitator none of it.
@@ -70,9 +70,9 @@ def seed_feedback(m: Registry, s: str, rel: Relationship, supplier: Any, custome
         )
     low = list(Proposal.objects.filter(survey=survey).order_by("pk"))
     triage.create_item(access=ours, proposal=low[0], title=mark("register.ActionItem.title"))
-    secret = register.create_item(
-        access=ours, title=mark("register.ActionItem.title", "SUP"), visibility="private"
-    )
-    triage.merge(access=ours, proposal=low[1], item=secret)
+    # merged into a shared item that the supplier then made its own: from then on the supplier's alone
+    merged_into = register.create_item(access=ours, title=mark("register.ActionItem.title", "SUP"))
+    triage.merge(access=ours, proposal=low[1], item=merged_into)
+    register.update_item(access=ours, item=merged_into, version=merged_into.version, visibility="private")
     flagged = triage.flag(access=ours, answer=survey.responses.first().answers.get(area__key="documentation"))
     triage.dismiss(access=ours, proposal=flagged, reason=mark("feedback.Proposal.dismiss_reason"))
