@@ -138,7 +138,7 @@ def grow_results(w: Any, n: int) -> None:
 
 
 def grow_proposals(w: Any, n: int) -> None:
-    """Weak ratings, each a proposal; some triaged into a new item, Northwind's private item or away."""
+    """Weak ratings, each a proposal; some triaged into a new item, into the shared item or away."""
     s = _first(w)
     ada = access_from(w.ada, w.nw_ta)
     for i in range(n):
@@ -148,7 +148,7 @@ def grow_proposals(w: Any, n: int) -> None:
         if i % 4 == 1:
             triage.create_item(access=ada, proposal=proposal, title=f"Fix {i}", owner=w.sam)
         elif i % 4 == 2:
-            triage.merge(access=ada, proposal=proposal, item=w.private_item)
+            triage.merge(access=ada, proposal=proposal, item=w.item)
         elif i % 4 == 3:
             triage.dismiss(access=ada, proposal=proposal, reason="Known")
 
