@@ -29,7 +29,10 @@ from tests.operations.helpers import csv_file, do_import, facts
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 200_000
 BUSY_TIMEOUT = 2
-WRITES = 30
+# Writes tried while the import ran: enough to show they interleave with it. How many fit in its seconds
+# depends on the machine's load (xdist's other worker shares the two cores: 9 were seen), so this is a
+# floor, not a throughput goal; the benchmark (`bench.run import_lock`) measures that.
+WRITES = 5
 
 
 def test_writes_of_other_relationships_succeed_while_a_large_import_runs(tmp_path: Path) -> None:
