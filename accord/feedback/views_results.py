@@ -12,9 +12,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accord.accounts.types import AuthedRequest
-from accord.feedback import answering, exports, rules, selectors
+from accord.feedback import answering, charts, exports, rules, selectors
 from accord.feedback.access import response_for_user, survey_for_user
 from accord.feedback.models import Survey
+from accord.lib.charts import svg as chart_svg
 from accord.parties.access import RelationshipAccess
 
 
@@ -23,6 +24,9 @@ def _history_rows(
 ) -> dict[str, Any]:
     surveys, means = selectors.history(access, survey)
     sites = selectors.by_site(access, survey)
+    over_time = (
+        charts.history_spec(surveys, means, [(r.key, r.title) for r in results]) if len(surveys) > 1 else None
+    )
     site_names = sorted({name for name, _key in sites})
     everyone = selectors.all_customers(access)
     rows = []
@@ -40,6 +44,7 @@ def _history_rows(
         "site_names": site_names,
         "compare_rows": rows,
         "compare_all": rules.may_compare_all(access),
+        "history_chart": chart_svg(over_time) if over_time else None,
     }
 
 
@@ -50,6 +55,7 @@ def results_context(access: RelationshipAccess, survey: Survey) -> dict[str, Any
         "rel": access.relationship,
         "survey": survey,
         "results": results,
+        "chart": chart_svg(charts.distribution_spec(results)) if any(r.rated for r in results) else None,
         "progress": selectors.progress(survey),
         "names": rules.shows_names(access, survey),
         "may_triage": rules.may_triage(access),

@@ -90,6 +90,7 @@ def test_results_show_means_distribution_and_comments_by_name_or_by_function(
     assert "Crates arrive late" in ada_page
     assert "Grace" not in ada_page and "Respondent 1 (Operation)" in ada_page
     assert "All customers" in ada_page  # the supplier's own comparison
+    assert 'aria-label="Ratings by area"' in ada_page  # the distribution chart (one survey: no history chart)
     carol_page = as_user(world.carol).get(f"{BASE}{s.number}/results/").content.decode()
     assert "Grace Hopper (Operation)" in carol_page and "All customers" not in carol_page
     survey_page = as_user(world.ada).get(f"{BASE}{s.number}/").content.decode()
