@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "accord.meetings",
     "accord.expectations",
     "accord.feedback",
+    "accord.reports",
     "accord.system",
 ]
 
