@@ -522,6 +522,17 @@ def schedule(now: datetime) -> tuple[int, int]:
     """Generate every due issue of the active definitions (never two per period) and queue again the
     renders that failed (up to ``MAX_ATTEMPTS``) or were lost; returns (generated, requeued)."""
     today = timezone.localdate(now)
+    # what to queue again is decided before this run generates anything (a new draft is not lost)
+    failed = ReportIssue.objects.filter(
+        status=IssueStatus.DRAFT, render_state=RenderState.FAILED, render_attempts__lt=MAX_ATTEMPTS
+    )
+    lost = ReportIssue.objects.filter(
+        status=IssueStatus.DRAFT,
+        render_state=RenderState.PENDING,
+        rendered_at__isnull=True,
+        created_at__lt=now - STALE_RENDER,
+    )
+    again = sorted({*failed.values_list("pk", flat=True), *lost.values_list("pk", flat=True)})
     generated = 0
     for definition in ReportDefinition.objects.filter(active=True).select_related("relationship"):
         last = periods.latest_due(definition.period, today, definition.after_days)
@@ -530,15 +541,8 @@ def schedule(now: datetime) -> tuple[int, int]:
         for period in due[-SCHEDULED_PER_RUN:]:
             _issue, created = generate(access=None, definition=definition, period=period, today=today)
             generated += created
-    requeued = 0
-    failed = ReportIssue.objects.filter(
-        status=IssueStatus.DRAFT, render_state=RenderState.FAILED, render_attempts__lt=MAX_ATTEMPTS
-    )
-    lost = ReportIssue.objects.filter(
-        status=IssueStatus.DRAFT, render_state=RenderState.PENDING, created_at__lt=now - STALE_RENDER
-    ).filter(rendered_at__isnull=True)
-    for issue_id in {*failed.values_list("pk", flat=True), *lost.values_list("pk", flat=True)}:
+    for issue_id in again:
         with transaction.atomic():
             _queue_render(issue_id)
-        requeued += 1
+    requeued = len(again)
     return generated, requeued
