@@ -2,9 +2,9 @@
 
 Definitions are read by both sides' members; issues as ``ReportIssue.visible_to`` says (the customer
 reads published ones only); a file only in an edition the viewer may read (``rules.editions_for``). A
-facilitator or anyone else gets the same 404 as for a missing record. ``reader_for`` is the customer's
-view of a relationship without a person: what a published issue may contain is exactly what the
-customer's members may read (shared items, shared topics), decided by the same ``visible_to`` methods.
+facilitator or anyone else gets the same 404 as for a missing record. ``readers`` are both sides' views
+of a relationship without a person: what an issue may contain is what both sides' members may read
+(shared items, never one side's private ones), decided by the same ``visible_to`` methods.
 """
 
 from __future__ import annotations
@@ -82,6 +82,10 @@ def file_for_user(
     return first_or_404(issue.files.filter(format=fmt, edition=edition).select_related("issue")), access
 
 
-def reader_for(relationship: Relationship) -> RelationshipAccess:
-    """The customer side's view of ``relationship`` without a person (what a published issue may show)."""
-    return RelationshipAccess(relationship, None, relationship.customer, Side.CUSTOMER, Role.VIEWER)
+def readers(relationship: Relationship) -> tuple[RelationshipAccess, RelationshipAccess]:
+    """Each side's view of ``relationship`` without a person (supplier's, customer's). A report both
+    sides read holds only what each of them may read: a record in both views (``snapshot``)."""
+    return (
+        RelationshipAccess(relationship, None, relationship.supplier, Side.SUPPLIER, Role.VIEWER),
+        RelationshipAccess(relationship, None, relationship.customer, Side.CUSTOMER, Role.VIEWER),
+    )

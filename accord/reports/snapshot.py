@@ -4,8 +4,8 @@ does (a correction is a new revision, with its own snapshot).
 
 The measures come from ``measurements.selectors.metrics_by_window`` (the numbers ``accord metrics``
 prints); targets from the agreed expectations (``accord.lib.targets``); benchmarks from the supplier's
-imported ones; the register, expectations and meetings as the customer's members read them
-(``access.reader_for``), so nothing one side keeps private reaches a report.
+imported ones; the register, expectations and meetings as both sides' members read them (``access.readers``), so
+nothing one side keeps private reaches a report.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from accord.meetings.models import Status as MeetingStatus
 from accord.parties.models import ProductCategory, Relationship
 from accord.register.models import CLOSED_STATUSES, OPEN_STATUSES, ActionItem
 from accord.reports import periods
-from accord.reports.access import reader_for
+from accord.reports.access import readers
 from accord.reports.models import Benchmarks, ReportDefinition, Section
 
 SNAPSHOT_VERSION = 1
@@ -199,12 +199,16 @@ def _measure_sections(
     return out, labels
 
 
-def _register(reader: Any, period: str) -> dict[str, Any]:
+def _register(both: tuple[Any, Any], period: str) -> dict[str, Any]:
     months = periods.months_of(period)
     since = next_month_start_utc(add_months(months[0], -1))
     until = next_month_start_utc(months[-1])
     last_day = month_end(months[-1])
-    items = ActionItem.objects.visible_to(reader)
+    # the items both sides read: never one side's private ones (each side's rule, ``visible_to``, applied)
+    supplier, customer = both
+    items = ActionItem.objects.visible_to(customer).filter(
+        pk__in=ActionItem.objects.visible_to(supplier).values("pk")
+    )
     counts = items.aggregate(
         opened=Count("pk", filter=Q(created_at__gte=since, created_at__lt=until)),
         closed=Count("pk", filter=Q(closed_at__gte=since, closed_at__lt=until)),
@@ -287,12 +291,13 @@ def take(definition: ReportDefinition, period: str, *, now: datetime | None = No
     """The snapshot of ``definition``'s report for ``period``, as JSON-ready data."""
     now = now or timezone.now()
     relationship = definition.relationship
-    reader = reader_for(relationship)
+    both = readers(relationship)
+    reader = both[1]  # expectations, targets and meetings: both sides read all of them
     months = periods.months_of(period)
     measured, labels = _measure_sections(relationship, definition, period, reader)
     sections: dict[str, Any] = dict(measured)
     if Section.REGISTER in definition.sections:
-        sections[Section.REGISTER.value] = _register(reader, period)
+        sections[Section.REGISTER.value] = _register(both, period)
     if Section.EXPECTATIONS in definition.sections:
         sections[Section.EXPECTATIONS.value] = _expectations(reader, period, definition.history_months)
     if Section.MEETINGS in definition.sections:

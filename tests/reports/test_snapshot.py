@@ -13,7 +13,8 @@ from accord.measurements.selectors import metrics
 from accord.register.models import ActionItem
 from accord.reports import periods, snapshot
 from tests.expectations.helpers import agreed
-from tests.reports.data import definition, operational_year
+from accord.register import services as register
+from tests.reports.data import access, definition, operational_year
 
 
 @pytest.fixture
@@ -100,12 +101,15 @@ def test_the_benchmark_position_follows_the_measure_direction() -> None:
 
 def test_the_register_section_never_holds_a_private_item(year: Any) -> None:
     in_q3 = datetime(2026, 8, 1, tzinfo=UTC)
-    ActionItem.objects.filter(pk__in=[year.item.pk, year.private_item.pk]).update(created_at=in_q3)
+    theirs = register.create_item(
+        access=access(year, year.carol), title="Telco A only: budget for the swap", visibility="private"
+    )
+    ActionItem.objects.filter(pk__in=[year.item.pk, year.private_item.pk, theirs.pk]).update(created_at=in_q3)
     data = snapshot.take(definition(year, sections=["register"]), "2026-Q3")
-    register = data["sections"]["register"]
-    assert [i["title"] for i in register["items"]] == ["Root-cause the line card returns"]
-    assert (register["opened"], register["open_at_end"]) == (1, 1)
-    assert "margin impact" not in str(data)
+    shown = data["sections"]["register"]
+    assert [i["title"] for i in shown["items"]] == ["Root-cause the line card returns"]
+    assert (shown["opened"], shown["open_at_end"]) == (1, 1)
+    assert "margin impact" not in str(data) and "budget for the swap" not in str(data)  # either side's own
 
 
 @pytest.mark.parametrize(
