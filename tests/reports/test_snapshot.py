@@ -102,7 +102,10 @@ def test_the_benchmark_position_follows_the_measure_direction() -> None:
 def test_the_register_section_never_holds_a_private_item(year: Any) -> None:
     in_q3 = datetime(2026, 8, 1, tzinfo=UTC)
     theirs = register.create_item(
-        access=access(year, year.carol), title="Telco A only: budget for the swap", visibility="private"
+        access=access(year, year.carol),
+        title="Telco A only: budget for the swap",
+        visibility="private",
+        owner_side="customer",
     )
     ActionItem.objects.filter(pk__in=[year.item.pk, year.private_item.pk, theirs.pk]).update(created_at=in_q3)
     data = snapshot.take(definition(year, sections=["register"]), "2026-Q3")
