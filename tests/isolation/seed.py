@@ -33,6 +33,7 @@ from accord.register.models import ActionItem
 from tests.isolation.markers import Registry, Viewer
 from tests.isolation.seed_expectations import seed_expectations
 from tests.isolation.seed_feedback import seed_feedback
+from tests.isolation.seed_reports import seed_reports
 from tests.isolation.seed_meetings import seed_meetings
 from tests.isolation.seed_topics import seed_topics
 
@@ -356,6 +357,9 @@ def seed(tmp: Path, today: date) -> Seeded:
     seed_feedback(m, "TA", rels["TA"], sam, carol)
     seed_feedback(m, "TB", rels["TB"], sam, mallory)
     seed_feedback(m, "AN", rels["AN"], carol, sam)
+    seed_reports(m, "TA", rels["TA"], sam)
+    seed_reports(m, "TB", rels["TB"], sam)
+    seed_reports(m, "AN", rels["AN"], carol)
     for key, admin in (("TA", ada), ("TB", ada), ("AN", tara)):
         current = measurements.settings_for(rels[key])
         measurements.update_settings(

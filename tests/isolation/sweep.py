@@ -94,6 +94,21 @@ SEGMENTS: dict[tuple[str, str], Callable[[Seeded], list[str]]] = {
         if name.startswith("feedback:") and "<int:number>" in route
     },
     ("feedback:door", "token"): lambda s: ["forged-survey-token"],
+    # Reports: definitions by their number in each relationship, issues by period and revision, files in
+    # each edition and format.
+    **{
+        (name, "number"): lambda s: _report_numbers()
+        for name, route in url_routes()
+        if name.startswith("reports:") and "<int:number>" in route
+    },
+    **{
+        (name, "period"): lambda s: _report_periods()
+        for name, route in url_routes()
+        if name.startswith("reports:") and "<period:period>" in route
+    },
+    ("reports:file", "revision"): lambda s: ["1", "2"],
+    ("reports:file", "edition"): lambda s: ["customer", "internal"],
+    ("reports:file", "fmt"): lambda s: ["html", "pdf", "xlsx"],
     **{
         (name, "month"): lambda s: _rated_months()
         for name, route in url_routes()
@@ -110,6 +125,15 @@ def _expectation_numbers() -> list[str]:
 def _survey_numbers() -> list[str]:
     numbers = apps.get_model("feedback.Survey").objects.values_list("number", flat=True)
     return [str(n) for n in sorted(set(numbers))]
+
+
+def _report_numbers() -> list[str]:
+    numbers = apps.get_model("reports.ReportDefinition").objects.values_list("number", flat=True)
+    return [str(n) for n in sorted(set(numbers))]
+
+
+def _report_periods() -> list[str]:
+    return sorted(set(apps.get_model("reports.ReportIssue").objects.values_list("period", flat=True)))
 
 
 def _rated_months() -> list[str]:

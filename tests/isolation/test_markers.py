@@ -27,6 +27,13 @@ from tests.isolation.sweep import Sweep, api_requests, page_urls
 
 # Text fields that carry no tenant's words, each with why. Everything else must hold a seeded marker.
 NOT_TENANT_TEXT = {
+    "reports.ReportDefinition.sections": "codes from a fixed list",
+    "reports.ReportDefinition.categories": "TL 9000 product category codes (the handbook's, global)",
+    "reports.ReportDefinition.first_period": "a period code (2026-Q3)",
+    "reports.ReportIssue.period": "a period code (2026-Q3)",
+    "reports.ReportIssue.render_error": "the renderer's exception, shown to the supplier's leads",
+    "reports.ReportFile.name": "a storage path of ids and a hash, shown nowhere",
+    "reports.ReportFile.sha256": "a hash",
     "accounts.User.password": "a hash",
     "accounts.User.time_zone": "a zone name from a fixed list",
     "accounts.ApiToken.key_hash": "a hash",
