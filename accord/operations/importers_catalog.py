@@ -106,8 +106,8 @@ CATEGORY_FIELDS = (
 
 @dataclass
 class CategoryPlan:
-    """What a categories import writes: new rows, changed rows (pk, old values, new values), and the
-    codes whose parent (a code) must be set once every row exists."""
+    """What a categories import writes: new rows and changed rows (pk, old values, new values), their
+    values in ``CATEGORY_FIELDS`` order with the parent as a code (set once every row exists)."""
 
     new: list[tuple[Any, ...]] = field(default_factory=list)
     changed: list[tuple[int, tuple[Any, ...], tuple[Any, ...]]] = field(default_factory=list)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from accord.audit.models import AuditEvent
@@ -209,3 +210,24 @@ def test_accord_import_categories_exits_2_with_every_error_and_0_when_imported(
     assert "only admins of Northwind Networks may import them" in capsys.readouterr().out
     call_command("import", "categories", str(good), relationship="northwind-telco-a")
     assert capsys.readouterr().out.strip() == "created 3, updated 1, unchanged 0"
+
+
+def test_the_data_page_and_the_api_offer_the_categories_import(
+    world: Any, as_user: Any, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = as_user(world.ada).get("/r/northwind-telco-a/data/").content.decode()
+    assert '<option value="categories">TL 9000 product categories</option>' in page
+    assert "/r/northwind-telco-a/data/categories.csv" in page
+    body = b"code,name,parent\r\n3,Transport,\r\n3.2,Optical transport systems,3\r\n"
+    url = f"/api/v1/relationships/{world.nw_ta.pk}/imports"
+    refused = as_user(world.sam).post(url, {"kind": "categories", "file": _upload(body)}).json()
+    assert refused["status"] == "rejected"
+    assert "only admins of Northwind Networks" in refused["errors"][0]["reason"]
+    batch = as_user(world.ada).post(url, {"kind": "categories", "file": _upload(body)}).json()
+    assert (batch["status"], batch["created"]) == ("succeeded", 2)
+    assert ProductCategory.objects.get(code="3.2").parent.code == "3"
+
+
+def _upload(body: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile("categories.csv", body, content_type="text/csv")
