@@ -25,10 +25,14 @@ Accord commands (run `accord COMMAND --help` for each):
   token create EMAIL [--name NAME]
                              print a new personal API token for EMAIL (shown once)
   import KIND FILE --relationship SLUG [--dry-run] [--ignore-extra] [--as EMAIL]
-                             import a CSV or XLSX file (kinds: action-items); all or nothing;
+                             import a CSV or XLSX file (action-items, categories, …); all or nothing;
                              exit 2 with one `row N, column C: reason` line per problem
   metrics --relationship SLUG --from YYYY-MM --to YYYY-MM [--category CODE] [--format json|csv|table]
                              the TL 9000 measurements of a relationship
+  tl9000-data --month YYYY-MM [--party SLUG] [-o FILE] [--trace FILE]
+                             the month's raw counts per product category and measure component,
+                             summed over the home organization's customer relationships (CSV),
+                             and a trace from each count to its source records
   load_demo                  load the demo data into an empty database
   backup FILE                the database, the stored files and a manifest of every table's rows
                              and checksum, in one tar.gz (mode 0600), while Accord runs
@@ -39,9 +43,17 @@ Any other Django command works too (`accord help --commands` lists them all).
 """
 
 
+# Accord's command names with a hyphen → the Django command (whose name cannot have one)
+ALIASES = {"tl9000-data": "tl9000_data"}
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "accord"
+    if len(argv) > 1 and argv[1] in ALIASES:
+        argv[1] = ALIASES[argv[1]]
+    elif len(argv) > 2 and argv[1] == "help" and argv[2] in ALIASES:
+        argv[2] = ALIASES[argv[2]]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accord.settings")
     if len(argv) > 1 and argv[1] == "demo":
         # a development server on loopback, but with DEBUG off: Accord's own error pages (settings.DEMO)

@@ -12,6 +12,7 @@ from accord.lib.months import parse_month
 from accord.measurements.definitions import MEASURES
 from accord.operations.cells import FIRST_YEAR, LAST_YEAR, Col, lookup, number
 from accord.operations.importers_base import TableImporter
+from accord.operations.importers_catalog import unknown_category
 from accord.operations.models import Benchmark
 from accord.parties.models import Membership, ProductCategory, Role
 
@@ -41,7 +42,7 @@ class BenchmarkImporter(TableImporter):
             Col(
                 "tl9000_category",
                 "category_id",
-                lookup(categories, "There is no TL 9000 product category {value!r}."),
+                lookup(categories, unknown_category(context)),
                 required=True,
             ),
             Col("measure", "measure", _measure(tuple(MEASURES)), required=True),

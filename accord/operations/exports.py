@@ -1,9 +1,9 @@
 """Operational data as CSV in the import's own column format, so a download re-imports unchanged.
 
-``rows(kind, relationship)`` reads a kind's rows (the relationship's; the supplier's catalog for
-products; the supplier's benchmarks), in the importer's column order; ``csv_chunks`` turns them into
-CSV a piece at a time (``accord.lib.csvsafe``: UTF-8 with BOM, formula-like texts neutralized,
-which the import reads back). Date-times are written in ISO 8601, UTC.
+``rows(kind, relationship)`` reads a kind's rows (the relationship's; every TL 9000 product category;
+the supplier's catalog for products; the supplier's benchmarks), in the importer's column order;
+``csv_chunks`` turns them into CSV a piece at a time (``accord.lib.csvsafe``: UTF-8 with BOM,
+formula-like texts neutralized, which the import reads back). Date-times are written in ISO 8601, UTC.
 """
 
 from __future__ import annotations
@@ -25,12 +25,24 @@ from accord.operations.models import (
     SupportTicket,
 )
 from accord.parties.access import RelationshipAccess
-from accord.parties.models import Product, Relationship, Side, product_basis
+from accord.parties.models import Product, ProductCategory, Relationship, Side, product_basis
 
 CHUNK = 2000
 
 # kind → (model, the fields read, in the importer's column order)
 SOURCES: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "categories": (
+        ProductCategory,
+        (
+            "code",
+            "name",
+            "parent__code",
+            "normalization_unit",
+            "normalization_basis",
+            "table_release",
+            "effective_from",  # written as its month, YYYY-MM: see rows()
+        ),
+    ),
     "products": (
         Product,
         ("code", "name", "category__code", "basis", "description"),  # basis: see rows()
@@ -126,6 +138,12 @@ def header(kind: str) -> list[str]:
 def rows(kind: str, relationship: Relationship) -> Iterator[Sequence[Any]]:
     """``kind``'s rows for ``relationship``, streamed from the database in chunks."""
     model, fields = SOURCES[kind]
+    if kind == "categories":  # global: the handbook's classification
+        query = model.objects.order_by("code")
+        for values in query.values_list(*fields).iterator(chunk_size=CHUNK):
+            *rest, effective_from = values
+            yield [*rest, f"{effective_from:%Y-%m}" if effective_from else None]
+        return
     if kind == "products":
         # nu_basis: the supplier's own basis of the category, else the category's default
         query = model.objects.filter(supplier_id=relationship.supplier_id).annotate(basis=product_basis())

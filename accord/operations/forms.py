@@ -9,6 +9,7 @@ from accord.lib.forms import StyledForm
 
 # The kinds of operational data, in the order a supplier usually loads them.
 KIND_LABELS = {
+    "categories": _("TL 9000 product categories"),
     "products": _("Products (catalog)"),
     "installed-base": _("Installed base"),
     "shipments": _("Shipments"),

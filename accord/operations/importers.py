@@ -9,6 +9,9 @@ changes nothing):
 =================  =====================================================  ===================================
 kind               required columns                                       optional columns
 =================  =====================================================  ===================================
+categories         code*, name                                            parent, normalization_unit (units),
+                                                                          normalization_basis (shipped_12m),
+                                                                          table_release, effective_from
 products           product_code*, name, tl9000_category                   nu_basis, description
 installed-base     site*, product_code*, quantity, in_service_date*       serial*
 shipments          shipment_id*, product_code, ship_date, quantity        serial, site, order_id
@@ -28,16 +31,20 @@ benchmarks         tl9000_category*, measure*, month*, best_in_class,
 =================  =====================================================  ===================================
 
 Dates ``YYYY-MM-DD``; date-times ISO 8601 with an offset (without one: UTC); booleans
-true/false, yes/no, 1/0; severity 1–3 or critical/major/minor; months ``YYYY-MM``.
+true/false, yes/no, 1/0; severity 1–3 or critical/major/minor; months ``YYYY-MM`` (a category's
+``effective_from`` too: the first month whose data it applies to).
 
-Decisions ([Accord]): products belong to the relationship's supplier's catalog; an unknown
-``tl9000_category`` is an error (categories are the handbook's, not invented by an import), and
+Decisions ([Accord]): TL 9000 product categories are global (the handbook's classification, shared by
+every relationship): only an admin of the relationship's supplier imports them; a ``parent`` is a code
+in the same file or already stored, and no category may be its own ancestor; ``ALL`` is not a code (the
+measurements pool every category under it). Products belong to the relationship's supplier's catalog; an
+unknown ``tl9000_category`` is an error (categories are the handbook's, not invented by an import), and
 ``nu_basis`` sets the supplier's own normalization basis of the category, on all its relationships
-(other suppliers keep theirs; a category the supplier never set uses the category's default).
-``site`` names a site of the customer. A return's ship date comes from its row, or else from the
-latest shipment with the same serial shipped on or before the day it was received; neither is an
-error. Benchmarks are the supplier's licensed data (shown on all its relationships) and need an admin
-of the supplier. Operational data is the supplier's: only its editors and admins import it.
+(other suppliers keep theirs; a category the supplier never set uses the category's default). ``site``
+names a site of the customer. A return's ship date comes from its row, or else from the latest shipment
+with the same serial shipped on or before the day it was received; neither is an error. Benchmarks are
+the supplier's licensed data (shown on all its relationships) and need an admin of the supplier.
+Operational data is the supplier's: only its editors and admins import it.
 """
 
 from __future__ import annotations

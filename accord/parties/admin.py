@@ -28,7 +28,10 @@ class RelationshipAdmin(admin.ModelAdmin):
 admin.site.register(Membership, list_display=["user", "party", "role", "is_active"], list_filter=["role"])
 admin.site.register(Guest, list_display=["user", "relationship", "role", "is_active"])
 admin.site.register(Site, list_display=["name", "party", "kind", "country"])
-admin.site.register(ProductCategory, list_display=["code", "name", "normalization_basis"])
+admin.site.register(
+    ProductCategory,
+    list_display=["code", "name", "parent", "normalization_basis", "table_release", "effective_from"],
+)
 admin.site.register(
     SupplierCategoryBasis,
     list_display=["supplier", "category", "normalization_basis"],

@@ -190,7 +190,8 @@ class NormalizationBasis(models.TextChoices):
 
 
 class ProductCategory(models.Model):
-    """A TL 9000 product category (global: the handbook's classification).
+    """A TL 9000 product category (global: the handbook's classification), imported with the
+    ``categories`` import (``accord.operations.importers_catalog``) or added in the Django admin.
 
     ``normalization_basis`` is the default: a supplier that sets its own (``SupplierCategoryBasis``,
     by a products import's ``nu_basis``) counts NPR's S its way on all its relationships."""
@@ -204,6 +205,23 @@ class ProductCategory(models.Model):
         default=NormalizationBasis.SHIPPED_12M,
     )
     normalization_unit = models.CharField(_("normalization unit"), max_length=60, default="units")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    table_release = models.CharField(
+        _("table release"), max_length=20, blank=True, help_text=_("The handbook's table, e.g. R6.5.")
+    )
+    effective_from = models.DateField(
+        _("effective from"),
+        null=True,
+        blank=True,
+        help_text=_("The first month (its first day) the category's definition applies to."),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -49,6 +49,7 @@ NOT_TENANT_TEXT = {
     "parties.ProductCategory.code": "TL 9000's published categories, the same for everyone",
     "parties.ProductCategory.name": "TL 9000's published categories, the same for everyone",
     "parties.ProductCategory.normalization_unit": "TL 9000's published categories, the same for everyone",
+    "parties.ProductCategory.table_release": "TL 9000's published categories, the same for everyone",
     "audit.AuditEvent.verb": "a code",
     "audit.AuditEvent.object_type": "a code",
     "audit.AuditEvent.object_id": "a primary key",

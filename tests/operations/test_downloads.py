@@ -16,6 +16,21 @@ from tests.operations.helpers import csv_file, do_import
 DATA = "/r/northwind-telco-a/data/"
 
 FILES: dict[str, tuple[list[str], list[list[str]]]] = {
+    "categories": (
+        [
+            "code",
+            "name",
+            "parent",
+            "normalization_unit",
+            "normalization_basis",
+            "table_release",
+            "effective_from",
+        ],
+        [
+            ["3", "=Transport", "", "", "", "R6.5", "2024-07"],
+            ["3.2.1", "Optical transport", "3", "terminations", "shipped_12m", "R6.5", ""],
+        ],
+    ),
     "products": (
         ["product_code", "name", "tl9000_category", "nu_basis", "description"],
         [["NW-OTX-100", '=OTX-100, "the" box', "3.2.1", "shipped_12m", "two\nlines"]],
