@@ -204,9 +204,20 @@ class CommentaryForm(StyledForm):
                 required=False,
                 strip=True,
                 initial=issue.commentary.get(key, ""),
-                widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENTARY_MAX}),
+                # added after StyledForm styled the fields: styled here
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 4 if key == OVERALL else 3,
+                        "maxlength": COMMENTARY_MAX,
+                        "class": "form-control",
+                    }
+                ),
             )
         self.order_fields(["version", *keys])
+
+    def rows(self) -> list[Any]:
+        """The summary first (full width), then the sections' texts."""
+        return [self[key] for key in self.keys]
 
     def commentary(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(key) or "" for key in self.keys}
