@@ -29,6 +29,10 @@ Accord commands (run `accord COMMAND --help` for each):
                              exit 2 with one `row N, column C: reason` line per problem
   metrics --relationship SLUG --from YYYY-MM --to YYYY-MM [--category CODE] [--format json|csv|table]
                              the TL 9000 measurements of a relationship
+  report --relationship SLUG --period 2026-Q3|2026-09 --format pdf|xlsx|html -o FILE
+         [--definition N] [--edition customer|internal]
+                             the published issue's stored file of that period (byte for byte), or
+                             one rendered from today's data when none is published (stores nothing)
   load_demo                  load the demo data into an empty database
   backup FILE                the database, the stored files and a manifest of every table's rows
                              and checksum, in one tar.gz (mode 0600), while Accord runs
