@@ -7,16 +7,21 @@ rendered where a test reads it (tests/reports/test_api.py, test_cli.py)."""
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
+from django.utils import timezone
+
 from accord.parties.access import access_from
-from accord.reports import render, services
-from accord.reports.models import ReportDefinition, ReportIssue, Section
+from accord.parties.models import Role
+from accord.reports import periods, render, services
+from accord.reports.models import IssueStatus, RenderState, ReportDefinition, ReportIssue, Section
 from accord.reports.services import DefinitionInput
+from tests.conftest import make_user
 
 API = "/api/v1/relationships/{rel}/reports"
 STAND_IN_PDF = b"%PDF-1.4\n% a stand-in for the API's tests\n%%EOF\n"
@@ -129,3 +134,74 @@ def known_values(w: Any) -> dict[str, list[Any]]:
         "commentary": [{"overall": "A good quarter"}, {"returns": "Fewer returns"}, {"returns": ""}],
         "reason": ["Returns of June were missing"],
     }
+
+
+# --- the query counts' (tests/api/test_query_counts.py) ----------------------------------------------
+
+SERIAL = itertools.count(1)
+
+
+def grow_definitions(w: Any, n: int) -> None:
+    """Definitions of Ada's, each with recipients of Telco A."""
+    for i in range(n):
+        definition(w, title=f"Report {next(SERIAL)}", recipients=[w.carol.pk, w.vic.pk][: 1 + i % 2])
+
+
+def grow_recipients(w: Any, n: int) -> None:
+    """New members of Telco A, each made a recipient of RD-1."""
+    found = definition(w)
+    for _ in range(n):
+        k = next(SERIAL)
+        found.recipients.add(make_user(f"reader{k}@telco-a.example", f"Reader {k}", w.telco_a, Role.VIEWER))
+
+
+def grow_issues(w: Any, n: int) -> None:
+    """RD-1's drafts of more quarters, from 2020-Q1 on (generated, not rendered)."""
+    found = definition(w)
+    done = set(ReportIssue.objects.filter(definition=found).values_list("period", flat=True))
+    todo = [p for p in periods.between("2020-Q1", "2024-Q4") if p not in done][:n]
+    for period in todo:
+        services.generate(access=lead(w), definition=found, period=period)
+
+
+def grow_revisions(w: Any, n: int) -> None:
+    """More published revisions of 2025-Q3 (written directly: each correction's own rendering is not what
+    is measured)."""
+    first = published(w)
+    last = ReportIssue.objects.filter(definition=first.definition, period=first.period).count()
+    ReportIssue.objects.bulk_create(
+        ReportIssue(
+            definition=first.definition,
+            relationship=first.relationship,
+            period=first.period,
+            revision=last + i,
+            reason=f"Correction {i}",
+            status=IssueStatus.PUBLISHED,
+            render_state=RenderState.READY,
+            data=first.data,
+            published_at=timezone.now(),
+            published_by=w.ada,
+        )
+        for i in range(1, n + 1)
+    )
+
+
+Growth = tuple[str, Callable[[Any], str], Callable[[Any, int], None], Callable[[Any], int]]
+DEFINITION = "/relationships/{rel_id}/reports/{definition_number}"
+
+LISTS: dict[str, Growth] = {
+    "/relationships/{rel_id}/reports": ("vic", lambda w: api(w), grow_definitions, len),
+    DEFINITION: (
+        "carol",
+        lambda w: api(w, f"/{definition(w).number}"),
+        grow_recipients,
+        lambda b: len(b["recipients"]),
+    ),
+    DEFINITION + "/issues": ("sam", lambda w: api(w, f"/{definition(w).number}/issues"), grow_issues, len),
+    DEFINITION + "/issues/{period}": (
+        "vic",
+        lambda w: at(published(w)),
+        grow_revisions,
+        lambda b: len(b["revisions"]),
+    ),
+}
