@@ -122,8 +122,9 @@ def seed_reports(w: Any) -> dict[str, list[Any]]:
 
 
 def known_values(w: Any) -> dict[str, list[Any]]:
-    """Body values the reports' services accept: sections, periods of both kinds, Telco A's and Telco B's
-    customer members as recipients, commentary on real sections."""
+    """Body values the reports' services accept: sections, periods of both kinds (``period`` is a
+    definition's kind and the period generated), Telco A's and Telco B's customer members as recipients,
+    commentary on real sections."""
     return {
         "sections": [[Section.RETURNS.value, Section.DELIVERY.value], [s.value for s in Section]],
         "first_period": ["2025-Q1", "2025-01"],
@@ -132,8 +133,7 @@ def known_values(w: Any) -> dict[str, list[Any]]:
         "recipients": [[w.carol.pk], [w.vic.pk, w.carol.pk], [w.mallory.pk], []],
         "benchmarks": ["none", "position", "values"],
         "commentary": [{"overall": "A good quarter"}, {"returns": "Fewer returns"}, {"returns": ""}],
-        "reason": ["Returns of June were missing"],
-    }
+    }  # a correction's "reason": any text does (the expectations' known reasons serve)
 
 
 # --- the query counts' (tests/api/test_query_counts.py) ----------------------------------------------
