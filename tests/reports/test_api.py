@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from accord.operations.models import Benchmark
 from accord.reports import render, services
 from accord.reports.models import ReportFile, ReportIssue
 from tests.reports.api_helpers import (
@@ -25,6 +26,7 @@ from tests.reports.api_helpers import (
     definition,
     draft,
     file_at,
+    lead,
     published,
     quick,
     send,
@@ -234,7 +236,7 @@ def test_a_correction_is_a_new_revision_and_the_published_one_stays_as_it_was(
     second = ReportIssue.objects.get(definition=first.definition, period=first.period, revision=2)
     with quick():
         services.render_issue(second.pk)
-        services.publish(access=services_access(world), issue=second, version=second.version)
+        services.publish(access=lead(world), issue=second, version=second.version)
     carol = as_user(world.carol)
     latest = carol.get(at(first)).json()
     assert (latest["revision"], latest["revisions"]) == (2, [1, 2])
@@ -242,12 +244,6 @@ def test_a_correction_is_a_new_revision_and_the_published_one_stays_as_it_was(
     assert carol.get(pdf_url).content == before  # the published revision 1 never changes
     assert hashlib.sha256(before).hexdigest() == ReportFile.objects.get(issue=first, format="pdf").sha256
     assert send(as_user(world.val), "post", at(first, "/revise"), {"reason": "x"}).status_code == 403
-
-
-def services_access(world: Any) -> Any:
-    from accord.parties.access import access_from
-
-    return access_from(world.ada, world.nw_ta)
 
 
 def test_the_customer_reads_only_published_issues_and_never_the_internal_edition(
@@ -309,7 +305,6 @@ def test_commentary_is_checked_per_section_and_a_stale_one_is_409(world: Any, as
 
 def test_a_failed_render_is_retried_and_a_draft_s_data_taken_again(world: Any, as_user: Any) -> None:
     made = draft(world)
-    ReportIssue.objects.filter(pk=made.pk).update(version=2)  # a change meanwhile: its render follows
     with mock.patch.object(render, "xlsx", side_effect=RuntimeError("disk full")):
         services.render_issue(made.pk)
     ada = as_user(world.ada)
@@ -332,3 +327,26 @@ def test_a_path_the_api_cannot_read_is_400_or_404(world: Any, as_user: Any) -> N
     assert ada.get(api(world, "/1/issues/2025-Q1")).json() == NOT_FOUND
     assert ada.get(at(shown, "/revisions/1/files/customer.doc")).status_code == 400
     assert ada.get(at(shown, "/revisions/9/files/customer.pdf")).json() == NOT_FOUND
+
+
+def test_the_internal_edition_with_the_licensed_benchmark_values_is_the_supplier_s(
+    world: Any, as_user: Any
+) -> None:
+    Benchmark.objects.create(
+        supplier=world.northwind,
+        category=world.category,
+        measure="FR.ERI",
+        month="2025-09",
+        best_in_class=0.1,
+        industry_average=0.2,
+        worst_in_class=5.0,
+    )
+    definition(world, categories=[world.category.code], sections=["returns"], benchmarks="position")
+    shown = published(world)
+    editions = {f["edition"] for f in as_user(world.val).get(at(shown)).json()["files"]}
+    assert editions == {"customer", "internal"}
+    assert as_user(world.val).get(file_at(shown, edition="internal", fmt="xlsx")).status_code == 200
+    carol = as_user(world.carol)
+    assert {f["edition"] for f in carol.get(at(shown)).json()["files"]} == {"customer"}
+    assert carol.get(file_at(shown, edition="internal", fmt="xlsx")).json() == NOT_FOUND
+    assert carol.get(file_at(shown, edition="customer", fmt="xlsx")).status_code == 200
