@@ -33,6 +33,10 @@ Accord commands (run `accord COMMAND --help` for each):
                              the month's raw counts per product category and measure component,
                              summed over the home organization's customer relationships (CSV),
                              and a trace from each count to its source records
+  report --relationship SLUG --period 2026-Q3|2026-09 --format pdf|xlsx|html -o FILE
+         [--definition N] [--edition customer|internal]
+                             the published issue's stored file of that period (byte for byte), or
+                             one rendered from today's data when none is published (stores nothing)
   load_demo                  load the demo data into an empty database
   backup FILE                the database, the stored files and a manifest of every table's rows
                              and checksum, in one tar.gz (mode 0600), while Accord runs

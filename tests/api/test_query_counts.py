@@ -43,6 +43,7 @@ from accord.register import services as register
 from tests.conftest import World, make_user
 from tests.expectations.query_growth import LISTS as EXPECTATION_LISTS
 from tests.feedback.query_growth import LISTS as FEEDBACK_LISTS
+from tests.reports.api_helpers import LISTS as REPORT_LISTS
 
 PREFIX = "/api/v1"
 SERIAL = itertools.count(1)
@@ -509,6 +510,7 @@ LIST_OPERATIONS: dict[str, ListOperation] = {
     ),
     **{path: ListOperation(*growth) for path, growth in EXPECTATION_LISTS.items()},
     **{path: ListOperation(*growth) for path, growth in FEEDBACK_LISTS.items()},
+    **{path: ListOperation(*growth) for path, growth in REPORT_LISTS.items()},
 }
 # How many rows each answer gains between the two calls (more for the people: two per step).
 GROWTH = {

@@ -35,6 +35,7 @@ from accord.register import services as register
 from tests.expectations import fuzz_expectations
 from tests.feedback import fuzz_feedback
 from tests.meetings.fuzz_minutes import seed_minutes
+from tests.reports import api_helpers as fuzz_reports
 
 APP = get_wsgi_application()
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
@@ -72,6 +73,7 @@ def known_values(world: Any, known_ids: dict[str, list[Any]]) -> dict[str, list[
         "to": ["2026-11"],
         **fuzz_expectations.known_values(world),
         **fuzz_feedback.known_values(world),
+        **fuzz_reports.known_values(world),
     }
 
 
@@ -130,6 +132,7 @@ def seed(world: Any) -> dict[str, list[Any]]:
         "attendee_id": list(Attendee.objects.order_by("pk").values_list("pk", flat=True)),
         **fuzz_expectations.seed_expectations(world),
         **feedback,
+        **fuzz_reports.seed_reports(world),
     }
 
 
