@@ -20,7 +20,7 @@ from ninja import Router
 from accord.accounts.types import AuthedRequest
 from accord.lib.api import Id, responses
 from accord.parties.access import RelationshipAccess
-from accord.reports import rules, services
+from accord.reports import rendering, rules, services
 from accord.reports.access import (
     definition_for_user,
     file_for_user,
@@ -310,7 +310,7 @@ def download(
         fmt=str(fmt),
         edition=str(edition),
     )
-    response = HttpResponse(services.read_file(found), content_type=CONTENT_TYPES[FileFormat(found.format)])
+    response = HttpResponse(rendering.read_file(found), content_type=CONTENT_TYPES[FileFormat(found.format)])
     name = f"RD-{definition_number}-{period}-r{revision}-{found.edition}.{found.format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -163,6 +163,7 @@ class ReportIssue(models.Model):
     render_state = models.CharField(max_length=10, choices=RenderState, default=RenderState.PENDING)
     render_attempts = models.PositiveSmallIntegerField(default=0)
     render_error = models.TextField(blank=True)
+    render_queued_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -52,4 +52,5 @@ REFUSALS = {
     "comment": _("Commentary is written while the issue is a draft; a published issue never changes."),
     "publish": _("Only a draft whose files are rendered may be published."),
     "revise": _("Only a published issue is corrected by a new revision."),
+    "retry": _("Only a draft's files are rendered again; a published issue never changes."),
 }

@@ -9,16 +9,13 @@ revision with a fresh snapshot and a reason; the earlier revision stays readable
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -28,7 +25,7 @@ from accord.audit import services as audit
 from accord.lib.errors import check_version
 from accord.parties.access import RelationshipAccess
 from accord.parties.models import Membership, ProductCategory, Relationship
-from accord.reports import emails, periods, render, rules, snapshot
+from accord.reports import periods, rules, snapshot
 from accord.reports.models import (
     COMMENTARY_MAX,
     HISTORY_MAX,
@@ -40,23 +37,18 @@ from accord.reports.models import (
     Period,
     RenderState,
     ReportDefinition,
-    ReportFile,
     ReportIssue,
     Section,
 )
+from accord.reports.publishing import locked_draft, require
+from accord.reports.publishing import publish as publish  # a service: the pages and API publish here
+from accord.reports.rendering import MAX_ATTEMPTS
+from accord.reports.tasks import render_report
 
-log = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 3  # automatic renders of one draft state; then the leads hear of it and retry by hand
 STALE_RENDER = timedelta(minutes=15)  # a render queued this long ago and not done was lost: queue again
 SCHEDULED_PER_RUN = 24  # periods one definition generates in one tick (a new definition's backlog)
 AFTER_DAYS_MAX = 60
 OVERALL = "overall"  # the commentary key of the report's summary on its cover
-
-
-def _require(allowed: bool, refusal: str) -> None:
-    if not allowed:
-        raise PermissionDenied(rules.REFUSALS[refusal])
 
 
 # --- definitions -------------------------------------------------------------------------------------
@@ -149,7 +141,7 @@ def _clean(relationship: Relationship, data: DefinitionInput) -> dict[str, Any]:
 
 @transaction.atomic
 def create_definition(*, access: RelationshipAccess, data: DefinitionInput) -> ReportDefinition:
-    _require(rules.may_manage(access), "manage")
+    require(rules.may_manage(access), "manage")
     rel = access.relationship
     fields = _clean(rel, data)
     recipients = fields.pop("recipients")
@@ -172,7 +164,7 @@ def update_definition(
     version: int | None = None,
 ) -> ReportDefinition:
     """Change what later issues show; issues already generated keep their snapshot."""
-    _require(rules.may_manage(access), "manage")
+    require(rules.may_manage(access), "manage")
     locked = ReportDefinition.objects.select_for_update().get(pk=definition.pk)
     if version is not None:
         check_version(locked, version)
@@ -205,10 +197,11 @@ def update_definition(
 # --- issues ------------------------------------------------------------------------------------------
 
 
-def _queue_render(issue_id: int) -> None:
-    from accord.reports.tasks import render_report
-
-    transaction.on_commit(lambda: render_report.enqueue(issue_id=issue_id))
+def _queue_render(issue: ReportIssue) -> None:
+    """Queue the draft's rendering once this transaction commits; ``render_queued_at`` lets the schedule
+    find a render the worker lost."""
+    ReportIssue.objects.filter(pk=issue.pk).update(render_queued_at=timezone.now())
+    transaction.on_commit(partial(render_report.enqueue, issue_id=issue.pk))
 
 
 def _check_period(definition: ReportDefinition, period: str, today: date) -> str:
@@ -242,7 +235,7 @@ def generate(
     the snapshot of today's data, rendered in the background. Never two issues for one period
     (``access`` None: the schedule)."""
     if access is not None:
-        _require(rules.may_manage(access), "manage")
+        require(rules.may_manage(access), "manage")
     today = today or timezone.localdate()
     period = _check_period(definition, period, today)
     existing = ReportIssue.objects.filter(definition=definition, period=period).order_by("-revision").first()
@@ -264,7 +257,7 @@ def generate(
                 obj=issue,
                 relationship=definition.relationship,
             )
-            _queue_render(issue.pk)
+            _queue_render(issue)
     except IntegrityError:  # generated meanwhile (another tick, another click): that one stands
         found = ReportIssue.objects.filter(definition=definition, period=period).order_by("-revision").first()
         if found is None:
@@ -273,30 +266,20 @@ def generate(
     return issue, True
 
 
-def _locked_draft(issue: ReportIssue, version: int | None, refusal: str) -> ReportIssue:
-    locked = (
-        ReportIssue.objects.select_for_update().select_related("definition", "relationship").get(pk=issue.pk)
-    )
-    if version is not None:
-        check_version(locked, version)
-    _require(locked.status == IssueStatus.DRAFT, refusal)
-    return locked
-
-
 def _rerender(locked: ReportIssue) -> None:
     locked.render_state = RenderState.PENDING
     locked.render_attempts = 0
     locked.render_error = ""
     locked.version += 1
     locked.save()
-    _queue_render(locked.pk)
+    _queue_render(locked)
 
 
 @transaction.atomic
 def refresh(*, access: RelationshipAccess, issue: ReportIssue, version: int | None = None) -> ReportIssue:
     """Take a draft's snapshot again (data imported since it was generated)."""
-    _require(rules.may_manage(access), "manage")
-    locked = _locked_draft(issue, version, "comment")
+    require(rules.may_manage(access), "manage")
+    locked = locked_draft(issue, version, "comment")
     locked.data = snapshot.take(locked.definition, locked.period)
     _rerender(locked)
     audit.record(
@@ -310,8 +293,8 @@ def comment(
     *, access: RelationshipAccess, issue: ReportIssue, commentary: dict[str, str], version: int | None = None
 ) -> ReportIssue:
     """Set the supplier's commentary of a draft, per section (``overall``: the cover's summary)."""
-    _require(rules.may_manage(access), "comment")
-    locked = _locked_draft(issue, version, "comment")
+    require(rules.may_manage(access), "manage")
+    locked = locked_draft(issue, version, "comment")
     allowed = {OVERALL, *locked.definition.sections, *locked.data.get("order", [])}
     errors = {}
     for key, text in commentary.items():
@@ -342,36 +325,10 @@ def comment(
 
 
 @transaction.atomic
-def publish(
-    *, access: RelationshipAccess | None, issue: ReportIssue, version: int | None = None
-) -> ReportIssue:
-    """Make a rendered draft the customer's to read and tell its recipients; its files are fixed from now
-    (``access`` None: the schedule's automatic publishing)."""
-    if access is not None:
-        _require(rules.may_manage(access), "manage")
-    locked = _locked_draft(issue, version, "publish")
-    _require(locked.render_state == RenderState.READY, "publish")
-    locked.status = IssueStatus.PUBLISHED
-    locked.published_at = timezone.now()
-    locked.published_by = access.user if access is not None else None
-    locked.version += 1
-    locked.save()
-    audit.record(
-        actor=access.user if access is not None else None,
-        verb="report_issue.published",
-        obj=locked,
-        relationship=locked.relationship,
-        changes={"status": [IssueStatus.DRAFT, IssueStatus.PUBLISHED]},
-    )
-    transaction.on_commit(lambda: emails.published(locked))
-    return locked
-
-
-@transaction.atomic
 def revise(*, access: RelationshipAccess, issue: ReportIssue, reason: str) -> ReportIssue:
     """A correction of a published issue: a new draft revision with a fresh snapshot, the commentary
     carried over and the reason the recipients will read; the published one stays readable."""
-    _require(rules.may_revise(access, issue), "revise")
+    require(rules.may_revise(access, issue), "revise")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say what the correction corrects.")})
@@ -405,114 +362,20 @@ def revise(*, access: RelationshipAccess, issue: ReportIssue, reason: str) -> Re
         relationship=issue.relationship,
         changes={"revision": [latest.revision, new.revision], "reason": ["", reason]},
     )
-    _queue_render(new.pk)
+    _queue_render(new)
     return new
 
 
 @transaction.atomic
 def retry(*, access: RelationshipAccess, issue: ReportIssue) -> ReportIssue:
-    """Queue a failed draft's rendering again."""
-    _require(rules.may_manage(access), "manage")
-    locked = _locked_draft(issue, None, "comment")
-    if locked.render_state != RenderState.FAILED:
+    """Queue a draft's rendering again: after a failure, or when a queued render never ran."""
+    require(rules.may_manage(access), "manage")
+    locked = locked_draft(issue, None, "retry")
+    if locked.render_state == RenderState.READY:
         return locked
     _rerender(locked)
     audit.record(actor=access.user, verb="report_issue.retried", obj=locked, relationship=locked.relationship)
     return locked
-
-
-# --- rendering (the worker) ------------------------------------------------------------------------------
-
-
-def meta(issue: ReportIssue) -> dict[str, Any]:
-    return {
-        "ref": issue.definition.ref,
-        "revision": issue.revision,
-        "reason": issue.reason,
-        "draft": issue.status == IssueStatus.DRAFT,
-        "published_at": issue.published_at.strftime("%Y-%m-%d") if issue.published_at else "",
-    }
-
-
-def _files(issue: ReportIssue) -> list[tuple[str, str, bytes]]:
-    data, commentary = issue.data, issue.commentary
-    m = meta(issue) | {"draft": False}  # the files are what gets published
-    out = []
-    for edition in render.editions(data):
-        out.append((edition, "html", render.html(data, commentary, edition, meta=m).encode()))
-        out.append((edition, "pdf", render.pdf(data, commentary, edition, meta=m)))
-        out.append((edition, "xlsx", render.xlsx(data, commentary, edition)))
-    return out
-
-
-def _store(issue: ReportIssue, edition: str, fmt: str, content: bytes) -> ReportFile:
-    digest = hashlib.sha256(content).hexdigest()
-    base = f"reports/{issue.relationship_id}/{issue.definition.number}/{issue.period}"
-    name = default_storage.save(
-        f"{base}/r{issue.revision}-{edition}-{digest[:12]}.{fmt}", ContentFile(content)
-    )
-    return ReportFile(issue=issue, edition=edition, format=fmt, name=name, sha256=digest, size=len(content))
-
-
-def render_issue(issue_id: int) -> str:
-    """Render a draft's files and store them; a published issue is never rendered again. Returns what
-    happened (the task's result)."""
-    issue = ReportIssue.objects.select_related("definition", "relationship").filter(pk=issue_id).first()
-    if issue is None or issue.status != IssueStatus.DRAFT:
-        return "nothing to render"
-    seen = issue.version
-    try:
-        made = _files(issue)
-    except Exception as exc:
-        log.exception("rendering report issue %s failed", issue_id)
-        return _failed(issue_id, seen, f"{type(exc).__name__}: {exc}")
-    with transaction.atomic():
-        locked = (
-            ReportIssue.objects.select_for_update()
-            .select_related("definition", "relationship")
-            .get(pk=issue_id)
-        )
-        if locked.status != IssueStatus.DRAFT or locked.version != seen:
-            return "changed meanwhile: a newer render follows"
-        old = list(locked.files.all())
-        for f in old:
-            transaction.on_commit(lambda name=f.name: default_storage.delete(name))
-        locked.files.all().delete()
-        ReportFile.objects.bulk_create(
-            [_store(locked, edition, fmt, content) for edition, fmt, content in made]
-        )
-        locked.render_state = RenderState.READY
-        locked.render_error = ""
-        locked.rendered_at = timezone.now()
-        locked.save(update_fields=["render_state", "render_error", "rendered_at"])
-    if locked.definition.auto_publish and locked.created_by_id is None and locked.revision == 1:
-        publish(access=None, issue=locked)
-        return "rendered and published"
-    return "rendered"
-
-
-def _failed(issue_id: int, seen: int, error: str) -> str:
-    with transaction.atomic():
-        locked = (
-            ReportIssue.objects.select_for_update()
-            .select_related("definition", "relationship")
-            .get(pk=issue_id)
-        )
-        if locked.version != seen:
-            return "changed meanwhile: a newer render follows"
-        locked.render_state = RenderState.FAILED
-        locked.render_attempts += 1
-        locked.render_error = error[:2000]
-        locked.save(update_fields=["render_state", "render_attempts", "render_error"])
-        if locked.render_attempts >= MAX_ATTEMPTS:
-            transaction.on_commit(lambda: emails.failed(locked))
-    return f"failed: {error}"
-
-
-def read_file(found: ReportFile) -> bytes:
-    with default_storage.open(found.name, "rb") as handle:
-        content: bytes = handle.read()
-    return content
 
 
 # --- the schedule (accord tick) ------------------------------------------------------------------------
@@ -527,12 +390,9 @@ def schedule(now: datetime) -> tuple[int, int]:
         status=IssueStatus.DRAFT, render_state=RenderState.FAILED, render_attempts__lt=MAX_ATTEMPTS
     )
     lost = ReportIssue.objects.filter(
-        status=IssueStatus.DRAFT,
-        render_state=RenderState.PENDING,
-        rendered_at__isnull=True,
-        created_at__lt=now - STALE_RENDER,
+        status=IssueStatus.DRAFT, render_state=RenderState.PENDING, render_queued_at__lt=now - STALE_RENDER
     )
-    again = sorted({*failed.values_list("pk", flat=True), *lost.values_list("pk", flat=True)})
+    again = list((failed | lost).order_by("pk"))
     generated = 0
     for definition in ReportDefinition.objects.filter(active=True).select_related("relationship"):
         last = periods.latest_due(definition.period, today, definition.after_days)
@@ -541,8 +401,8 @@ def schedule(now: datetime) -> tuple[int, int]:
         for period in due[-SCHEDULED_PER_RUN:]:
             _issue, created = generate(access=None, definition=definition, period=period, today=today)
             generated += created
-    for issue_id in again:
+    for issue in again:
         with transaction.atomic():
-            _queue_render(issue_id)
+            _queue_render(issue)
     requeued = len(again)
     return generated, requeued

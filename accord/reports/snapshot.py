@@ -4,8 +4,8 @@ does (a correction is a new revision, with its own snapshot).
 
 The measures come from ``measurements.selectors.metrics_by_window`` (the numbers ``accord metrics``
 prints); targets from the agreed expectations (``accord.lib.targets``); benchmarks from the supplier's
-imported ones; the register, expectations and meetings as both sides' members read them (``access.readers``), so
-nothing one side keeps private reaches a report.
+imported ones; the register, expectations and meetings as both sides' members read them
+(``access.readers``), so nothing one side keeps private reaches a report.
 """
 
 from __future__ import annotations

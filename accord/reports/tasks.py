@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from accord.reports.services import render_issue
+from accord.reports.rendering import render_issue
 
 
 @task()

@@ -22,8 +22,8 @@ from accord.lib.errors import Conflict
 from accord.lib.forms import add_service_error, keep_typed
 from accord.lib.http import post_only
 from accord.parties.access import RelationshipAccess
-from accord.reports import periods, rules, services
-from accord.reports import render as rendering
+from accord.reports import periods, rendering, rules, services
+from accord.reports import render as documents
 from accord.reports.access import file_for_user, issue_for_user, relationship_issues
 from accord.reports.forms import CommentaryForm, ReviseForm
 from accord.reports.models import Edition, FileFormat, ReportIssue
@@ -56,7 +56,7 @@ def _version(request: AuthedRequest) -> int | None:
 def shown_edition(access: RelationshipAccess, issue: ReportIssue) -> str:
     """The edition the page shows: the supplier's internal one when the issue has it, else the
     customer's (the only one the customer's people read)."""
-    has = rendering.editions(issue.data)
+    has = documents.editions(issue.data)
     if Edition.INTERNAL in has and Edition.INTERNAL in rules.editions_for(access):
         return Edition.INTERNAL
     return Edition.CUSTOMER
@@ -122,7 +122,7 @@ def issue_context(
         "revise_form": forms.get("revise_form") or (ReviseForm() if may_revise else None),
     }
     # the document itself, as the files show it (charts inline as SVG): reports/_sections.html's context
-    document = rendering.document(issue.data, issue.commentary, edition, for_pdf=False)
+    document = documents.document(issue.data, issue.commentary, edition, for_pdf=False)
     context.update(
         {
             "data": document["data"],
@@ -288,7 +288,7 @@ def download(
         request.user, slug=slug, number=number, period=period, revision=revision, fmt=fmt, edition=edition
     )
     issue = found.issue
-    response = HttpResponse(services.read_file(found), content_type=CONTENT_TYPES[FileFormat(found.format)])
+    response = HttpResponse(rendering.read_file(found), content_type=CONTENT_TYPES[FileFormat(found.format)])
     response["Content-Disposition"] = (
         f'attachment; filename="{file_name(issue, found.edition, found.format)}"'
     )

@@ -33,8 +33,8 @@ from accord.register.models import ActionItem
 from tests.isolation.markers import Registry, Viewer
 from tests.isolation.seed_expectations import seed_expectations
 from tests.isolation.seed_feedback import seed_feedback
-from tests.isolation.seed_reports import seed_reports
 from tests.isolation.seed_meetings import seed_meetings
+from tests.isolation.seed_reports import seed_reports
 from tests.isolation.seed_topics import seed_topics
 
 PASSWORD = "correct-horse-battery-staple"

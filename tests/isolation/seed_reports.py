@@ -17,7 +17,7 @@ from django.utils import timezone
 from accord.lib.months import month_of
 from accord.parties.access import relationship_for_user
 from accord.parties.models import Membership, Relationship
-from accord.reports import periods, services
+from accord.reports import periods, rendering, services
 from accord.reports.models import Section
 from tests.isolation.markers import Registry
 
@@ -45,7 +45,7 @@ def seed_reports(m: Registry, s: str, rel: Relationship, supplier: Any) -> None:
         ),
     )
     published, _ = services.generate(access=ours, definition=definition, period=before)
-    services.render_issue(published.pk)
+    rendering.render_issue(published.pk)
     published = services.comment(
         access=ours,
         issue=published,
@@ -54,7 +54,7 @@ def seed_reports(m: Registry, s: str, rel: Relationship, supplier: Any) -> None:
             "register": mark("reports.ReportIssue.commentary"),
         },
     )
-    services.render_issue(published.pk)
+    rendering.render_issue(published.pk)
     published.refresh_from_db()
     published = services.publish(access=ours, issue=published)
     correction = services.revise(
@@ -63,9 +63,9 @@ def seed_reports(m: Registry, s: str, rel: Relationship, supplier: Any) -> None:
     services.comment(
         access=ours, issue=correction, commentary={"returns": mark("reports.ReportIssue.commentary", "SUP")}
     )
-    services.render_issue(correction.pk)
+    rendering.render_issue(correction.pk)
     draft, _ = services.generate(access=ours, definition=definition, period=last)
     services.comment(
         access=ours, issue=draft, commentary={"overall": mark("reports.ReportIssue.commentary", "SUP")}
     )
-    services.render_issue(draft.pk)
+    rendering.render_issue(draft.pk)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accord.parties.access import access_from
 from accord.parties.models import Role
-from accord.reports import periods, render, services
+from accord.reports import periods, render, rendering, services
 from accord.reports.models import IssueStatus, RenderState, ReportDefinition, ReportIssue, Section
 from accord.reports.services import DefinitionInput
 from tests.conftest import make_user
@@ -86,7 +86,7 @@ def issue(w: Any, period: str = DRAFT_PERIOD, *, rel: Any = None, publish: bool 
         return existing
     made, _created = services.generate(access=lead(w, d.relationship), definition=d, period=period)
     with quick():
-        services.render_issue(made.pk)
+        rendering.render_issue(made.pk)
     made = ReportIssue.objects.select_related("definition").get(pk=made.pk)
     if publish:
         made = services.publish(access=lead(w, d.relationship), issue=made, version=made.version)

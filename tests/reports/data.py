@@ -9,7 +9,7 @@ from typing import Any
 from accord.measurements import services as measurements
 from accord.operations.models import Benchmark, OrderLine, ProblemReport, Repair, Return, SupportTicket
 from accord.parties.access import RelationshipAccess, access_from
-from accord.reports import services
+from accord.reports import rendering, services
 from accord.reports.models import ReportDefinition, ReportIssue, Section
 from tests.measurements.records import add, repair, returned, ship_monthly
 
@@ -111,7 +111,7 @@ def definition(world: Any, **kw: Any) -> ReportDefinition:
 
 def issue(world: Any, d: ReportDefinition, period: str = "2026-Q3", *, publish: bool = False) -> ReportIssue:
     made, _created = services.generate(access=access(world), definition=d, period=period, today=TODAY)
-    services.render_issue(made.pk)
+    rendering.render_issue(made.pk)
     made.refresh_from_db()
     if publish:
         made = services.publish(access=access(world), issue=made)

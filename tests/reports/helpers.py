@@ -10,7 +10,7 @@ from typing import Any
 from accord.measurements import services as measurements
 from accord.operations.models import OrderLine, Repair, Return
 from accord.parties.access import RelationshipAccess, access_from
-from accord.reports import services
+from accord.reports import rendering, services
 from accord.reports.models import ReportDefinition, ReportIssue
 from tests.measurements.records import add, repair, returned, ship_monthly
 
@@ -91,7 +91,7 @@ def issue(
     if commentary:
         made = services.comment(access=access(world), issue=made, commentary=commentary)
     if render:
-        services.render_issue(made.pk)
+        rendering.render_issue(made.pk)
         made.refresh_from_db()
     if publish:
         made = services.publish(access=access(world), issue=made)

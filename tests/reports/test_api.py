@@ -16,7 +16,7 @@ import time_machine
 from django.core import mail
 
 from accord.operations.models import Benchmark
-from accord.reports import render, services
+from accord.reports import render, rendering, services
 from accord.reports.models import ReportFile, ReportIssue
 from tests.reports.api_helpers import (
     DRAFT_PERIOD,
@@ -235,7 +235,7 @@ def test_a_correction_is_a_new_revision_and_the_published_one_stays_as_it_was(
     assert_400(send(ada, "post", at(first, "/revise"), {"reason": ""}), "reason")
     second = ReportIssue.objects.get(definition=first.definition, period=first.period, revision=2)
     with quick():
-        services.render_issue(second.pk)
+        rendering.render_issue(second.pk)
         services.publish(access=lead(world), issue=second, version=second.version)
     carol = as_user(world.carol)
     latest = carol.get(at(first)).json()
@@ -306,7 +306,7 @@ def test_commentary_is_checked_per_section_and_a_stale_one_is_409(world: Any, as
 def test_a_failed_render_is_retried_and_a_draft_s_data_taken_again(world: Any, as_user: Any) -> None:
     made = draft(world)
     with mock.patch.object(render, "xlsx", side_effect=RuntimeError("disk full")):
-        services.render_issue(made.pk)
+        rendering.render_issue(made.pk)
     ada = as_user(world.ada)
     failed = ada.get(at(made)).json()
     assert (failed["render_state"], failed["render_attempts"]) == ("failed", 1)

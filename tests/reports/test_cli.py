@@ -29,7 +29,7 @@ from accord.measurements import engine
 from accord.measurements import services as measurements
 from accord.operations.models import Repair, Return
 from accord.parties.access import access_from
-from accord.reports import render, services, snapshot
+from accord.reports import render, rendering, services, snapshot
 from accord.reports.management.commands.report import NOT_PUBLISHED, Command
 from accord.reports.models import ReportDefinition, ReportFile, ReportIssue
 from tests.measurements.records import add, repair, returned, ship_monthly
@@ -138,7 +138,7 @@ def test_the_published_pdf_prints_the_numbers_accord_metrics_gives(data: Any, tm
     made = definition(data, title="Returns", sections=["returns"], categories=["3.2.1"])
     lead = access_from(data.ada, data.nw_ta)
     issue, _created = services.generate(access=lead, definition=made, period="2026-Q2")
-    assert services.render_issue(issue.pk) == "rendered"
+    assert rendering.render_issue(issue.pk) == "rendered"
     services.publish(access=lead, issue=issue, version=1)
     target = tmp_path / "q2.pdf"
     _out, err = report("--relationship", TA, "--period", "2026-Q2", "--format", "pdf", "-o", str(target))
@@ -189,7 +189,7 @@ def test_the_latest_published_revision_is_written_not_a_draft_correction(world: 
 
 
 def render_stored(issue: ReportIssue, fmt: str) -> bytes:
-    return services.read_file(ReportFile.objects.get(issue=issue, edition="customer", format=fmt))
+    return rendering.read_file(ReportFile.objects.get(issue=issue, edition="customer", format=fmt))
 
 
 def test_without_a_published_issue_it_renders_from_today_s_data_and_stores_nothing(

@@ -13,7 +13,7 @@ from django.core import mail
 from accord.parties import services as parties
 from accord.parties.access import access_from
 from accord.parties.models import Role
-from accord.reports import services
+from accord.reports import rendering, services
 from accord.reports.jobs import generate_due
 from accord.reports.models import IssueStatus, RenderState, ReportIssue
 from tests.conftest import make_user
@@ -69,7 +69,7 @@ def test_a_failed_render_is_queued_again_by_the_schedule(
         calls.append(1)
         raise OSError("disk full")
 
-    monkeypatch.setattr(services.render, "pdf", flaky)
+    monkeypatch.setattr(rendering.render, "pdf", flaky)
     with django_capture_on_commit_callbacks(execute=True):
         services.schedule(JAN_20)
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,7 +103,7 @@ def test_reports_a_supplier_sends_its_customer_reach_the_home_organization(
         ),
     )  # fmt: skip
     made, _ = services.generate(access=photon_access, definition=d, period="2026-Q3", today=JAN_20.date())
-    services.render_issue(made.pk)
+    rendering.render_issue(made.pk)
     ada = access_from(world.ada, rel)
     assert ada is not None
     assert not ReportIssue.objects.visible_to(ada).exists()

@@ -14,7 +14,7 @@ import time_machine
 from django.core import mail
 
 from accord.audit.models import AuditEvent
-from accord.reports import services
+from accord.reports import rendering, services
 from accord.reports.models import IssueStatus, RenderState, ReportDefinition, ReportIssue
 from tests.reports.helpers import (
     QUARTER,
@@ -345,7 +345,7 @@ def test_vic_downloads_the_customer_edition_s_pdf(year: Any, as_user: Any) -> No
     assert got["Content-Disposition"] == 'attachment; filename="RD-1-2026-Q3-r1.pdf"'
     assert got["X-Content-Type-Options"] == "nosniff"
     stored = i.files.get(edition="customer", format="pdf")
-    assert got.content == services.read_file(stored) and got.content.startswith(b"%PDF")
+    assert got.content == rendering.read_file(stored) and got.content.startswith(b"%PDF")
     html = as_user(year.vic).get(issue_url(i, "r1/customer.html"))
     assert html["Content-Disposition"] == 'attachment; filename="RD-1-2026-Q3-r1.html"'
     assert html["Content-Type"].startswith("text/html")

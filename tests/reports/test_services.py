@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accord.audit.models import AuditEvent
 from accord.lib import auditing
 from accord.lib.errors import Conflict
-from accord.reports import services
+from accord.reports import rendering, services
 from accord.reports.models import Edition, IssueStatus, RenderState, ReportIssue
 from tests.reports.data import TODAY, access, definition, issue, operational_year
 
@@ -114,14 +114,14 @@ def test_rendering_stores_each_file_with_its_sha256(year: Any) -> None:
         (e, f) for e in (Edition.CUSTOMER, Edition.INTERNAL) for f in ("html", "pdf", "xlsx")
     }
     for f in files.values():
-        content = services.read_file(f)
+        content = rendering.read_file(f)
         assert hashlib.sha256(content).hexdigest() == f.sha256 and len(content) == f.size
-    customer = services.read_file(files[(Edition.CUSTOMER, "html")]).decode()
-    internal = services.read_file(files[(Edition.INTERNAL, "html")]).decode()
+    customer = rendering.read_file(files[(Edition.CUSTOMER, "html")]).decode()
+    internal = rendering.read_file(files[(Edition.INTERNAL, "html")]).decode()
     assert "At or better than the best in class" in customer  # FR.YRR 0.00 in 2026-09 against 0.5 … 6.0
     assert "average 2.00" not in customer and "average 2.00" in internal
-    assert services.read_file(files[(Edition.CUSTOMER, "pdf")]).startswith(b"%PDF")
-    assert services.read_file(files[(Edition.CUSTOMER, "xlsx")]).startswith(b"PK")
+    assert rendering.read_file(files[(Edition.CUSTOMER, "pdf")]).startswith(b"%PDF")
+    assert rendering.read_file(files[(Edition.CUSTOMER, "xlsx")]).startswith(b"PK")
 
 
 def test_without_licensed_values_there_is_one_edition(year: Any) -> None:
@@ -141,7 +141,7 @@ def test_commentary_is_written_on_a_draft_and_renders_it_again(
         )  # fmt: skip
     made.refresh_from_db()
     assert made.render_state == RenderState.READY
-    html = services.read_file(made.files.get(edition="customer", format="html")).decode()
+    html = rendering.read_file(made.files.get(edition="customer", format="html")).decode()
     assert "Returns fell after the new packaging." in html and "A steady quarter." in html
     assert not old & set(made.files.values_list("sha256", flat=True))
 
@@ -177,14 +177,14 @@ def test_publishing_tells_the_recipients(year: Any, django_capture_on_commit_cal
 
 def test_a_published_issue_never_changes(year: Any) -> None:
     made = issue(year, definition(year), publish=True)
-    before = {(f.edition, f.format): (f.sha256, services.read_file(f)) for f in made.files.all()}
+    before = {(f.edition, f.format): (f.sha256, rendering.read_file(f)) for f in made.files.all()}
     with pytest.raises(PermissionDenied):
         services.comment(access=access(year), issue=made, commentary={"returns": "late words"})
     with pytest.raises(PermissionDenied):
         services.refresh(access=access(year), issue=made)
-    assert services.render_issue(made.pk) == "nothing to render"
+    assert rendering.render_issue(made.pk) == "nothing to render"
     made.refresh_from_db()
-    after = {(f.edition, f.format): (f.sha256, services.read_file(f)) for f in made.files.all()}
+    after = {(f.edition, f.format): (f.sha256, rendering.read_file(f)) for f in made.files.all()}
     assert after == before and made.commentary == {}
 
 
@@ -238,11 +238,11 @@ def test_a_failed_render_is_shown_and_retried(
     def broken(*args: Any, **kwargs: Any) -> bytes:
         raise RuntimeError("the PDF engine ran out of memory")
 
-    monkeypatch.setattr(services.render, "pdf", broken)
+    monkeypatch.setattr(rendering.render, "pdf", broken)
     made, _ = services.generate(access=access(year), definition=d, period="2026-Q1", today=TODAY)
-    for attempt in range(1, services.MAX_ATTEMPTS + 1):
+    for attempt in range(1, rendering.MAX_ATTEMPTS + 1):
         with django_capture_on_commit_callbacks(execute=True):
-            services.render_issue(made.pk)
+            rendering.render_issue(made.pk)
         made.refresh_from_db()
         assert (made.render_state, made.render_attempts) == (RenderState.FAILED, attempt)
     assert "ran out of memory" in made.render_error

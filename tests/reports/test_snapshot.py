@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from accord.measurements.selectors import metrics
+from accord.register import services as register
 from accord.register.models import ActionItem
 from accord.reports import periods, snapshot
 from tests.expectations.helpers import agreed
-from accord.register import services as register
 from tests.reports.data import access, definition, operational_year
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accord.lib.months import month_of
 from accord.parties.models import Relationship
-from accord.reports import periods, render, services, snapshot
+from accord.reports import periods, render, rendering, snapshot
 from accord.reports.models import (
     SECTION_ORDER,
     Benchmarks,
@@ -100,7 +100,7 @@ class Command(BaseCommand):
             )
         stored = self._published_file(chosen, period, format, edition) if chosen is not None else None
         if stored is not None:
-            content = services.read_file(stored)
+            content = rendering.read_file(stored)
             if hashlib.sha256(content).hexdigest() != stored.sha256:
                 raise CommandError(
                     f"The stored file {stored.name!r} does not match its SHA-256: not written."
