@@ -61,6 +61,20 @@ def with_defaults(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "config": config}
 
 
+@lru_cache(maxsize=256)
+def _png(spec_json: str, scale: float) -> bytes:
+    import vl_convert
+
+    drawn: bytes = vl_convert.vegalite_to_png(spec_json, scale=scale)
+    return drawn
+
+
+def png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
+    """The chart as a PNG image (``scale`` × its size): for print, where a PDF engine draws a picture in a
+    tenth of the time it takes to draw the same chart's SVG shape by shape."""
+    return _png(json.dumps(with_defaults(spec), sort_keys=True, default=str), scale)
+
+
 def svg(spec: dict[str, Any]) -> str:
     """The chart as an SVG document string, with whole legend labels and a tooltip on each data mark;
     identical specs are rendered once per process."""

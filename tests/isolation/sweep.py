@@ -220,6 +220,10 @@ API_VALUES: dict[str, Callable[[Seeded], list[str]]] = {
     "invitation_id": lambda s: _pks("feedback.Invitation"),
     "response_number": lambda s: ["1", "2"],
     "answer_id": lambda s: _pks("feedback.Answer"),
+    "definition_number": lambda s: _report_numbers(),
+    "period": lambda s: _report_periods(),
+    "edition": lambda s: ["customer", "internal"],
+    "fmt": lambda s: ["html", "pdf", "xlsx"],
 }
 
 
