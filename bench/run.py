@@ -20,7 +20,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("ACCORD_HTTPS", "false")
 
 
-GROUPS = ["register", "imports", "measurements", "meetings", "expectations", "feedback"]
+GROUPS = ["register", "imports", "measurements", "meetings", "expectations", "feedback", "reports"]
 
 
 def main() -> None:

@@ -5,7 +5,8 @@ random draws follow the calendar, so a story that holds today may not hold on an
 with 14 radio measures instead of 20 was found on 2026-12-04). The other demo tests build it for one
 fixed day; here it is built once for each of these days, with the clock on that day, and every story
 of tests/register/test_demo.py, tests/operations/test_demo_data.py, tests/meetings/test_demo.py,
-tests/expectations/test_demo.py and tests/feedback/test_demo.py is checked on it, with the
+tests/expectations/test_demo.py, tests/feedback/test_demo.py and tests/reports/test_demo.py is checked
+on it, with the
 measurements' breadth and drill-downs.
 """
 
@@ -32,6 +33,7 @@ from tests.measurements import test_drilldown as drill_stories
 from tests.meetings import test_demo as meeting_stories
 from tests.operations import test_demo_data as data_stories
 from tests.register import test_demo as register_stories
+from tests.reports import test_demo as report_stories
 
 DAYS = sorted(
     {
@@ -63,6 +65,9 @@ STORIES = (
     + stories(meeting_stories)
     + stories(expectation_stories)  # two open gaps per relationship, each with a plan, on every day
     + stories(feedback_stories)  # three surveys per customer, a weak area improving, one proposal open
+    # a year of published issues per report, one corrected, Telco A's latest quarter a draft only
+    # Northwind sees, Photon's report in Northwind's portal, the commentary following the numbers
+    + stories(report_stories)
 )
 
 
