@@ -8,12 +8,15 @@ Fay: facilitator of the Northwind–Telco A relationship.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
@@ -27,6 +30,7 @@ from accord.lib.demo import DemoContext, generate
 from accord.operations.models import InstalledBase
 from accord.parties import services
 from accord.parties.models import Guest, Party, Product, ProductCategory, Relationship, Role, Site
+from accord.reports import rendering
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -42,13 +46,47 @@ if os.environ.get("CI"):
 DEMO_DAY = date(2026, 12, 4)
 
 
+# A report issue's files from the same snapshot, commentary and header are the same document: the demo,
+# built many times by one test process, renders each of its issues once (a year of reports took most of
+# a demo build's time). Real files, rendered by the real renderer; reused only for identical inputs.
+_RENDERED: dict[str, list[tuple[str, str, bytes]]] = {}
+
+
+def _rendered_once(real: Any) -> Any:
+    def files(issue: Any) -> list[tuple[str, str, bytes]]:
+        inputs = [issue.data, issue.commentary, rendering.meta(issue)]
+        key = hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+        if key not in _RENDERED:
+            _RENDERED[key] = real(issue)
+        return _RENDERED[key]
+
+    return files
+
+
+def _labelled(issue: Any) -> list[tuple[str, str, bytes]]:
+    """Each edition's files as labels, not documents (``demo_built_for(..., files=False)``)."""
+    from accord.reports import render
+
+    return [
+        (edition, fmt, f"{fmt} of {issue} ({edition})".encode())
+        for edition in render.editions(issue.data)
+        for fmt in ("html", "pdf", "xlsx")
+    ]
+
+
 @contextmanager
-def demo_built_for(day: date) -> Iterator[DemoContext]:
+def demo_built_for(day: date, *, files: bool = True) -> Iterator[DemoContext]:
     """The demo built for ``day``, in a transaction rolled back at the end, with the clock at noon UTC
     of ``day`` meanwhile: the code under test reads "today" (overdue items, last month, recounts) off
     the clock, so the checks see the day the demo was built for. Needs database access (a module
-    fixture wraps it in ``django_db_blocker.unblock()``)."""
-    with time_machine.travel(datetime.combine(day, time(12), tzinfo=UTC)), transaction.atomic():
+    fixture wraps it in ``django_db_blocker.unblock()``). ``files`` False stores each report file as a
+    label instead of rendering it (the stories of many days need who reads which issue, not its PDF)."""
+    renderer = _rendered_once(rendering._files) if files else _labelled
+    with (
+        time_machine.travel(datetime.combine(day, time(12), tzinfo=UTC)),
+        mock.patch.object(rendering, "_files", renderer),
+        transaction.atomic(),
+    ):
         ctx = generate(password="x-demo-pass-123", today=day)
         yield ctx
         transaction.set_rollback(True)

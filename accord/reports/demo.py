@@ -17,17 +17,13 @@ The story (every period relative to ``ctx.today``; the words are ``demo_content`
 
 Written through the real services (``create_definition``, ``generate`` with the period, ``comment``,
 ``render_issue``, ``publish``, ``revise``); each issue's times are then moved back to when it happened in
-the story (audit events keep the clock's time, as in the other demos). Every issue is rendered here,
-which takes most of the demo's time: the draft, the corrected revision and the latest published periods
-(``Spec.pdfs``) have all their files (HTML, PDF, XLSX), older issues their HTML and XLSX only (a year
-of PDFs took about a minute more). Nobody is e-mailed and nothing is queued: this step's commit hooks
-(the render queue, the "published" e-mails) are switched off.
+the story (audit events keep the clock's time, as in the other demos). Every issue is rendered here
+(HTML, PDF and XLSX), which takes most of the step's time. Nobody is e-mailed and nothing is queued:
+this step's commit hooks (the render queue, the "published" e-mails) are switched off.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from unittest import mock
@@ -41,7 +37,7 @@ from accord.measurements.models import MeasurementSettings
 from accord.operations.demo_history import BAD_FAILURE, HOLIDAY
 from accord.operations.models import OrderLine, Return
 from accord.parties.access import RelationshipAccess, access_from
-from accord.reports import periods, render, services
+from accord.reports import periods, rendering, services
 from accord.reports.demo_content import BAD_AT_LEAST, BAD_PRODUCT, CORRECTION, SPECS, Facts, Spec, commentary
 from accord.reports.models import ReportDefinition, ReportFile, ReportIssue
 
@@ -86,22 +82,6 @@ def holiday_late(rel: Any, period: str) -> int:
             if came is not None and (came - asked).days > late:
                 count += 1
     return count
-
-
-@contextmanager
-def rendered(*, pdf: bool) -> Iterator[None]:
-    """``services.render_issue`` renders every file, or (``pdf`` False) all but the PDFs."""
-    if pdf:
-        yield
-        return
-    every = services._files  # the demo skips the slowest file of older issues
-
-    def without_pdf(issue: ReportIssue) -> list[tuple[str, str, bytes]]:
-        with mock.patch.object(render, "pdf", return_value=b""):
-            return [f for f in every(issue) if f[1] != "pdf"]
-
-    with mock.patch.object(services, "_files", without_pdf):
-        yield
 
 
 class Story:
@@ -151,7 +131,7 @@ class Story:
         ReportDefinition.objects.filter(pk=definition.pk).update(created_at=made, updated_at=made)
         return definition
 
-    def issue(self, definition: ReportDefinition, period: str, *, publish: bool, pdf: bool) -> ReportIssue:
+    def issue(self, definition: ReportDefinition, period: str, *, publish: bool) -> ReportIssue:
         """Generate ``period``'s issue; the editor comments and publishes it (or leaves it a draft)."""
         issue, created = services.generate(
             access=self.editor, definition=definition, period=period, today=self.ctx.today
@@ -165,8 +145,7 @@ class Story:
             issue = services.comment(
                 access=self.editor, issue=issue, commentary=commentary(issue.data, self.facts(period))
             )
-        with rendered(pdf=pdf):
-            services.render_issue(issue.pk)
+        rendering.render_issue(issue.pk)
         published = None
         if publish:
             issue = services.publish(access=self.editor, issue=ReportIssue.objects.get(pk=issue.pk))
@@ -187,7 +166,7 @@ class Story:
             issue=new,
             commentary=commentary(new.data, self.facts(issue.period, corrected=True)),
         )
-        services.render_issue(new.pk)
+        rendering.render_issue(new.pk)
         new = services.publish(access=self.editor, issue=ReportIssue.objects.get(pk=new.pk))
         self.move_back(new, when, when + timedelta(hours=3))
         return new
@@ -210,10 +189,8 @@ class Story:
         made: dict[str, ReportIssue] = {}
         last = len(self.periods) - 1
         draft = last if self.spec.draft else None
-        published = [n for n in range(last + 1) if n != draft]
-        pdfs = {*published[-self.spec.pdfs :], draft}
         for n, period in enumerate(self.periods):
-            made[period] = self.issue(definition, period, publish=n != draft, pdf=n in pdfs)
+            made[period] = self.issue(definition, period, publish=n != draft)
         if self.spec.corrected:
             # the first issue of the defect blamed the firmware; corrected once the analysis found the cause
             target = made.get(self.first_bad) or made[self.periods[0]]

@@ -30,9 +30,6 @@ class Spec:
     categories: tuple[str, ...] = ()  # () = ALL and each category with data
     benchmarks: str = Benchmarks.POSITION
     corrected: bool = False  # one issue corrected by a second revision
-    # the latest published periods whose issues get a PDF (with the draft and a correction): rendering
-    # a year of PDFs took most of the demo's time, so older issues have their HTML and XLSX only
-    pdfs: int = 2
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -97,11 +97,13 @@ def _change(now: list[Any] | None, before: list[Any] | None, code: str) -> str:
     return f"{arrow} {number(abs(delta), code)}{word}"
 
 
-def _printed(spec: dict[str, Any], *, for_pdf: bool) -> str:
-    if for_pdf:  # a picture: WeasyPrint draws an SVG chart shape by shape, ten times slower
+def _printed(spec: dict[str, Any], *, for_pdf: bool) -> dict[str, str]:
+    """A chart for a page (inline SVG) or for a file (a PNG picture in the document's font: WeasyPrint
+    draws an SVG chart shape by shape, ten times slower, and the HTML file then shows the same one)."""
+    if for_pdf:
         drawn = chart_render.png({**spec, "config": {**spec.get("config", {}), "font": PDF_FONT}})
-        return "data:image/png;base64," + base64.b64encode(drawn).decode()
-    return chart_render.svg(spec)
+        return {"src": "data:image/png;base64," + base64.b64encode(drawn).decode()}
+    return {"svg": chart_render.svg(spec)}
 
 
 def _block(
@@ -152,7 +154,7 @@ def _block(
         if charted
         else []
     )
-    charts_out: list[str] = []
+    charts_out: list[dict[str, str]] = []
     if months and charted:
         monthly = [as_value(r) for r in block["monthly"]]
         rolling = [as_value(r) for r in block["rolling"]]
@@ -232,8 +234,8 @@ def document(
 
 
 def html(data: dict[str, Any], commentary: dict[str, str], edition: str, *, meta: dict[str, Any]) -> str:
-    """The standalone HTML document (charts inline as SVG)."""
-    context = document(data, commentary, edition) | {"meta": meta, "for_pdf": False}
+    """The standalone HTML document (its charts the PDF's pictures)."""
+    context = document(data, commentary, edition, for_pdf=True) | {"meta": meta, "for_pdf": False}
     return render_to_string("reports/document.html", context)
 
 
