@@ -69,7 +69,7 @@ def _png(spec_json: str, scale: float) -> bytes:
     return drawn
 
 
-def png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
+def png(spec: dict[str, Any], *, scale: float = 1.5) -> bytes:
     """The chart as a PNG image (``scale`` × its size): for print, where a PDF engine draws a picture in a
     tenth of the time it takes to draw the same chart's SVG shape by shape."""
     return _png(json.dumps(with_defaults(spec), sort_keys=True, default=str), scale)
