@@ -102,6 +102,12 @@ SAMPLES: dict[str, Sample] = {
         stored=("operations.SupportTicket", "category"),
         date_column="opened_at",
     ),
+    "categories": Sample(
+        ("table_release", "normalization_basis", "name", "code"),  # a cut row loses required cells
+        lambda i: ("R6.5", "shipped_12m", f"Category {i}", f"9.{i}.1"),
+        bad=("normalization_basis", "weekly"),
+        stored=("parties.ProductCategory", "name"),
+    ),
     "benchmarks": Sample(
         ("tl9000_category", "measure", "month", "best_in_class", "industry_average", "worst_in_class"),
         lambda i: (CATEGORY, _MEASURES[i % len(_MEASURES)], _month(i), "1", "2", "3"),
