@@ -1,5 +1,5 @@
 """The reports of a seeded relationship (seed.py): every text field marked. The supplier's lead defines a
-report (marked title) with every section, so the register's, the expectations' and the meetings' seeded
+report (marked title) with the sections that show seeded text, so the register's, the expectations' and the meetings' seeded
 markers reach its snapshot as each side may read them; one period is published with marked commentary,
 then corrected (a marked reason) and the correction left a draft with more marked commentary; the
 period after is a draft. Written through the reports services, rendered as the worker would.
@@ -38,7 +38,8 @@ def seed_reports(m: Registry, s: str, rel: Relationship, supplier: Any) -> None:
         access=ours,
         data=services.DefinitionInput(
             title=mark("reports.ReportDefinition.title"),
-            sections=[x.value for x in Section],
+            # the sections that carry seeded text (and one measure section: its tables and charts)
+            sections=[Section.RETURNS, Section.REGISTER, Section.EXPECTATIONS, Section.MEETINGS],
             first_period=before,
             recipients=list(recipients),
             benchmarks="position",
