@@ -17,7 +17,6 @@ from accord.reports import rendering, services
 from accord.reports.models import Edition, IssueStatus, RenderState, ReportIssue
 from tests.reports.data import TODAY, access, definition, issue, operational_year
 
-
 QUICK = ["returns", "register"]  # what a test that reads no document needs: one measure section
 
 
