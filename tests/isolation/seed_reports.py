@@ -2,7 +2,8 @@
 a report (marked title) with the sections that show seeded text, so the register's, the expectations'
 and the meetings' seeded markers reach its snapshot as each side may read them; one period is
 published with marked commentary, then corrected (a marked reason) and the correction left a draft
-with more marked commentary; the period after is a draft. Written through the reports services, rendered as the worker would.
+with more marked commentary; the period after is a draft. Written through the reports services,
+rendered as the worker would.
 
 A draft is the supplier's (``SUP``): its commentary and a draft correction's reason reach the customer
 only once published. A facilitator reads no report.
