@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -36,7 +37,8 @@ def test_a_bad_month_is_a_clear_error(world: Any, month: str) -> None:
 def test_accord_tl9000_data_runs_the_command_and_exits_non_zero_on_a_bad_month(
     world: Any, capsys: Any
 ) -> None:
-    with pytest.raises(SystemExit) as exited:
+    # a failed command closes the database connections (Django's run_from_argv): keep the test's open
+    with mock.patch("django.core.management.base.connections.close_all"), pytest.raises(SystemExit) as exited:
         cli.main(["accord", "tl9000-data", "--month", "2026-13"])
     assert exited.value.code != 0
     assert "'2026-13' is not a month (YYYY-MM, e.g. 2026-09)." in capsys.readouterr().err
