@@ -8,8 +8,6 @@ Fay: facilitator of the Northwind–Telco A relationship.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,25 +44,8 @@ if os.environ.get("CI"):
 DEMO_DAY = date(2026, 12, 4)
 
 
-# A report issue's files from the same snapshot, commentary and header are the same document: the demo,
-# built many times by one test process, renders each of its issues once (a year of reports took most of
-# a demo build's time). Real files, rendered by the real renderer; reused only for identical inputs.
-_RENDERED: dict[str, list[tuple[str, str, bytes]]] = {}
-
-
-def _rendered_once(real: Any) -> Any:
-    def files(issue: Any) -> list[tuple[str, str, bytes]]:
-        inputs = [issue.data, issue.commentary, rendering.meta(issue)]
-        key = hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
-        if key not in _RENDERED:
-            _RENDERED[key] = real(issue)
-        return _RENDERED[key]
-
-    return files
-
-
 def _labelled(issue: Any) -> list[tuple[str, str, bytes]]:
-    """Each edition's files as labels, not documents (``demo_built_for(..., files=False)``)."""
+    """Each edition's files as labels, not documents (``demo_built_for`` unless asked for them)."""
     from accord.reports import render
 
     return [
@@ -75,16 +56,16 @@ def _labelled(issue: Any) -> list[tuple[str, str, bytes]]:
 
 
 @contextmanager
-def demo_built_for(day: date, *, files: bool = True) -> Iterator[DemoContext]:
+def demo_built_for(day: date, *, files: bool = False) -> Iterator[DemoContext]:
     """The demo built for ``day``, in a transaction rolled back at the end, with the clock at noon UTC
     of ``day`` meanwhile: the code under test reads "today" (overdue items, last month, recounts) off
     the clock, so the checks see the day the demo was built for. Needs database access (a module
-    fixture wraps it in ``django_db_blocker.unblock()``). ``files`` False stores each report file as a
-    label instead of rendering it (the stories of many days need who reads which issue, not its PDF)."""
-    renderer = _rendered_once(rendering._files) if files else _labelled
+    fixture wraps it in ``django_db_blocker.unblock()``). Each report file is stored as a label unless
+    ``files`` asks for the real documents: only the reports' own demo checks read them, and rendering a
+    year of reports takes most of a demo build's time."""
     with (
         time_machine.travel(datetime.combine(day, time(12), tzinfo=UTC)),
-        mock.patch.object(rendering, "_files", renderer),
+        mock.patch.object(rendering, "_files", rendering._files if files else _labelled),
         transaction.atomic(),
     ):
         ctx = generate(password="x-demo-pass-123", today=day)

@@ -76,7 +76,7 @@ def demo_world(request: Any, django_db_setup: Any, django_db_blocker: Any) -> It
     """The demo built for the day, once for all the checks of that day, rolled back afterwards. Its report
     files are labels: their rendering is tests/reports/test_demo.py's (on the demo's own day); here the
     stories are who reads which issue of which period."""
-    with django_db_blocker.unblock(), demo_built_for(request.param, files=False) as ctx:
+    with django_db_blocker.unblock(), demo_built_for(request.param) as ctx:
         register_stories.assert_no_mail_waits_for_the_commit()
         yield ctx
 

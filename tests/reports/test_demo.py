@@ -51,7 +51,7 @@ MOVE = re.compile(
 
 @pytest.fixture(scope="module")
 def demo_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoContext]:
-    with django_db_blocker.unblock(), demo_built_for(DEMO_DAY) as ctx:
+    with django_db_blocker.unblock(), demo_built_for(DEMO_DAY, files=True) as ctx:
         yield ctx
 
 
