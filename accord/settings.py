@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from accord.lib.env import email_settings, env_bool, env_int, env_list, env_str
 
@@ -90,7 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "accord.accounts.middleware.UserTimezoneMiddleware",
+    "accord.accounts.middleware.UserLocaleMiddleware",  # the person's language and time zone
     "accord.api.middleware.ApiErrorShapeMiddleware",
     # Last, so its 413 gets the API's error shape; it still runs before any view, form or CSRF check
     # reads the body (they all run after every middleware's first half).
@@ -163,7 +162,14 @@ ACCORD_BASE_URL = env_str("ACCORD_BASE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 # --- Internationalization: every user-facing string is marked; times stored in UTC. --------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Each language by its own name (a person looks for their language in their own script).
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("zh-hans", "简体中文"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -8,7 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from accord.accounts import devices, preferences, services
+from accord.accounts import devices, locale, preferences, services
 from accord.lib import notify
 from accord.lib.forms import Renderer, StyledForm, style
 from accord.lib.http import client_ip
@@ -80,8 +80,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     ) -> None:
         from django.template.loader import render_to_string
 
-        subject = render_to_string(subject_template_name, context)
-        queue_email(to=[to_email], subject=subject, template=email_template_name, context=context)
+        with locale.of_recipient(context.get("user")):
+            subject = render_to_string(subject_template_name, context)
+            queue_email(to=[to_email], subject=subject, template=email_template_name, context=context)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
@@ -137,6 +138,12 @@ class ProfileForm(StyledForm):
     job_title = forms.CharField(label=_("Job title"), max_length=150, required=False)
     time_zone = forms.ChoiceField(
         label=_("Time zone"), choices=TIME_ZONE_CHOICES, help_text=_("Times are shown to you in this zone.")
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=locale.choices,
+        required=False,
+        help_text=_("Pages and the e-mails you get are in this language."),
     )
 
 

@@ -39,6 +39,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=150)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Blank: the language the browser asks for (pages) or Accord's default (e-mails).
+    language = models.CharField(_("language"), max_length=16, blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False, help_text=_("May use the Django admin."))
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

@@ -6,10 +6,13 @@ import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accord.accounts import locale
 from accord.accounts.models import ApiToken, LoginFailure, User, hash_token, new_token_value
 from accord.audit import services as audit
 
@@ -91,11 +94,16 @@ def clear_login_failures(*, email: str) -> None:
     LoginFailure.objects.filter(email=email.strip().lower()).delete()
 
 
+PROFILE_FIELDS = ["full_name", "job_title", "time_zone", "language"]
+
+
 @transaction.atomic
-def update_profile(*, user: User, full_name: str, job_title: str, time_zone: str) -> User:
-    before = audit.snapshot(user, ["full_name", "job_title", "time_zone"])
-    user.full_name, user.job_title, user.time_zone = full_name, job_title, time_zone
-    user.save(update_fields=["full_name", "job_title", "time_zone"])
+def update_profile(*, user: User, full_name: str, job_title: str, time_zone: str, language: str = "") -> User:
+    if language and not locale.supported(language):
+        raise ValidationError({"language": _("Accord is not available in '%(code)s'.") % {"code": language}})
+    before = audit.snapshot(user, PROFILE_FIELDS)
+    user.full_name, user.job_title, user.time_zone, user.language = full_name, job_title, time_zone, language
+    user.save(update_fields=PROFILE_FIELDS)
     changes = audit.changes_between(before, audit.snapshot(user, before))
     if changes:
         audit.record(actor=user, verb="profile.updated", obj=user, changes=changes)

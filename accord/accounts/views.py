@@ -83,14 +83,23 @@ def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = forms.ProfileForm(
         request.POST or None,
-        initial={"full_name": user.full_name, "job_title": user.job_title, "time_zone": user.time_zone},
+        initial={
+            "full_name": user.full_name,
+            "job_title": user.job_title,
+            "time_zone": user.time_zone,
+            "language": user.language,
+        },
     )
     if request.method == "POST" and form.is_valid():
         services.update_profile(user=user, **form.cleaned_data)
         messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
     return _profile_page(
-        request, form=form, token_form=forms.TokenForm(), new_token=request.session.pop(NEW_TOKEN_KEY, "")
+        request,
+        form=form,
+        token_form=forms.TokenForm(),
+        new_token=request.session.pop(NEW_TOKEN_KEY, ""),
+        status=400 if form.is_bound else 200,
     )
 
 

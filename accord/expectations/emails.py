@@ -4,12 +4,14 @@ relationship, who sees every expectation of it; nobody is told of their own doin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accord.accounts.locale import of_recipient
 from accord.accounts.models import User
 from accord.accounts.preferences import wants
 from accord.expectations.models import Expectation, Gap, Revision
@@ -41,16 +43,26 @@ def _url(expectation: Expectation) -> str:
     )
 
 
-def _send(users: list[User], expectation: Expectation, *, subject: str, context: dict[str, Any]) -> list[str]:
+def _send(
+    users: list[User], expectation: Expectation, compose: Callable[[], tuple[str, dict[str, Any]]]
+) -> list[str]:
+    """E-mail each of ``users`` once; ``compose`` gives the subject and context, in each one's language."""
     sent = []
     for user in users:
         if wants(user, KIND) and user.email not in sent:
-            queue_email(
-                to=[user.email],
-                subject=f"[{expectation.reference}] {subject}",
-                template="email/expectation.txt",
-                context={"expectation": expectation, "recipient": user, "url": _url(expectation), **context},
-            )
+            with of_recipient(user):
+                subject, context = compose()
+                queue_email(
+                    to=[user.email],
+                    subject=f"[{expectation.reference}] {subject}",
+                    template="email/expectation.txt",
+                    context={
+                        "expectation": expectation,
+                        "recipient": user,
+                        "url": _url(expectation),
+                        **context,
+                    },
+                )
             sent.append(user.email)
     return sent
 
@@ -62,14 +74,16 @@ def agreement_wanted(revision: Revision, actor: Any, waiting_side: str) -> list[
     return _send(
         users,
         expectation,
-        subject=_("awaits your side's agreement"),
-        context={
-            "statement": revision.statement,
-            "headline": _(
-                "%(actor)s proposed terms for this expectation; a lead of your side may agree them."
-            )
-            % {"actor": actor or "Accord"},
-        },
+        lambda: (
+            _("awaits your side's agreement"),
+            {
+                "statement": revision.statement,
+                "headline": _(
+                    "%(actor)s proposed terms for this expectation; a lead of your side may agree them."
+                )
+                % {"actor": actor or "Accord"},
+            },
+        ),
     )
 
 
@@ -82,10 +96,14 @@ def gap_opened(gap: Gap) -> list[str]:
     return _send(
         [u for u in users if u is not None],
         expectation,
-        subject=_("a gap opened"),
-        context={
-            "gap": gap,
-            "statement": revision.statement if revision else "",
-            "headline": _("This agreed expectation was not met: a gap is open. Plan actions to close it."),
-        },
+        lambda: (
+            _("a gap opened"),
+            {
+                "gap": gap,
+                "statement": revision.statement if revision else "",
+                "headline": _(
+                    "This agreed expectation was not met: a gap is open. Plan actions to close it."
+                ),
+            },
+        ),
     )

@@ -4,12 +4,14 @@ the number of proposals it raised. An anonymous survey's e-mails name no respond
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accord.accounts.locale import of_recipient
 from accord.accounts.preferences import wants
 from accord.lib import notify
 from accord.lib.mail import absolute_url, queue_email
@@ -28,9 +30,17 @@ def _answer_url(invitation: Any, survey: Any, token: str) -> str:
     return absolute_url(reverse("feedback:door", args=[token]))
 
 
-def _mail_invitee(invitation: Any, survey: Any, token: str, *, subject: str, headline: str) -> None:
+def _mail_invitee(invitation: Any, survey: Any, token: str, compose: Callable[[], tuple[str, str]]) -> None:
+    """``compose`` gives the subject and headline, in the invitee's language (someone without an
+    account: Accord's default)."""
     if invitation.user_id is not None and not wants(invitation.user, KIND):
         return
+    with of_recipient(invitation.user):
+        subject, headline = compose()
+        _queue_invitation(invitation, survey, token, subject, headline)
+
+
+def _queue_invitation(invitation: Any, survey: Any, token: str, subject: str, headline: str) -> None:
     queue_email(
         to=[invitation.email],
         subject=f"[{survey.ref}] {subject}",
@@ -52,12 +62,14 @@ def invitation(invitation: Any, survey: Any, token: str) -> None:
         invitation,
         survey,
         token,
-        subject=_("%(supplier)s asks for your feedback") % {"supplier": survey.relationship.supplier.name},
-        headline=_(
-            "%(supplier)s would like your feedback on its equipment and services: a few areas, rated 1 to"
-            " 5, with room for comments. It takes about five minutes, on a phone too."
-        )
-        % {"supplier": survey.relationship.supplier.name},
+        lambda: (
+            _("%(supplier)s asks for your feedback") % {"supplier": survey.relationship.supplier.name},
+            _(
+                "%(supplier)s would like your feedback on its equipment and services: a few areas, rated 1"
+                " to 5, with room for comments. It takes about five minutes, on a phone too."
+            )
+            % {"supplier": survey.relationship.supplier.name},
+        ),
     )
 
 
@@ -66,9 +78,11 @@ def reminder(invitation: Any, survey: Any, token: str) -> None:
         invitation,
         survey,
         token,
-        subject=_("Reminder: your feedback is welcome until %(day)s") % {"day": survey.closes_on.isoformat()},
-        headline=_("The survey closes on %(day)s; your saved answers wait for you.")
-        % {"day": survey.closes_on.isoformat()},
+        lambda: (
+            _("Reminder: your feedback is welcome until %(day)s") % {"day": survey.closes_on.isoformat()},
+            _("The survey closes on %(day)s; your saved answers wait for you.")
+            % {"day": survey.closes_on.isoformat()},
+        ),
     )
 
 
@@ -84,12 +98,13 @@ def answered(survey: Any, response: Any, proposals: int) -> list[str]:
     sent = []
     for m in leads:
         if wants(m.user, KIND) and m.user.email not in sent:
-            queue_email(
-                to=[m.user.email],
-                subject=f"[{survey.ref}] "
-                + _("new feedback from %(function)s") % {"function": response.get_function_display()},
-                template="email/feedback_answered.txt",
-                context={"survey": survey, "response": response, "proposals": proposals, "url": url},
-            )
+            with of_recipient(m.user):
+                queue_email(
+                    to=[m.user.email],
+                    subject=f"[{survey.ref}] "
+                    + _("new feedback from %(function)s") % {"function": response.get_function_display()},
+                    template="email/feedback_answered.txt",
+                    context={"survey": survey, "response": response, "proposals": proposals, "url": url},
+                )
             sent.append(m.user.email)
     return sent

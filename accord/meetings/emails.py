@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from accord.accounts.locale import of_recipient
 from accord.accounts.preferences import wants
 from accord.lib import notify
 from accord.lib.mail import Attachment, send_now
@@ -162,7 +163,8 @@ def uninvited(attendee: Attendee) -> None:
     attendee = Attendee.objects.select_related(*ATTENDEE_RELATED).get(pk=attendee.pk)
     if not may_receive(attendee, INVITATIONS):
         return
-    message = _invitation("uninvited", attendee)
+    with of_recipient(attendee.user):
+        message = _invitation("uninvited", attendee)
     if message is None:
         return
     _method, ics = message.pop("calendar")
@@ -188,7 +190,8 @@ def deliver(*, event: str, attendee_id: int, pack_id: int | None = None, revisio
     attendee = Attendee.objects.select_related(*ATTENDEE_RELATED).filter(pk=attendee_id).first()
     if attendee is None or event not in KIND_OF or not may_receive(attendee, KIND_OF[event]):
         return 0
-    message = compose(event, attendee, pack_id=pack_id, revision=revision)
+    with of_recipient(attendee.user):
+        message = compose(event, attendee, pack_id=pack_id, revision=revision)
     return send_now(**message) if message is not None else 0
 
 

@@ -150,6 +150,7 @@ class MeOut(Schema):
     full_name: str
     job_title: str
     time_zone: str
+    language: str = Field(description="the language chosen on the profile; empty: the browser's")
     memberships: list[MembershipOut]
     facilitator_of: list[int]
 
@@ -195,6 +196,7 @@ def me(request: AuthedRequest) -> dict[str, object]:
         "full_name": user.full_name,
         "job_title": user.job_title,
         "time_zone": user.time_zone,
+        "language": user.language,
         "memberships": [{"party": m.party, "role": m.role} for m in memberships],
         "facilitator_of": list(
             Guest.objects.filter(user=user, is_active=True).values_list("relationship_id", flat=True)

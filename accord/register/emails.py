@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accord.accounts.locale import of_recipient
 from accord.accounts.models import User
 from accord.accounts.preferences import wants
 from accord.lib.mail import absolute_url, queue_email
@@ -45,13 +46,16 @@ def send_assigned(item: Any, actor: User | None) -> list[str]:
     owner = item.owner
     if owner is None or (actor is not None and owner.pk == actor.pk):
         return []
-    sent = _send(
-        owner,
-        item,
-        kind="assigned",
-        subject=_("assigned to you: %(t)s") % {"t": item.title},
-        context={"headline": _("%(actor)s assigned this action item to you.") % {"actor": actor or "Accord"}},
-    )
+    with of_recipient(owner):
+        sent = _send(
+            owner,
+            item,
+            kind="assigned",
+            subject=_("assigned to you: %(t)s") % {"t": item.title},
+            context={
+                "headline": _("%(actor)s assigned this action item to you.") % {"actor": actor or "Accord"}
+            },
+        )
     return [owner.email] if sent else []
 
 
@@ -84,41 +88,46 @@ def _verifiers(item: Any) -> list[User]:
 def send_status(item: Any, actor: User | None, before: str, action: str, note: str) -> list[str]:
     sent: list[str] = []
     seen = {actor.pk} if actor else set()
-    headline = _("%(actor)s changed the status from %(before)s to %(after)s.") % {
-        "actor": actor or "Accord",
-        "before": before.replace("_", " "),
-        "after": item.get_status_display().lower(),
-    }
     if action == "done":
         for person in _verifiers(item):
             if person.pk in seen:
                 continue
             seen.add(person.pk)
-            if _send(
-                person,
-                item,
-                kind="verify",
-                subject=_("done, please verify: %(t)s") % {"t": item.title},
-                context={
-                    "headline": _(
-                        "%(actor)s marked this item done. Please confirm whether the action was effective."
-                    )
-                    % {"actor": actor or "Accord"},
-                    "note": note,
-                },
-            ):
+            with of_recipient(person):
+                verify = _send(
+                    person,
+                    item,
+                    kind="verify",
+                    subject=_("done, please verify: %(t)s") % {"t": item.title},
+                    context={
+                        "headline": _(
+                            "%(actor)s marked this item done. "
+                            "Please confirm whether the action was effective."
+                        )
+                        % {"actor": actor or "Accord"},
+                        "note": note,
+                    },
+                )
+            if verify:
                 sent.append(person.email)
     for person in (item.owner, item.requested_by):
         if person is None or person.pk in seen:
             continue
         seen.add(person.pk)
-        if _send(
-            person,
-            item,
-            kind="status",
-            subject=_("%(status)s: %(t)s") % {"status": item.get_status_display(), "t": item.title},
-            context={"headline": headline, "note": note},
-        ):
+        with of_recipient(person):
+            headline = _("%(actor)s changed the status from %(before)s to %(after)s.") % {
+                "actor": actor or "Accord",
+                "before": before.replace("_", " "),
+                "after": item.get_status_display().lower(),
+            }
+            status = _send(
+                person,
+                item,
+                kind="status",
+                subject=_("%(status)s: %(t)s") % {"status": item.get_status_display(), "t": item.title},
+                context={"headline": headline, "note": note},
+            )
+        if status:
             sent.append(person.email)
     return sent
 
@@ -167,6 +176,13 @@ def send_comment(item: Any, update: Any) -> list[str]:
         kind = next((k for k in kinds if wants(person, k)), None)
         if kind is None:
             continue
+        if _send_comment(person, kind, item, update, actor):
+            sent.append(person.email)
+    return sent
+
+
+def _send_comment(person: User, kind: str, item: Any, update: Any, actor: User | None) -> bool:
+    with of_recipient(person):
         if update.kind == UpdateKind.PROPOSAL:
             subject = _("change proposed: %(t)s") % {"t": item.title}
             headline = _("%(actor)s proposes: %(what)s.") % {
@@ -179,11 +195,9 @@ def send_comment(item: Any, update: Any) -> list[str]:
         else:
             subject = _("new comment: %(t)s") % {"t": item.title}
             headline = _("%(actor)s commented.") % {"actor": actor or "Accord"}
-        if _send(
+        return _send(
             person, item, kind=kind, subject=subject, context={"headline": headline, "note": update.body}
-        ):
-            sent.append(person.email)
-    return sent
+        )
 
 
 def send_decision(item: Any, update: Any, actor: User | None) -> list[str]:
@@ -191,17 +205,18 @@ def send_decision(item: Any, update: Any, actor: User | None) -> list[str]:
     proposer = update.actor
     if proposer is None or (actor is not None and proposer.pk == actor.pk):
         return []
-    verb = update.get_decision_display().lower()
-    sent = _send(
-        proposer,
-        item,
-        kind="decision",
-        subject=_("your proposal was %(verb)s: %(t)s") % {"verb": verb, "t": item.title},
-        context={
-            "headline": _("%(actor)s %(verb)s your proposal: %(what)s.")
-            % {"actor": actor or "Accord", "verb": verb, "what": update.proposal_text()},
-        },
-    )
+    with of_recipient(proposer):
+        verb = update.get_decision_display().lower()
+        sent = _send(
+            proposer,
+            item,
+            kind="decision",
+            subject=_("your proposal was %(verb)s: %(t)s") % {"verb": verb, "t": item.title},
+            context={
+                "headline": _("%(actor)s %(verb)s your proposal: %(what)s.")
+                % {"actor": actor or "Accord", "verb": verb, "what": update.proposal_text()},
+            },
+        )
     return [proposer.email] if sent else []
 
 
@@ -260,6 +275,12 @@ def _send_digest(person: User, owned: list[Any], today: date) -> bool:
             DigestSent.objects.create(user=person, day=today)
     except IntegrityError:
         return False
+    with of_recipient(person):
+        _queue_digest(person, visible, mentions, today)
+    return True
+
+
+def _queue_digest(person: User, visible: list[Any], mentions: list[Any], today: date) -> None:
     overdue = [i for i in visible if i.due_date < today]
     subject = _("Your action items: %(overdue)d overdue, %(soon)d due within 7 days") % {
         "overdue": len(overdue),
@@ -279,7 +300,6 @@ def _send_digest(person: User, owned: list[Any], today: date) -> bool:
             "today": today,
         },
     )
-    return True
 
 
 def digest_mentions(user: User, today: date) -> list[Any]:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accord.accounts.locale import of_recipient
 from accord.accounts.preferences import wants
 from accord.lib import notify
 from accord.lib.mail import absolute_url, queue_email
@@ -39,30 +40,36 @@ def published(issue: Any) -> list[str]:
     for user in definition.recipients.filter(is_active=True).order_by("email"):
         if user.pk not in members or not wants(user, KIND) or user.email in sent:
             continue
-        subject = (
-            _("%(title)s, %(period)s: corrected (revision %(n)s)")
-            if issue.revision > 1
-            else _("%(title)s, %(period)s")
-        ) % {
-            "title": definition.title,
-            "period": issue.data.get("period_label", issue.period),
-            "n": issue.revision,
-        }
-        queue_email(
-            to=[user.email],
-            subject=f"[{definition.ref}] {subject}",
-            template="email/report_published.txt",
-            context={
-                "issue": issue,
-                "definition": definition,
-                "supplier": rel.supplier.name,
-                "period": issue.data.get("period_label", issue.period),
-                "reason": issue.reason,
-                "url": issue_url(issue),
-            },
-        )
+        with of_recipient(user):
+            _queue_published(issue, user)
         sent.append(user.email)
     return sent
+
+
+def _queue_published(issue: Any, user: Any) -> None:
+    rel, definition = issue.relationship, issue.definition
+    subject = (
+        _("%(title)s, %(period)s: corrected (revision %(n)s)")
+        if issue.revision > 1
+        else _("%(title)s, %(period)s")
+    ) % {
+        "title": definition.title,
+        "period": issue.data.get("period_label", issue.period),
+        "n": issue.revision,
+    }
+    queue_email(
+        to=[user.email],
+        subject=f"[{definition.ref}] {subject}",
+        template="email/report_published.txt",
+        context={
+            "issue": issue,
+            "definition": definition,
+            "supplier": rel.supplier.name,
+            "period": issue.data.get("period_label", issue.period),
+            "reason": issue.reason,
+            "url": issue_url(issue),
+        },
+    )
 
 
 def failed(issue: Any) -> list[str]:
@@ -76,11 +83,12 @@ def failed(issue: Any) -> list[str]:
     sent: list[str] = []
     for m in leads:
         if wants(m.user, KIND) and m.user.email not in sent:
-            queue_email(
-                to=[m.user.email],
-                subject=f"[{issue.definition.ref}] " + _("a report could not be rendered"),
-                template="email/report_failed.txt",
-                context={"issue": issue, "error": issue.render_error, "url": issue_url(issue)},
-            )
+            with of_recipient(m.user):
+                queue_email(
+                    to=[m.user.email],
+                    subject=f"[{issue.definition.ref}] " + _("a report could not be rendered"),
+                    template="email/report_failed.txt",
+                    context={"issue": issue, "error": issue.render_error, "url": issue_url(issue)},
+                )
             sent.append(m.user.email)
     return sent
