@@ -36,6 +36,7 @@ NOT_TENANT_TEXT = {
     "reports.ReportFile.sha256": "a hash",
     "accounts.User.password": "a hash",
     "accounts.User.time_zone": "a zone name from a fixed list",
+    "accounts.User.language": "a language code from settings.LANGUAGES",
     "accounts.ApiToken.key_hash": "a hash",
     "accounts.ApiToken.hint": "the token's first characters, shown to its owner only",
     "accounts.LoginFailure.email": "sign-in throttle book-keeping, shown nowhere",
