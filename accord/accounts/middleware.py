@@ -27,5 +27,5 @@ class UserLocaleMiddleware:
         chosen = locale.supported(getattr(user, "language", "")) if signed_in else ""
         if chosen:
             translation.activate(chosen)
-            request.LANGUAGE_CODE = chosen  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = chosen
         return self.get_response(request)
