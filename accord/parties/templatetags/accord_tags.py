@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from accord.lib.nav import relationship_tabs as registered_tabs
 
@@ -102,3 +105,20 @@ def active_filters(form: Any) -> int:
         if any(value not in (None, "") for value in values):
             count += 1
     return count
+
+
+PAGE_COUNTERS = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+
+
+def _css_string(text: str) -> str:
+    return (
+        '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ") + '"'
+    )
+
+
+@register.simple_tag
+def page_of_pages() -> SafeString:
+    """A PDF page footer's CSS ``content``: "Page 3 of 12" in the current language, one sentence to
+    translate whose placeholders become the page counters (languages put them in other orders)."""
+    parts = re.split(r"(%\(pages?\)s)", _("Page %(page)s of %(pages)s"))
+    return mark_safe(" ".join(PAGE_COUNTERS.get(part) or _css_string(part) for part in parts if part))
