@@ -12,7 +12,7 @@ CHECK_ENV := SECRET_KEY="$${SECRET_KEY:-only-for-the-checks-which-load-the-setti
 # everything in one process, as plain `pytest` does.
 TEST_WORKERS ?= auto
 
-.PHONY: demo test bench loadtest lint format typecheck install clean
+.PHONY: demo test bench loadtest lint format typecheck install messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format accord tests
 	$(BIN)/ruff check --fix accord tests
+
+## The translation catalogs (accord/locale): add the code's new strings to each language's .po (translate
+## them, glossary in accord/locale/glossary/), then compile the .mo files Django reads. Needs GNU gettext.
+MESSAGE_LANGUAGES := es ja ko zh_Hans
+messages: $(STAMP)
+	DEBUG=true $(BIN)/accord makemessages $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) --no-obsolete \
+	  --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'build/*' --ignore 'var/*'
+	DEBUG=true $(BIN)/accord compilemessages $(foreach l,$(MESSAGE_LANGUAGES),-l $(l))
 
 ## Type-check only (CI runs it once, before the suites).
 typecheck: $(STAMP)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from tests.browser.helpers import sign_in
 
@@ -77,17 +78,27 @@ def pages_of(world: Any) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_the_main_pages_have_no_serious_or_critical_violation(world: Any, open_page: Any, width: int) -> None:
+@pytest.mark.parametrize(("language", "width"), [("en", 1280), ("en", 390), ("ja", 1280)])
+def test_the_main_pages_have_no_serious_or_critical_violation(
+    world: Any, open_page: Any, live_server: Any, language: str, width: int
+) -> None:
+    """In English at a laptop's and a phone's width, and in Japanese (signed out: the language cookie;
+    signed in: the language each person chose on their profile)."""
     problems: list[str] = []
     signed_out = with_axe(open_page(width=width))
+    cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
+    signed_out.context.add_cookies([cookie])
     for url in ("/accounts/login/", "/accounts/password/reset/"):
         problems += serious(signed_out, url)
+    assert signed_out.locator("html").get_attribute("lang") == language
     for person in (world.ada, world.carol):
+        person.language = language
+        person.save(update_fields=["language"])
         page = with_axe(open_page(width=width))
         sign_in(page, person)
         for url in pages_of(world):
             problems += serious(page, url)
+        assert page.locator("html").get_attribute("lang") == language
     assert problems == [], "\n".join(problems)
 
 
