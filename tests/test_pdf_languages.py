@@ -1,11 +1,15 @@
 """PDFs in every language: the register snapshot a reader downloads is in their language, its text
 extracted is that language's, and Chinese, Japanese and Korean are set in a font that has their
-glyphs (Debian's Noto CJK, which `.ci/run` installs) rather than boxes for missing ones."""
+glyphs (Debian's Noto CJK, which `.ci/run` installs) rather than boxes for missing ones. Without those
+fonts the CJK cases are skipped on a developer's machine and fail in CI."""
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import subprocess
 from typing import Any
 
 import pytest
@@ -16,6 +20,13 @@ from pypdf import PdfReader
 PDF = "/r/northwind-telco-a/items/export.pdf"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 CJK = {"ja", "ko", "zh-hans"}
+
+
+def cjk_font_installed() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True, check=False).stdout
+    return "Noto Sans CJK" in listed
 
 
 def fonts_of(reader: PdfReader) -> set[str]:
@@ -30,6 +41,12 @@ def fonts_of(reader: PdfReader) -> set[str]:
 def test_the_register_pdf_is_in_the_reader_s_language_with_every_glyph(
     world: Any, as_user: Any, language: str
 ) -> None:
+    if language in CJK and not cjk_font_installed():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's fonts-noto-cjk is missing: .ci/run installs it")
+        pytest.skip(
+            "PDFs in Chinese, Japanese and Korean need fonts-noto-cjk (apt-get install fonts-noto-cjk)"
+        )
     world.carol.language = language
     world.carol.save(update_fields=["language"])
     response = as_user(world.carol).get(PDF)
