@@ -101,8 +101,10 @@ def test_the_main_pages_break_no_rule_of_the_content_security_policy(browser_pag
             expect(page.locator(".chart svg").first).to_be_visible()  # Vega-Lite charts, inline SVG
 
     visit("/api/v1/docs")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Accord API")
-    expect(page.locator(".opblock").first).to_be_visible()  # Swagger UI read the OpenAPI document
+    # Swagger UI fetches and parses the whole OpenAPI document (about 100 operations) after "load": on a
+    # loaded CI machine that took longer than Playwright's default 5 s, so wait for it as a user would.
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Accord API", timeout=30_000)
+    expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)  # Swagger UI read the document
     found = page.evaluate("window.__violations")
     if found:
         violations["/api/v1/docs"] = found
