@@ -626,7 +626,8 @@ LISTINGS: dict[str, Listing] = {
         first_response_within,
     )
 }
-_RELATIVE = re.compile(r"\bM(?:-(\d+))?\b")
+# "M" and "M-6" in a title are months; not \b, which counts a CJK character as part of a word ("M末")
+_RELATIVE = re.compile(r"(?<![A-Za-z0-9_])M(?:-(\d+))?(?![A-Za-z0-9_])")
 
 
 def drill(
