@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
 
@@ -47,7 +48,8 @@ class BodySizeLimitMiddleware:
         limit = body_limit(request.META.get("CONTENT_TYPE", ""))
         if length > limit:
             return HttpResponse(
-                f"The request body is {_megabytes(length)} MB; at most {_megabytes(limit)} MB is accepted.",
+                _("The request body is %(size)s MB; at most %(limit)s MB is accepted.")
+                % {"size": _megabytes(length), "limit": _megabytes(limit)},
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )

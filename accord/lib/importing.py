@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
 
 from accord.lib import timelimit
 from accord.lib.csvsafe import write_csv
@@ -101,7 +102,11 @@ class ImportResult:
         return not self.errors
 
     def summary(self) -> str:
-        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        return _("created %(created)s, updated %(updated)s, unchanged %(unchanged)s") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
 
 
 @dataclass(frozen=True)
@@ -231,17 +236,17 @@ def check_header(
     """Errors of the header row, and whether they are fatal (rows cannot be read against it)."""
     errors: list[RowError] = []
     if not header:
-        reason = (
-            "The file is empty: its first row must name the columns (" + ", ".join(importer.columns) + ")."
-        )
+        reason = _("The file is empty: its first row must name the columns (%(columns)s).") % {
+            "columns": ", ".join(importer.columns)
+        }
         return [RowError(1, "", "", reason)], True
     separator = _one_cell_separator(header)
     if separator:
-        reason = (
-            f"The first row has a single column, {header[0]!r}: this file seems to be separated by "
-            f"{DELIMITER_NAMES[separator]}, not in columns. Save it again as CSV (any of comma, semicolon "
+        reason = _(
+            "The first row has a single column, %(header)s: this file seems to be separated by "
+            "%(separator)s, not in columns. Save it again as CSV (any of comma, semicolon "
             "or tab is read), or split the column in the spreadsheet (Data › Text to Columns)."
-        )
+        ) % {"header": repr(header[0]), "separator": DELIMITER_NAMES[separator]}
         return [RowError(1, "", header[0], reason)], True
     fatal = False
     seen: set[str] = set()
@@ -249,19 +254,24 @@ def check_header(
     for index, name in enumerate(header):
         column = name or f"column {index + 1}"
         if name and name in seen:
-            errors.append(RowError(1, column, name, f"The column {name} appears more than once."))
+            errors.append(
+                RowError(1, column, name, _("The column %(name)s appears more than once.") % {"name": name})
+            )
             fatal = True
         seen.add(name)
         if name not in known and not ignore_extra:
             reason = (
-                f"Column {index + 1} has no name."
+                _("Column %(number)s has no name.") % {"number": index + 1}
                 if not name
-                else f"Unknown column {name!r}; the columns are: {', '.join(importer.columns)}."
+                else _("Unknown column %(name)s; the columns are: %(columns)s.")
+                % {"name": repr(name), "columns": ", ".join(importer.columns)}
             )
             errors.append(RowError(1, column, name, reason))
     for name in importer.required:
         if name not in seen:
-            errors.append(RowError(1, name, "", f"The required column {name} is missing."))
+            errors.append(
+                RowError(1, name, "", _("The required column %(name)s is missing.") % {"name": name})
+            )
             fatal = True
     return errors, fatal
 
@@ -307,12 +317,17 @@ def _known_cells(
                 elif column.startswith("column ") and not ignore_extra and value.strip():
                     errors.append(
                         RowError(
-                            number, column, value, "This cell is outside the table: its column has no name."
+                            number,
+                            column,
+                            value,
+                            _("This cell is outside the table: its column has no name."),
                         )
                     )
             yield number, clean
     except TabularError as exc:
-        errors.append(RowError(exc.row or 0, "", "", f"Reading stopped here: {exc.message}"))
+        errors.append(
+            RowError(exc.row or 0, "", "", _("Reading stopped here: %(reason)s") % {"reason": exc.message})
+        )
     if progress is not None:
         progress("validated", count)
 
@@ -342,7 +357,8 @@ def run_import(
     importer = get_importer(kind)
     access = relationship_access
     if not access.can_write or access.is_guest:
-        raise PermissionDenied("Your role may read but not import into this relationship.")
+        raise PermissionDenied(_("Your role may read but not import into this relationship."))
+
     result = ImportResult(dry_run=dry_run)
     try:
         table = read_table(path_or_file, filename=filename)

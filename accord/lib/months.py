@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 __all__ = [
     "MAX_RANGE_MONTHS",
     "add_months",
@@ -32,10 +35,10 @@ def parse_month(month: str) -> tuple[int, int]:
     """``"2010-01"`` -> ``(2010, 1)``; ValueError for anything else."""
     match = _MONTH_RE.match(month) if isinstance(month, str) else None
     if match is None:
-        raise ValueError(f"not a month (YYYY-MM): {month!r}")
+        raise ValueError(_("not a month (YYYY-MM): %(month)s") % {"month": repr(month)})
     year, mon = int(match.group(1)), int(match.group(2))
     if not 1 <= mon <= 12 or year < 1:
-        raise ValueError(f"not a month (YYYY-MM): {month!r}")
+        raise ValueError(_("not a month (YYYY-MM): %(month)s") % {"month": repr(month)})
     return year, mon
 
 
@@ -94,9 +97,23 @@ def check_range(start: str, end: str) -> None:
     at most ``MAX_RANGE_MONTHS`` months (both included)."""
     span = months_between(start, end) + 1
     if span < 1:
-        raise ValueError(f"The first month ({start}) is after the last ({end}).")
+        raise ValueError(
+            _("The first month (%(start)s) is after the last (%(end)s).") % {"start": start, "end": end}
+        )
     if span > MAX_RANGE_MONTHS:
         raise ValueError(
-            f"{start} … {end} is {span} months; at most {MAX_RANGE_MONTHS} months "
-            f"({MAX_RANGE_MONTHS // 12} years) can be asked for at once."
+            ngettext(
+                "%(start)s … %(end)s is %(span)s month; at most %(max)s months "
+                "(%(years)s years) can be asked for at once.",
+                "%(start)s … %(end)s is %(span)s months; at most %(max)s months "
+                "(%(years)s years) can be asked for at once.",
+                span,
+            )
+            % {
+                "start": start,
+                "end": end,
+                "span": span,
+                "max": MAX_RANGE_MONTHS,
+                "years": MAX_RANGE_MONTHS // 12,
+            }
         )

@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 MB = 1024 * 1024
 DEFAULT_MAX_UPLOAD_MB = 50
@@ -82,7 +84,8 @@ def check_upload_size(size: int | None, *, max_bytes: int | None = None) -> None
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     if size is not None and size > limit:
         raise TabularError(
-            f"The file is {size / MB:.1f} MB; at most {limit / MB:.0f} MB can be imported at once."
+            _("The file is %(size)s MB; at most %(limit)s MB can be imported at once.")
+            % {"size": f"{size / MB:.1f}", "limit": f"{limit / MB:.0f}"}
         )
 
 
@@ -129,25 +132,37 @@ def check_xlsx_archive(
         with zipfile.ZipFile(path_or_file) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
-        raise TabularError("This is not an XLSX file (it could not be opened as one).") from exc
+        raise TabularError(_("This is not an XLSX file (it could not be opened as one).")) from exc
     finally:
         _rewind(path_or_file)
     if len(entries) > max_entries:
         raise TabularError(
-            f"The XLSX file holds {len(entries)} parts; at most {max_entries} are allowed. "
-            "Save it again from a spreadsheet program, or export it as CSV."
+            ngettext(
+                "The XLSX file holds %(count)s part; at most %(max)s are allowed. "
+                "Save it again from a spreadsheet program, or export it as CSV.",
+                "The XLSX file holds %(count)s parts; at most %(max)s are allowed. "
+                "Save it again from a spreadsheet program, or export it as CSV.",
+                len(entries),
+            )
+            % {"count": len(entries), "max": max_entries}
         )
     unzipped = sum(entry.file_size for entry in entries)
     zipped = sum(entry.compress_size for entry in entries)
     if unzipped > max_unzipped_bytes:
         raise TabularError(
-            f"The XLSX file unpacks to {unzipped / MB:.0f} MB; at most {max_unzipped_bytes / MB:.0f} MB "
-            "are allowed. Split it, or export it as CSV."
+            _(
+                "The XLSX file unpacks to %(size)s MB; at most %(limit)s MB "
+                "are allowed. Split it, or export it as CSV."
+            )
+            % {"size": f"{unzipped / MB:.0f}", "limit": f"{max_unzipped_bytes / MB:.0f}"}
         )
     if unzipped > RATIO_FLOOR_BYTES and unzipped > max_ratio * max(zipped, 1):
         raise TabularError(
-            f"The XLSX file is compressed {unzipped / max(zipped, 1):.0f} times; more than "
-            f"{max_ratio:.0f} times is refused as a possible zip bomb."
+            _(
+                "The XLSX file is compressed %(ratio)s times; more than "
+                "%(limit)s times is refused as a possible zip bomb."
+            )
+            % {"ratio": f"{unzipped / max(zipped, 1):.0f}", "limit": f"{max_ratio:.0f}"}
         )
 
 
@@ -169,7 +184,7 @@ class Table:
 
     def describe(self) -> str:
         """What was read: ``CSV separated by ';', encoded Windows-1252`` or ``XLSX, first sheet``."""
-        return self.csv_format.describe() if self.csv_format else "XLSX, first sheet"
+        return self.csv_format.describe() if self.csv_format else _("XLSX, first sheet")
 
 
 def read_table(
@@ -197,7 +212,9 @@ def read_table(
     elif suffix == ".xlsx":
         records = _xlsx_records(path_or_file)
     else:
-        raise TabularError(f"Import a .csv or .xlsx file, not {Path(filename).name!r}.")
+        raise TabularError(
+            _("Import a .csv or .xlsx file, not %(name)s.") % {"name": repr(Path(filename).name)}
+        )
     try:
         first = next(records, None)
     except TabularError:
@@ -247,10 +264,11 @@ def _as_dicts(header: list[str], records: Generator[list[str], None, None]) -> R
 SNIFF_BYTES = 64 * 1024  # the bounded sample the separator and the encoding are judged from
 SNIFF_RECORDS = 50  # records of the sample that tell a separator that splits them alike
 DELIMITERS = (",", ";", "\t")  # in this order when nothing else tells them apart
-DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab"}
-ENCODING_NAMES = {
+# the names are shown in sentences (``CsvFormat.describe``, the import's header check): "tab" is a word
+DELIMITER_NAMES: dict[str, Any] = {",": "','", ";": "';'", "\t": gettext_lazy("tab")}
+ENCODING_NAMES: dict[str, Any] = {
     "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
+    "utf-8-sig": gettext_lazy("UTF-8 with BOM"),
     "utf-16-le": "UTF-16 LE",
     "utf-16-be": "UTF-16 BE",
     "cp1252": "Windows-1252",
@@ -276,10 +294,10 @@ class CsvFormat:
 
     def describe(self) -> str:
         """``CSV separated by ';', encoded Windows-1252``: what the Data page and the CLI say."""
-        return (
-            f"CSV separated by {DELIMITER_NAMES[self.delimiter]}, "
-            f"encoded {ENCODING_NAMES.get(self.encoding, self.encoding)}"
-        )
+        return _("CSV separated by %(separator)s, encoded %(encoding)s") % {
+            "separator": DELIMITER_NAMES[self.delimiter],
+            "encoding": ENCODING_NAMES.get(self.encoding, self.encoding),
+        }
 
 
 def sniff_csv(path_or_file: PathOrFile) -> CsvFormat:
@@ -395,8 +413,11 @@ def _utf16_lines(binary: IO[bytes], encoding: str) -> Iterator[str]:
             good = exc.object[: exc.start - exc.start % 2].decode(encoding, errors="replace")
             line_number += len(_TEXT_LINE.findall(pending + good))
             raise TabularError(
-                f"Line {line_number} of the file is not {ENCODING_NAMES[encoding]} text (it breaks off "
-                "or holds a broken character); save the file again."
+                _(
+                    "Line %(line)s of the file is not %(encoding)s text (it breaks off "
+                    "or holds a broken character); save the file again."
+                )
+                % {"line": line_number, "encoding": ENCODING_NAMES[encoding]}
             ) from exc
         # whole lines only; a CR at the end may be the first half of a CRLF
         end = len(pending) - 1 if chunk and pending.endswith("\r") else len(pending)
@@ -404,9 +425,7 @@ def _utf16_lines(binary: IO[bytes], encoding: str) -> Iterator[str]:
         for match in _TEXT_LINE.finditer(pending, 0, end):
             line = match.group()
             if "\x00" in line:
-                raise TabularError(
-                    f"Line {line_number} of the file holds a NUL character, which no cell may hold."
-                )
+                raise TabularError(_nul_in_line(line_number))
             line_number += 1
             done = match.end()
             yield line
@@ -414,9 +433,7 @@ def _utf16_lines(binary: IO[bytes], encoding: str) -> Iterator[str]:
         if not chunk:
             if pending:
                 if "\x00" in pending:
-                    raise TabularError(
-                        f"Line {line_number} of the file holds a NUL character, which no cell may hold."
-                    )
+                    raise TabularError(_nul_in_line(line_number))
                 yield pending
             return
 
@@ -431,13 +448,19 @@ def _decoded_lines(binary: IO[bytes], form: CsvFormat) -> Iterator[str]:
             text = decoder.decode(chunk)
         except UnicodeDecodeError as exc:
             raise TabularError(
-                f"Line {line_number} of the file is not {ENCODING_NAMES[form.encoding]} text, though "
-                f"the file's beginning is; save the file again as “CSV UTF-8”."
+                _(
+                    "Line %(line)s of the file is not %(encoding)s text, though "
+                    "the file's beginning is; save the file again as “CSV UTF-8”."
+                )
+                % {"line": line_number, "encoding": ENCODING_NAMES[form.encoding]}
             ) from exc
         if "\x00" in text:  # no text may hold one (PostgreSQL refuses it); UTF-16 is full of them
             raise TabularError(
-                f"Line {line_number} of the file holds a NUL character, which no cell may hold: the file "
-                "is probably UTF-16 without a byte order mark, or not text at all; save it as “CSV UTF-8”."
+                _(
+                    "Line %(line)s of the file holds a NUL character, which no cell may hold: the file is "
+                    "probably UTF-16 without a byte order mark, or not text at all; save it as “CSV UTF-8”."
+                )
+                % {"line": line_number}
             )
         yield text
     tail = decoder.decode(b"", final=True)
@@ -450,7 +473,7 @@ def _csv_from_binary(binary: IO[bytes], form: CsvFormat) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:
-        raise TabularError(f"The CSV file cannot be read: {exc}.") from exc
+        raise TabularError(_("The CSV file cannot be read: %(error)s.") % {"error": exc}) from exc
 
 
 def _xlsx_records(path_or_file: PathOrFile) -> Generator[list[str], None, None]:
@@ -469,7 +492,7 @@ def _xlsx_records(path_or_file: PathOrFile) -> Generator[list[str], None, None]:
         raise TabularError(_damaged(exc)) from exc
     try:
         if not workbook.worksheets:
-            raise TabularError("The XLSX file has no sheet that can be read; it may be damaged.")
+            raise TabularError(_("The XLSX file has no sheet that can be read; it may be damaged."))
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # what the sheet declares is not what it holds
         yield from _bounded(sheet.iter_rows(values_only=True), max_xlsx_cells())
@@ -491,16 +514,22 @@ def _bounded(rows: Iterator[tuple[Any, ...]], max_cells: int) -> Iterator[list[s
         number += 1
         if number > MAX_XLSX_ROWS:
             raise TabularError(
-                f"The sheet has more than {MAX_XLSX_ROWS:,} rows, the most a sheet can have; "
-                "the file is damaged or not a spreadsheet's.",
+                _(
+                    "The sheet has more than %(max)s rows, the most a sheet can have; "
+                    "the file is damaged or not a spreadsheet's."
+                )
+                % {"max": f"{MAX_XLSX_ROWS:,}"},
                 row=number,
             )
         cells += len(values)
         if cells > max_cells:
             raise TabularError(
-                f"The sheet has more than {max_cells:,} cells (each row counted up to its last cell); "
-                f"at most {max_cells:,} are read (ACCORD_IMPORT_MAX_XLSX_CELLS). "
-                "Split the file, or export it as CSV.",
+                _(
+                    "The sheet has more than %(max)s cells (each row counted up to its last cell); "
+                    "at most %(max)s are read (ACCORD_IMPORT_MAX_XLSX_CELLS). "
+                    "Split the file, or export it as CSV."
+                )
+                % {"max": f"{max_cells:,}"},
                 row=number,
             )
         end = len(values)
@@ -513,7 +542,15 @@ def _bounded(rows: Iterator[tuple[Any, ...]], max_cells: int) -> Iterator[list[s
 
 
 def _damaged(exc: Exception) -> str:
-    return f"The XLSX file is damaged and cannot be read ({type(exc).__name__}: {exc})."
+    return _("The XLSX file is damaged and cannot be read (%(error)s).") % {
+        "error": f"{type(exc).__name__}: {exc}"
+    }
+
+
+def _nul_in_line(line_number: int) -> str:
+    return _("Line %(line)s of the file holds a NUL character, which no cell may hold.") % {
+        "line": line_number
+    }
 
 
 def cell_text(value: Any) -> str:
@@ -546,7 +583,7 @@ def parse_date(value: str) -> dt.date:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
-    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    raise ValueError(_("%(value)s is not a date (YYYY-MM-DD)") % {"value": repr(value)})
 
 
 def parse_bool(value: str) -> bool:
@@ -556,4 +593,4 @@ def parse_bool(value: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueError(f"{value!r} is not true or false (true/false, yes/no, 1/0)")
+    raise ValueError(_("%(value)s is not true or false (true/false, yes/no, 1/0)") % {"value": repr(value)})

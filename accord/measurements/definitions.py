@@ -146,7 +146,7 @@ class MeasureDef:
     drill: str = ""  # which records list the drill-down gives (a key of ``drilldown.LISTINGS``)
     due_date: str = ""  # OTD: the order line's date whose month is M
     records_only: bool = False  # neither a count nor made of counted records: the page links "records"
-    drill_note: str = ""  # what the value is, when it is not the number of records listed
+    drill_note: StrOrPromise = ""  # what the value is, when it is not the number of records listed
 
     @property
     def normalized(self) -> bool:
@@ -270,8 +270,8 @@ _ALL = [
                definition="Age in days at the end of M of the oldest repair still open.",
                kind="count", decimals=0, supplementary=True, point_in_time=True, pool="max",
                fact="repair_backlog_oldest", drill="repairs_open", records_only=True,
-               drill_note="The value is the age of the oldest of these repairs at the month's end (the "
-               "first listed).", **_REPAIR),
+               drill_note=_("The value is the age of the oldest of these repairs at the month's end (the "
+               "first listed)."), **_REPAIR),
 ]  # fmt: skip
 
 MEASURES: MappingProxyType[str, MeasureDef] = MappingProxyType({m.code: m for m in _ALL})

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from django.db.models import F, Model, Q, QuerySet, Sum
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accord.lib.months import (
@@ -51,7 +52,6 @@ from accord.measurements.columns import (
 from accord.measurements.definitions import (
     MEASURES,
     NORMALIZATION_BASES,
-    SEVERITY_NAMES,
     MeasureDef,
     Settings,
     Window,
@@ -183,12 +183,19 @@ def _in(window: Window, field_: str, month: str) -> Q:
     return Q(**{f"{field_}__range": _days(month, first, last)})
 
 
-def _span(window: Window) -> str:
-    """The months of ``window`` as a title names them: "M-6 … M-1", "M-18 … M-7", "before M-18"."""
+# Translators of the titles below: "M" is the month asked and "M-6" six months before it; keep them
+# as they are, as words of their own (a space or punctuation either side): a single month's title
+# gives them as dates.
+
+
+def _span(window: Window, within: str, before: str) -> str:
+    """A title naming the months of ``window``: ``within`` (a whole sentence with ``%(months)s``, as
+    "M-6 … M-1", "M-18 … M-7") or, for a window open to the past, ``before`` (with ``%(month)s``: the
+    first month after it, "M-18")."""
     first, last = window
     if first is None:
-        return f"before M{last + 1}"
-    return f"M{first} … M{last or ''}"
+        return before % {"month": f"M{last + 1}"}
+    return within % {"months": f"M{first} … M{last or ''}"}
 
 
 def _with(rows: Iterable[Any], **computed: Any) -> list[Any]:
@@ -205,8 +212,9 @@ def _counted(facts: counting.Facts, key: str, dim: str | None = None) -> bool:
     return any(k == key and (dim is None or d == dim) and v for (_c, _m, k, d), v in facts.items())
 
 
-def _statistic_note(d: MeasureDef, of: str) -> str:
-    return f"The value is the {STATISTIC_NAMES[d.statistic]} of {of}, not a count of records."
+def _statistic_note(d: MeasureDef, note: str) -> str:
+    """``note``: a whole sentence with ``%(statistic)s`` (the measure's statistic, as "median")."""
+    return note % {"statistic": STATISTIC_NAMES[d.statistic]}
 
 
 STATISTIC_NAMES = {"mean": _("mean"), "median": _("median"), "p90": _("90th percentile (nearest rank)")}
@@ -224,19 +232,26 @@ def _returns(ask: _Ask, month: str) -> QuerySet[Any]:
 def fr_window(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     assert d.returns_shipped and d.population
     if part == "numerator":
-        title = f"Returns received in M of units shipped {_span(d.returns_shipped)}"
+        title = _span(
+            d.returns_shipped,
+            gettext("Returns received in M of units shipped %(months)s"),
+            gettext("Returns received in M of units shipped before %(month)s"),
+        )
         rows = _returns(ask, month).filter(_in(d.returns_shipped, "ship_date", month))
         return Drill(title, RETURN_COLS, rows, "quantity")
     shipped = ask.of(ops.Shipment).filter(_in(d.population, "ship_date", month)).order_by("ship_date", "pk")
-    return Drill(f"Units shipped {_span(d.population)}", SHIPMENT_COLS, shipped, "quantity")
+    title = _span(
+        d.population, gettext("Units shipped %(months)s"), gettext("Units shipped before %(month)s")
+    )
+    return Drill(title, SHIPMENT_COLS, shipped, "quantity")
 
 
 def fr_ntf(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     returns = _returns(ask, month)
     if part == "numerator":
         ntf = returns.filter(no_trouble_found=True)
-        return Drill("No-trouble-found returns received in M", RETURN_COLS, ntf, "quantity")
-    return Drill("Counted returns received in M", RETURN_COLS, returns, "quantity")
+        return Drill(gettext("No-trouble-found returns received in M"), RETURN_COLS, ntf, "quantity")
+    return Drill(gettext("Counted returns received in M"), RETURN_COLS, returns, "quantity")
 
 
 def order_lines(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
@@ -258,14 +273,23 @@ def order_lines(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
         facts = counting.count_order_lines([rec], {month}, days_early=early, days_late=late, today=ask.today)
         return _counted(facts, key, d.dim)
 
-    what = d.due_date.removesuffix("_date")  # requested, promised
+    promised = d.due_date == "promised_date"  # else requested_date
     if part == "numerator":
         title = (
-            f"Order lines {what} for M, delivered complete on time "
-            f"(agreed: up to {early} days early, {late} days late; earlier only if accepted)"
-        )
+            gettext(
+                "Order lines promised for M, delivered complete on time "
+                "(agreed: up to %(early)s days early, %(late)s days late; earlier only if accepted)"
+            )
+            if promised
+            else gettext(
+                "Order lines requested for M, delivered complete on time "
+                "(agreed: up to %(early)s days early, %(late)s days late; earlier only if accepted)"
+            )
+        ) % {"early": early, "late": late}
+    elif promised:
+        title = gettext("Order lines promised for M whose outcome is known (delivered, or late already)")
     else:
-        title = f"Order lines {what} for M whose outcome is known (delivered, or late already)"
+        title = gettext("Order lines requested for M whose outcome is known (delivered, or late already)")
     return Drill(title, LINE_COLS, [line for line in lines if counted(line)])
 
 
@@ -278,10 +302,10 @@ def repairs_open(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     )
     cols = [*REPAIR_COLS, Column(_("Age at month end (days)"), "age_days")]
     rows = _with(open_, age_days=lambda r: (end - r.received_date).days)
-    return Drill("Repairs open at the end of M", cols, rows, note=d.drill_note)
+    return Drill(gettext("Repairs open at the end of M"), cols, rows, note=str(d.drill_note))
 
 
-_SHIPPED_BACK = "Repairs shipped back in M"
+_SHIPPED_BACK = _("Repairs shipped back in M")
 _TURNAROUND_COLS = [*REPAIR_COLS, Column(_("Turnaround (days)"), "turnaround_days")]
 
 
@@ -295,30 +319,46 @@ def _shipped_back(ask: _Ask, month: str) -> list[Any]:
 def repair_turnaround(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     shipped = _shipped_back(ask, month)
     if d.statistic == "mean" and part == "numerator":
-        note = (
+        note = gettext(
             "The numerator is the sum of these repairs' turnaround days; the mean divides it by their number."
         )
-        return Drill(_SHIPPED_BACK, _TURNAROUND_COLS, shipped, "turnaround_days", note)
-    note = _statistic_note(d, "these repairs' turnaround days")
-    return Drill(_SHIPPED_BACK, _TURNAROUND_COLS, shipped, note=note)
+        return Drill(str(_SHIPPED_BACK), _TURNAROUND_COLS, shipped, "turnaround_days", note)
+    note = _statistic_note(
+        d,
+        gettext("The value is the %(statistic)s of these repairs' turnaround days, not a count of records."),
+    )
+    return Drill(str(_SHIPPED_BACK), _TURNAROUND_COLS, shipped, note=note)
 
 
 def repair_sla(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     sla = ask.settings.repair_sla_days
     if sla is None:
-        return Drill(f"{_SHIPPED_BACK} (no turnaround agreed)", _TURNAROUND_COLS, [])
+        return Drill(gettext("Repairs shipped back in M (no turnaround agreed)"), _TURNAROUND_COLS, [])
     shipped = _shipped_back(ask, month)
     if part == "numerator":
         within = [r for r in shipped if r.turnaround_days <= sla]
-        return Drill(f"{_SHIPPED_BACK} within the agreed {sla} days", _TURNAROUND_COLS, within)
-    return Drill(_SHIPPED_BACK, _TURNAROUND_COLS, shipped)
+        title = ngettext(
+            "Repairs shipped back in M within the agreed %(days)s day",
+            "Repairs shipped back in M within the agreed %(days)s days",
+            sla,
+        ) % {"days": sla}
+        return Drill(title, _TURNAROUND_COLS, within)
+    return Drill(str(_SHIPPED_BACK), _TURNAROUND_COLS, shipped)
 
 
 def _reports(ask: _Ask, d: MeasureDef) -> tuple[QuerySet[Any], str]:
     """The reports the measure counts (its severity, customer-originated, not duplicates), and how
     a title says so."""
     reports = ask.of(ops.ProblemReport).filter(severity=d.severity, customer_originated=True, duplicate_of="")
-    return reports, f"{SEVERITY_NAMES[d.severity]}, customer-originated, non-duplicate"
+    return reports, str(_COUNTED_REPORTS[d.severity])
+
+
+# how a title says which reports count, by severity
+_COUNTED_REPORTS = {
+    1: _("critical, customer-originated, non-duplicate"),
+    2: _("major, customer-originated, non-duplicate"),
+    3: _("minor, customer-originated, non-duplicate"),
+}
 
 
 def reports_received(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
@@ -326,7 +366,8 @@ def reports_received(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
         return _normalization(ask, month)
     reports, counted = _reports(ask, d)
     received = reports.filter(received_date__range=_days(month, 0, 0)).order_by("received_date", "pk")
-    return Drill(f"Reports received in M ({counted})", REPORT_COLS, received)
+    title = gettext("Reports received in M (%(counted)s)") % {"counted": counted}
+    return Drill(title, REPORT_COLS, received)
 
 
 def fixes(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
@@ -334,15 +375,20 @@ def fixes(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     threshold = ask.settings.frt_thresholds.get(d.severity)
     cols = [*REPORT_COLS, Column(_("Days to fix"), "fix_days")]
     if threshold is None:
-        return Drill("Fixes delivered in M (no threshold)", cols, [])
+        return Drill(gettext("Fixes delivered in M (no threshold)"), cols, [])
     fixed = _with(
         reports.filter(fix_delivered_date__range=_days(month, 0, 0)).order_by("fix_delivered_date", "pk"),
         fix_days=lambda r: (r.fix_delivered_date - r.received_date).days,
     )
     if part == "numerator":
         within = [r for r in fixed if r.fix_days <= threshold]
-        return Drill(f"Fixes delivered in M within {threshold} days ({counted})", cols, within)
-    return Drill(f"Fixes delivered in M ({counted})", cols, fixed)
+        title = ngettext(
+            "Fixes delivered in M within %(days)s day (%(counted)s)",
+            "Fixes delivered in M within %(days)s days (%(counted)s)",
+            threshold,
+        ) % {"days": threshold, "counted": counted}
+        return Drill(title, cols, within)
+    return Drill(gettext("Fixes delivered in M (%(counted)s)") % {"counted": counted}, cols, fixed)
 
 
 def overdue(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
@@ -351,7 +397,7 @@ def overdue(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     threshold = ask.settings.frt_thresholds.get(d.severity)
     cols = [*REPORT_COLS, Column(_("Overdue from"), "overdue_from")]
     if threshold is None:
-        return Drill("Reports overdue in M (no threshold)", cols, [])
+        return Drill(gettext("Reports overdue in M (no threshold)"), cols, [])
     start, end = _days(month, 0, 0)
     candidates = reports.filter(
         Q(fix_delivered_date__isnull=True) | Q(fix_delivered_date__gte=start),
@@ -372,8 +418,9 @@ def overdue(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
         overdue_from=lambda r: r.received_date + timedelta(days=threshold + 1),
     )
     if part == "numerator":
-        return Drill(f"Overdue reports whose fix was delivered in M ({counted})", cols, rows)
-    return Drill(f"Reports overdue at any time in M ({counted})", cols, rows)
+        title = gettext("Overdue reports whose fix was delivered in M (%(counted)s)") % {"counted": counted}
+        return Drill(title, cols, rows)
+    return Drill(gettext("Reports overdue at any time in M (%(counted)s)") % {"counted": counted}, cols, rows)
 
 
 class NormalizationUnit(NamedTuple):
@@ -401,8 +448,12 @@ def _normalization(ask: _Ask, month: str) -> Drill:
     assert window is not None
     shipped = ask.of(ops.Shipment).filter(_in(window, "ship_date", month))
     installed = ask.of(ops.InstalledBase).filter(in_service_date__lte=month_end(month)).select_related("site")
-    shipped_title = f"Normalization units: units shipped {_span(window)}"
-    installed_title = "Normalization units: installed units at the end of M"
+    shipped_title = _span(
+        window,
+        gettext("Normalization units: units shipped %(months)s"),
+        gettext("Normalization units: units shipped before %(month)s"),
+    )
+    installed_title = gettext("Normalization units: installed units at the end of M")
     if ask.category != engine.ALL:
         if ask.settings.basis(ask.category) == "installed":
             rows = installed.order_by("in_service_date", "pk")
@@ -428,8 +479,17 @@ def _normalization(ask: _Ask, month: str) -> Drill:
             ("", shipped.annotate(nu=unit, record=F("shipment_id"), counted_date=F("ship_date"))),
         ]
     )
-    title = "Normalization units, each category's on its own basis: installed units at the end of M, "
-    title += f"or units shipped {_span(window)}"
+    title = _span(
+        window,
+        gettext(
+            "Normalization units, each category's on its own basis: installed units at the end of M, "
+            "or units shipped %(months)s"
+        ),
+        gettext(
+            "Normalization units, each category's on its own basis: installed units at the end of M, "
+            "or units shipped before %(month)s"
+        ),
+    )
     return Drill(title, UNITS_COLS, both, "quantity")
 
 
@@ -467,25 +527,31 @@ def _tickets(ask: _Ask, month: str) -> _Tickets:
 
 
 def tickets_opened(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
-    return Drill("Tickets opened in M", TICKET_COLS, _tickets(ask, month).opened)
+    return Drill(gettext("Tickets opened in M"), TICKET_COLS, _tickets(ask, month).opened)
 
 
 def tickets_resolved(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
-    return Drill("Tickets resolved in M", TICKET_COLS, _tickets(ask, month).resolved)
+    return Drill(gettext("Tickets resolved in M"), TICKET_COLS, _tickets(ask, month).resolved)
 
 
 def tickets_open(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     tickets = _tickets(ask, month)
     end = tickets.end
     open_ = tickets.all.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=end), opened_at__lt=end)
-    return Drill("Tickets open at the end of M", TICKET_COLS, open_.order_by("opened_at", "pk"))
+    return Drill(gettext("Tickets open at the end of M"), TICKET_COLS, open_.order_by("opened_at", "pk"))
 
 
 def resolution_hours(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     rows = _with(_tickets(ask, month).resolved, resolution_hours=lambda t: _hours(t.opened_at, t.resolved_at))
     cols = [*TICKET_COLS, Column(_("Hours to resolution"), "resolution_hours")]
-    note = _statistic_note(d, "these tickets' whole hours to resolution")
-    return Drill("Tickets resolved in M", cols, rows, note=note)
+    note = _statistic_note(
+        d,
+        gettext(
+            "The value is the %(statistic)s of these tickets' whole hours to resolution, "
+            "not a count of records."
+        ),
+    )
+    return Drill(gettext("Tickets resolved in M"), cols, rows, note=note)
 
 
 def _answered(ask: _Ask, month: str) -> QuerySet[Any]:
@@ -495,8 +561,14 @@ def _answered(ask: _Ask, month: str) -> QuerySet[Any]:
 def first_response_hours(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
     rows = _with(_answered(ask, month), response_hours=lambda t: _hours(t.opened_at, t.first_response_at))
     cols = [*TICKET_COLS, Column(_("Hours to first response"), "response_hours")]
-    note = _statistic_note(d, "these tickets' whole hours to first response")
-    return Drill("Tickets opened in M and answered", cols, rows, note=note)
+    note = _statistic_note(
+        d,
+        gettext(
+            "The value is the %(statistic)s of these tickets' whole hours to first response, "
+            "not a count of records."
+        ),
+    )
+    return Drill(gettext("Tickets opened in M and answered"), cols, rows, note=note)
 
 
 def first_response_within(ask: _Ask, d: MeasureDef, month: str, part: str) -> Drill:
@@ -513,7 +585,7 @@ def first_response_within(ask: _Ask, d: MeasureDef, month: str, part: str) -> Dr
         Column(_("Time to first response (h:mm:ss)"), "response_time"),
         Column(_("Target (hours)"), "target_hours"),
     ]
-    title = "Tickets opened in M and answered (severities with a response target)"
+    title = gettext("Tickets opened in M and answered (severities with a response target)")
     if part == "numerator":
 
         def within(t: Any) -> bool:
@@ -526,7 +598,10 @@ def first_response_within(ask: _Ask, d: MeasureDef, month: str, part: str) -> Dr
             )
             return _counted(counting.count_tickets([rec], {month}, targets_h=targets), "support_first_within")
 
-        return Drill(f"{title}, answered within the target", cols, [t for t in rows if within(t)])
+        title = gettext(
+            "Tickets opened in M and answered (severities with a response target), answered within the target"
+        )
+        return Drill(title, cols, [t for t in rows if within(t)])
     return Drill(title, cols, rows)
 
 
@@ -551,7 +626,8 @@ LISTINGS: dict[str, Listing] = {
         first_response_within,
     )
 }
-_RELATIVE = re.compile(r"\bM(?:-(\d+))?\b")
+# "M" and "M-6" in a title are months; not \b, which counts a CJK character as part of a word ("M末")
+_RELATIVE = re.compile(r"(?<![A-Za-z0-9_])M(?:-(\d+))?(?![A-Za-z0-9_])")
 
 
 def drill(
@@ -586,7 +662,8 @@ def drill(
     for m, one in zip(months, drills, strict=True):
         parts += [(m, rows) for _, rows in one.rows.parts] if isinstance(one.rows, Chain) else [(m, one.rows)]
     return Drill(
-        f"{last.title}, for each month M of {months[0]} … {month}",
+        gettext("%(title)s, for each month M of %(first)s … %(last)s")
+        % {"title": last.title, "first": months[0], "last": month},
         [Column(_("Month"), "counted_in"), *last.columns],
         Chain(parts),
         last.quantity,

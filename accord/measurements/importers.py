@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from accord.lib.importing import ImportContext, register_importer
 from accord.lib.months import parse_month
 from accord.measurements.definitions import MEASURES
@@ -21,9 +24,12 @@ def _month(value: str) -> str:
     try:
         year, _mon = parse_month(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a month (YYYY-MM).") from None
+        raise ValueError(_("%(value)s is not a month (YYYY-MM).") % {"value": repr(value)}) from None
     if not FIRST_YEAR <= year <= LAST_YEAR:  # the operational dates' range (cells.FIRST_YEAR)
-        raise ValueError(f"{value!r} is out of range: a month must lie between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise ValueError(
+            _("%(value)s is out of range: a month must lie between %(first)s and %(last)s.")
+            % {"value": repr(value), "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     return value
 
 
@@ -34,7 +40,7 @@ class BenchmarkImporter(TableImporter):
     required = ("tl9000_category", "measure", "month", "best_in_class", "industry_average", "worst_in_class")
     model = Benchmark
     key = ("category_id", "measure", "month")
-    noun = "benchmark"
+    duplicate_reason = gettext_lazy("This benchmark (%(key)s) appears twice: row %(row)s has it already.")
 
     def cols(self, context: ImportContext) -> list[Col]:
         categories = dict(ProductCategory.objects.values_list("code", "pk"))
@@ -62,10 +68,10 @@ class BenchmarkImporter(TableImporter):
         ).exists()
         if admin:
             return None
-        return (
-            f"The TL 9000 benchmarks on these charts are the licensed data of {supplier.name}: "
+        return _(
+            "The TL 9000 benchmarks on these charts are the licensed data of %(supplier)s: "
             "only its admins may import them."
-        )
+        ) % {"supplier": supplier.name}
 
     def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
         best, worst = values[at["best_in_class"]], values[at["worst_in_class"]]
@@ -74,7 +80,7 @@ class BenchmarkImporter(TableImporter):
             bad(
                 "industry_average",
                 row.get("industry_average", ""),
-                "The industry average must lie between the best and the worst in class.",
+                _("The industry average must lie between the best and the worst in class."),
             )
 
 
@@ -84,7 +90,10 @@ def _measure(codes: tuple[str, ...]) -> Any:
     def parse(value: str) -> str:
         code = value.upper()
         if code not in known:
-            raise ValueError(f"{value!r} is not a measure code (e.g. FR.ERI, OTD.OTI, NPR.2).")
+            raise ValueError(
+                _("%(value)s is not a measure code (e.g. FR.ERI, OTD.OTI, NPR.2).") % {"value": repr(value)}
+            )
+
         return code
 
     return parse

@@ -13,15 +13,20 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accord.lib.csvsafe import DANGEROUS_STARTS
 from accord.lib.importing import ImportContext
 from accord.lib.tabular import parse_bool
 from accord.lib.tabular import parse_date as _parse_date
 from accord.parties.models import Product, Site
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 INT_MAX = 2_147_483_647
 DATE_CACHE_MAX = 100_000
@@ -66,10 +71,19 @@ def clean_text(raw: str) -> str:
 def text(max_length: int) -> Parser:
     def parse(value: str) -> str:
         if len(value) > max_length:
-            raise ValueError(f"The text has {len(value)} characters; at most {max_length} are allowed.")
+            raise ValueError(too_long(len(value), max_length))
         return value
 
     return Parser("text", parse, max_length)
+
+
+def too_long(length: int, limit: int) -> str:
+    """Why a cell of ``length`` characters is refused (more than ``limit``)."""
+    return ngettext(
+        "The text has %(length)s character; at most %(limit)s are allowed.",
+        "The text has %(length)s characters; at most %(limit)s are allowed.",
+        length,
+    ) % {"length": length, "limit": limit}
 
 
 _dates: dict[str, date] = {}
@@ -81,8 +95,8 @@ def _date(value: str) -> date:
     if found is None:
         try:
             found = _parse_date(value)
-        except ValueError as exc:
-            raise ValueError(f"{exc}.") from None
+        except ValueError:
+            raise ValueError(_("%(value)s is not a date (YYYY-MM-DD).") % {"value": repr(value)}) from None
         _check_year(found.year, value)
         if len(_dates) < DATE_CACHE_MAX:
             _dates[value] = found
@@ -94,19 +108,26 @@ parse_date = Parser("date", _date)
 
 def _check_year(year: int, value: str) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"{value!r} is out of range: a date must lie between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise ValueError(
+            _("%(value)s is out of range: a date must lie between %(first)s and %(last)s.")
+            % {"value": repr(value), "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+
+
+def _not_a_datetime(value: str) -> str:
+    return _("%(value)s is not a date and time (ISO 8601, e.g. 2026-01-31T14:05:00+01:00).") % {
+        "value": repr(value)
+    }
 
 
 def parse_datetime(value: str) -> datetime:
     """An ISO 8601 date and time with an offset (``Z`` or ``+02:00``); without one it is UTC."""
     if len(value) < 16 or value[10] not in "T ":
-        raise ValueError(f"{value!r} is not a date and time (ISO 8601, e.g. 2026-01-31T14:05:00+01:00).")
+        raise ValueError(_not_a_datetime(value))
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(
-            f"{value!r} is not a date and time (ISO 8601, e.g. 2026-01-31T14:05:00+01:00)."
-        ) from None
+        raise ValueError(_not_a_datetime(value)) from None
     _check_year(when.year, value)
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
@@ -116,14 +137,14 @@ def parse_datetime(value: str) -> datetime:
 def positive_int(minimum: int = 1) -> Parser:
     def parse(value: str) -> int:
         if value.startswith("-") and value[1:].isdigit() and value.isascii():
-            raise ValueError(f"The number must be at least {minimum}.")
+            raise ValueError(_("The number must be at least %(min)s.") % {"min": minimum})
         if not value.isdigit() or not value.isascii():
-            raise ValueError(f"{value!r} is not a whole number.")
+            raise ValueError(_("%(value)s is not a whole number.") % {"value": repr(value)})
         number = int(value)
         if number < minimum:
-            raise ValueError(f"The number must be at least {minimum}.")
+            raise ValueError(_("The number must be at least %(min)s.") % {"min": minimum})
         if number > INT_MAX:
-            raise ValueError(f"The number must be at most {INT_MAX}.")
+            raise ValueError(_("The number must be at most %(max)s.") % {"max": INT_MAX})
         return number
 
     return Parser("whole", parse, minimum)
@@ -133,9 +154,9 @@ def _number(value: str) -> float:
     try:
         result = float(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a number.") from None
+        raise ValueError(_("%(value)s is not a number.") % {"value": repr(value)}) from None
     if math.isnan(result) or math.isinf(result):
-        raise ValueError(f"{value!r} is not a number.")
+        raise ValueError(_("%(value)s is not a number.") % {"value": repr(value)})
     return result
 
 
@@ -145,28 +166,33 @@ number = Parser("number", _number)
 def _boolean(value: str) -> bool:
     try:
         return parse_bool(value)
-    except ValueError as exc:
-        raise ValueError(f"{exc}.") from None
+    except ValueError:
+        raise ValueError(
+            _("%(value)s is not true or false (true/false, yes/no, 1/0).") % {"value": repr(value)}
+        ) from None
 
 
 boolean = Parser("boolean", _boolean)
 
 
-def choice(mapping: dict[str, Any], what: str) -> Parser:
-    """A value looked up in ``mapping`` (exact text first, then lower-cased)."""
+def choice(mapping: dict[str, Any], reason: StrOrPromise) -> Parser:
+    """A value looked up in ``mapping`` (exact text first, then lower-cased). ``reason`` is the whole
+    (translated) sentence of a value not found, with ``%(value)s`` (the value, quoted) and
+    ``%(choices)s`` (the values accepted): ``"%(value)s is not a severity (%(choices)s)."``."""
     words = ", ".join(sorted({k for k in mapping if k == k.lower()}))
 
     def parse(value: str) -> Any:
         found = mapping.get(value, mapping.get(value.lower()))
         if found is None:
-            raise ValueError(f"{value!r} is not {what} ({words}).")
+            raise ValueError(reason % {"value": repr(value), "choices": words})
         return found
 
     return Parser("choice", parse, mapping)
 
 
-def lookup(mapping: dict[str, Any], reason: str) -> Parser:
-    """A name looked up in ``mapping`` (exact, then case-folded if unambiguous); ``reason`` has {value}."""
+def lookup(mapping: dict[str, Any], reason: Callable[[str], str]) -> Parser:
+    """A name looked up in ``mapping`` (exact, then case-folded if unambiguous); ``reason(value)`` is
+    why a name is not found (a whole translated sentence)."""
     folded: dict[str, Any] = {}
     for name, value in mapping.items():
         key = name.casefold()
@@ -177,7 +203,7 @@ def lookup(mapping: dict[str, Any], reason: str) -> Parser:
         if found is None:
             found = folded.get(value.casefold())
         if found is None:
-            raise ValueError(reason.format(value=value))
+            raise ValueError(reason(value))
         return found
 
     return Parser("lookup", parse, mapping)
@@ -197,23 +223,25 @@ def _products(context: ImportContext) -> dict[str, int]:
 
 def product_col(context: ImportContext, *, required: bool = True) -> Col:
     supplier = context.relationship.supplier.name
-    return Col(
-        "product_code",
-        "product_id",
-        lookup(_products(context), f"There is no product {{value!r}} in the catalog of {supplier}."),
-        required=required,
-    )
+
+    def reason(value: str) -> str:
+        return _("There is no product %(code)s in the catalog of %(supplier)s.") % {
+            "code": repr(value),
+            "supplier": supplier,
+        }
+
+    return Col("product_code", "product_id", lookup(_products(context), reason), required=required)
 
 
 def site_col(context: ImportContext, *, required: bool) -> Col:
     rel = context.relationship
     sites = dict(Site.objects.filter(party_id=rel.customer_id).values_list("name", "pk"))
-    return Col(
-        "site",
-        "site_id",
-        lookup(sites, f"{rel.customer.name} has no site named {{value!r}}."),
-        required=required,
-    )
+    customer = rel.customer.name
+
+    def reason(value: str) -> str:
+        return _("%(customer)s has no site named %(name)s.") % {"customer": customer, "name": repr(value)}
+
+    return Col("site", "site_id", lookup(sites, reason), required=required)
 
 
 def id_col(name: str, model: type[models.Model], field: str | None = None) -> Col:
@@ -229,10 +257,17 @@ def text_col(name: str, model: type[models.Model], field: str | None = None) -> 
 
 
 def not_before(
-    values: list[Any], at: dict[str, int], later: str, earlier: str, bad: Any, row: dict[str, str], what: str
+    values: list[Any],
+    at: dict[str, int],
+    later: str,
+    earlier: str,
+    bad: Any,
+    row: dict[str, str],
+    reason: str,
 ) -> None:
     """The date field ``later`` must not be before ``earlier`` (either missing: nothing to check);
-    the fields are named as their columns."""
+    the fields are named as their columns. ``reason`` is the whole (translated) sentence, with
+    ``%(date)s`` for the earlier date as the file writes it."""
     late, early = values[at[later]], values[at[earlier]]
     if late is not None and early is not None and late < early:
-        bad(later, row.get(later, ""), f"{what} ({row.get(earlier, '').strip()}).")
+        bad(later, row.get(later, ""), reason % {"date": row.get(earlier, "").strip()})

@@ -53,6 +53,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from accord.lib.importing import ImportContext, RowError, register_importer
 from accord.operations.cells import (
     Col,
@@ -84,6 +87,7 @@ if TYPE_CHECKING:
     from accord.operations.columnar import Columns
 
 SEVERITIES = {"1": 1, "2": 2, "3": 3, "critical": 1, "major": 2, "minor": 3}
+_SEVERITY_REASON = gettext_lazy("%(value)s is not a severity (%(choices)s).")
 
 
 # --- the customers' installed base -------------------------------------------------------------------
@@ -97,7 +101,7 @@ class InstalledBaseImporter(TableImporter):
     optional = ("serial",)
     model = InstalledBase
     key = ("site_id", "product_id", "in_service_date", "serial")
-    noun = "installation"
+    duplicate_reason = gettext_lazy("This installation (%(key)s) appears twice: row %(row)s has it already.")
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -120,7 +124,7 @@ class ShipmentImporter(TableImporter):
     optional = ("serial", "site", "order_id")
     model = Shipment
     key = ("shipment_id",)
-    noun = "shipment"
+    duplicate_reason = gettext_lazy("This shipment (%(key)s) appears twice: row %(row)s has it already.")
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -142,7 +146,7 @@ class ReturnImporter(TableImporter):
     optional = ("ship_date", "serial", "quantity", "reason", "no_trouble_found", "excluded_reason")
     model = Return
     key = ("return_id",)
-    noun = "return"
+    duplicate_reason = gettext_lazy("This return (%(key)s) appears twice: row %(row)s has it already.")
     always_compared = frozenset({"ship_date"})  # from the row or from the shipment: always known
 
     def cols(self, context: ImportContext) -> list[Col]:
@@ -164,10 +168,10 @@ class ReturnImporter(TableImporter):
             bad(
                 "ship_date",
                 row.get("ship_date", ""),
-                f"The unit was shipped after this return was received ({received}).",
+                _("The unit was shipped after this return was received (%(date)s).") % {"date": received},
             )
         if ship is None and not serial and not row.get("ship_date", "").strip():
-            bad("ship_date", "", "A return needs its ship date, or the serial number of a shipped unit.")
+            bad("ship_date", "", _("A return needs its ship date, or the serial number of a shipped unit."))
 
     def check_columns(self, values: dict[str, pa.Array]) -> pa.Array:
         import pyarrow.compute as pc
@@ -231,13 +235,14 @@ def _ship_dates(
         dates = shipped.get(serial)
         before = [d for d in dates or () if d <= received]
         if not dates:
-            reason = f"The row has no ship date, and no shipment has the serial number {serial!r}."
+            reason = _("The row has no ship date, and no shipment has the serial number %(serial)s.") % {
+                "serial": repr(serial)
+            }
             found.append((None, "ship_date", reason))
         elif not before:
-            reason = (
-                f"The unit with this serial number was shipped on {min(dates)}, "
-                "after this return was received."
-            )
+            reason = _(
+                "The unit with this serial number was shipped on %(date)s, after this return was received."
+            ) % {"date": min(dates)}
             found.append((None, "serial", reason))
         else:
             found.append((max(before), "", ""))
@@ -252,7 +257,7 @@ class RepairImporter(TableImporter):
     optional = ("shipped_date", "return_id", "finding")
     model = Repair
     key = ("repair_id",)
-    noun = "repair"
+    duplicate_reason = gettext_lazy("This repair (%(key)s) appears twice: row %(row)s has it already.")
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -265,8 +270,8 @@ class RepairImporter(TableImporter):
         ]
 
     def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
-        what = "The repaired unit was shipped back before it was received"
-        not_before(values, at, "shipped_date", "received_date", bad, row, what)
+        reason = _("The repaired unit was shipped back before it was received (%(date)s).")
+        not_before(values, at, "shipped_date", "received_date", bad, row, reason)
 
 
 # --- order lines, problem reports, support tickets ---------------------------------------------------
@@ -280,7 +285,7 @@ class OrderLineImporter(TableImporter):
     optional = ("promised_date", "delivered_date", "delivered_quantity", "early_accepted")
     model = OrderLine
     key = ("order_id", "line")
-    noun = "order line"
+    duplicate_reason = gettext_lazy("This order line (%(key)s) appears twice: row %(row)s has it already.")
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
@@ -301,7 +306,7 @@ class OrderLineImporter(TableImporter):
             bad(
                 "delivered_quantity",
                 row.get("delivered_quantity", ""),
-                "A delivered quantity needs a delivered_date.",
+                _("A delivered quantity needs a delivered_date."),
             )
 
 
@@ -313,13 +318,15 @@ class ProblemReportImporter(TableImporter):
     optional = ("fix_delivered_date", "closed_date", "customer_originated", "duplicate_of", "title")
     model = ProblemReport
     key = ("report_id",)
-    noun = "problem report"
+    duplicate_reason = gettext_lazy(
+        "This problem report (%(key)s) appears twice: row %(row)s has it already."
+    )
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
             id_col("report_id", ProblemReport),
             date_col("received_date", required=True),
-            Col("severity", "severity", choice(SEVERITIES, "a severity"), required=True),
+            Col("severity", "severity", choice(SEVERITIES, _SEVERITY_REASON), required=True),
             product_col(context),
             date_col("fix_delivered_date"),
             date_col("closed_date"),
@@ -329,13 +336,13 @@ class ProblemReportImporter(TableImporter):
         ]
 
     def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
-        what = "The fix was delivered before the report was received"
-        not_before(values, at, "fix_delivered_date", "received_date", bad, row, what)
-        what = "The report was closed before it was received"
-        not_before(values, at, "closed_date", "received_date", bad, row, what)
+        reason = _("The fix was delivered before the report was received (%(date)s).")
+        not_before(values, at, "fix_delivered_date", "received_date", bad, row, reason)
+        reason = _("The report was closed before it was received (%(date)s).")
+        not_before(values, at, "closed_date", "received_date", bad, row, reason)
         duplicate_of = values[at["duplicate_of"]]
         if duplicate_of and duplicate_of == values[at["report_id"]]:
-            bad("duplicate_of", row.get("duplicate_of", ""), "A report cannot be a duplicate of itself.")
+            bad("duplicate_of", row.get("duplicate_of", ""), _("A report cannot be a duplicate of itself."))
 
 
 @register_importer
@@ -346,13 +353,13 @@ class SupportTicketImporter(TableImporter):
     optional = ("product_code", "first_response_at", "resolved_at", "category")
     model = SupportTicket
     key = ("ticket_id",)
-    noun = "ticket"
+    duplicate_reason = gettext_lazy("This ticket (%(key)s) appears twice: row %(row)s has it already.")
 
     def cols(self, context: ImportContext) -> list[Col]:
         return [
             id_col("ticket_id", SupportTicket),
             Col("opened_at", "opened_at", parse_datetime, required=True),
-            Col("severity", "severity", choice(SEVERITIES, "a severity"), required=True),
+            Col("severity", "severity", choice(SEVERITIES, _SEVERITY_REASON), required=True),
             product_col(context, required=False),
             Col("first_response_at", "first_response_at", parse_datetime),
             Col("resolved_at", "resolved_at", parse_datetime),
@@ -360,10 +367,10 @@ class SupportTicketImporter(TableImporter):
         ]
 
     def check(self, values: list[Any], at: dict[str, int], bad: Any, row: dict[str, str]) -> None:
-        what = "The first response came before the ticket was opened"
-        not_before(values, at, "first_response_at", "opened_at", bad, row, what)
-        what = "The ticket was resolved before it was opened"
-        not_before(values, at, "resolved_at", "opened_at", bad, row, what)
+        reason = _("The first response came before the ticket was opened (%(date)s).")
+        not_before(values, at, "first_response_at", "opened_at", bad, row, reason)
+        reason = _("The ticket was resolved before it was opened (%(date)s).")
+        not_before(values, at, "resolved_at", "opened_at", bad, row, reason)
 
 
 # The supplier-wide kinds (its catalog, its licensed benchmarks) live in their own module; importing it

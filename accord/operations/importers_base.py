@@ -30,6 +30,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import IntegrityError, connections, models, router
 from django.db.models import F
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accord.audit import services as audit
 from accord.lib import timelimit, written
@@ -63,7 +66,10 @@ class TableImporter(Importer):
 
     model: ClassVar[type[models.Model]]
     key: ClassVar[tuple[str, ...]] = ()  # the natural key's fields (attributes named in ``cols``)
-    noun: ClassVar[str] = "row"  # "shipment", "return", … for messages
+    # the whole sentence of a key found twice in the file, with %(key)s and %(row)s (the earlier row)
+    duplicate_reason: ClassVar[str | Promise] = gettext_lazy(
+        "This row (%(key)s) appears twice: row %(row)s has it already."
+    )
     versioned: ClassVar[bool] = False  # the model has a ``version`` that a change increments
 
     # --- set up per run ---------------------------------------------------------------------------
@@ -86,10 +92,9 @@ class TableImporter(Importer):
         """Why the importing person may not import this kind, or None."""
         access = context.access
         if access.side != "supplier":
-            return (
-                "Operational data is the supplier's: only editors and admins of "
-                f"{context.relationship.supplier.name} may import it."
-            )
+            return _(
+                "Operational data is the supplier's: only editors and admins of %(supplier)s may import it."
+            ) % {"supplier": context.relationship.supplier.name}
         return None
 
     # --- validation ------------------------------------------------------------------------------
@@ -120,7 +125,12 @@ class TableImporter(Importer):
                 cell = clean_text(raw)
                 if not cell:
                     if col.required:
-                        bad(col.name, raw, col.required_reason or f"The column {col.name} needs a value.")
+                        bad(
+                            col.name,
+                            raw,
+                            col.required_reason
+                            or _("The column %(name)s needs a value.") % {"name": col.name},
+                        )
                         values.append(None)
                     else:
                         values.append(col.default)
@@ -138,8 +148,7 @@ class TableImporter(Importer):
                     bad(
                         key_col,
                         row.get(key_col, ""),
-                        f"This {self.noun} ({self._key_text(key)}) appears twice: "
-                        f"row {earlier} has it already.",
+                        self.duplicate_reason % {"key": self._key_text(key), "row": earlier},
                     )
                 else:
                     first_row[key] = number

@@ -7,12 +7,14 @@ are its measures')."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accord.audit import services as audit
 from accord.lib import written
@@ -53,13 +55,17 @@ if TYPE_CHECKING:
     from accord.operations.columnar import Columns
 
 
-def unknown_category(context: ImportContext) -> str:
-    """The reason given for a category code that is not stored ({value} is the code): how to add it."""
+def unknown_category(context: ImportContext) -> Callable[[str], str]:
+    """The reason given for a category code that is not stored (a ``lookup`` reason): how to add it."""
     slug = context.relationship.slug
-    return (
-        "There is no TL 9000 product category {value!r}: import it first with the categories import "
-        f"(accord import categories FILE --relationship {slug}) or on the Data page."
-    )
+
+    def reason(value: str) -> str:
+        return _(
+            "There is no TL 9000 product category %(code)s: import it first with the categories import "
+            "(accord import categories FILE --relationship %(slug)s) or on the Data page."
+        ) % {"code": repr(value), "slug": slug}
+
+    return reason
 
 
 # --- the TL 9000 product categories -----------------------------------------------------------------
@@ -71,13 +77,24 @@ RESERVED_CODES = frozenset({"all"})  # ``ALL`` pools every category in the measu
 def _category_code(value: str) -> str:
     if len(value) > max_length(ProductCategory, "code"):
         limit = max_length(ProductCategory, "code")
-        raise ValueError(f"The code has {len(value)} characters; at most {limit} are allowed.")
+        raise ValueError(
+            ngettext(
+                "The code has %(length)s character; at most %(limit)s are allowed.",
+                "The code has %(length)s characters; at most %(limit)s are allowed.",
+                len(value),
+            )
+            % {"length": len(value), "limit": limit}
+        )
     if not CODE.match(value):
         raise ValueError(
-            f"{value!r} is not a category code: letters and digits separated by dots, e.g. 3.2.1."
+            _("%(value)s is not a category code: letters and digits separated by dots, e.g. 3.2.1.")
+            % {"value": repr(value)}
         )
     if value.casefold() in RESERVED_CODES:
-        raise ValueError(f"{value!r} is reserved: the measurements pool every category under ALL.")
+        raise ValueError(
+            _("%(value)s is reserved: the measurements pool every category under ALL.")
+            % {"value": repr(value)}
+        )
     return value
 
 
@@ -86,9 +103,14 @@ def _effective_month(value: str) -> date:
     try:
         year, month = parse_month(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a month (YYYY-MM, e.g. 2024-07).") from None
+        raise ValueError(
+            _("%(value)s is not a month (YYYY-MM, e.g. 2024-07).") % {"value": repr(value)}
+        ) from None
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"{value!r} is out of range: a month must lie between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise ValueError(
+            _("%(value)s is out of range: a month must lie between %(first)s and %(last)s.")
+            % {"value": repr(value), "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     return date(year, month, 1)
 
 
@@ -129,7 +151,7 @@ class CategoryImporter(TableImporter):
     optional = ("parent", "normalization_unit", "normalization_basis", "table_release", "effective_from")
     model = ProductCategory
     key = ("code",)
-    noun = "category"
+    duplicate_reason = gettext_lazy("This category (%(key)s) appears twice: row %(row)s has it already.")
 
     def cols(self, context: ImportContext) -> list[Col]:
         bases = {b: b for b in NormalizationBasis.values}
@@ -146,7 +168,7 @@ class CategoryImporter(TableImporter):
             Col(
                 "normalization_basis",
                 "normalization_basis",
-                choice(bases, "a normalization basis"),
+                choice(bases, _("%(value)s is not a normalization basis (%(choices)s).")),
                 default=NormalizationBasis.SHIPPED_12M.value,
             ),
             Col(
@@ -168,10 +190,10 @@ class CategoryImporter(TableImporter):
         ).exists()
         if admin:
             return None
-        return (
+        return _(
             "TL 9000 product categories are the handbook's classification, shared by every relationship "
-            f"in Accord: only admins of {supplier.name} may import them."
-        )
+            "in Accord: only admins of %(supplier)s may import them."
+        ) % {"supplier": supplier.name}
 
     def validate(self, rows: Rows, context: ImportContext) -> tuple[list[Record], list[RowError]]:
         in_file: set[str] = set()  # every code of the file, of good rows and bad
@@ -207,10 +229,10 @@ class CategoryImporter(TableImporter):
                 continue
             if up not in tree:
                 if up not in in_file:  # a bad row of the file has its own error
-                    reason = (
-                        f"There is no TL 9000 product category {up!r} in this file or stored: "
+                    reason = _(
+                        "There is no TL 9000 product category %(code)s in this file or stored: "
                         "a parent must be imported too (in this file, or before it)."
-                    )
+                    ) % {"code": repr(up)}
                     errors.append(RowError(number, "parent", up, reason))
                 continue
             chain = [rec[code]]
@@ -222,7 +244,9 @@ class CategoryImporter(TableImporter):
                 node = tree.get(node)
             if node is not None and node == rec[code]:
                 loop = " → ".join([*chain, node])
-                reason = f"This parent makes a loop ({loop}): a category cannot be its own ancestor."
+                reason = _("This parent makes a loop (%(loop)s): a category cannot be its own ancestor.") % {
+                    "loop": loop
+                }
                 errors.append(RowError(number, "parent", up, reason))
         return errors
 
@@ -318,7 +342,7 @@ class ProductImporter(TableImporter):
     optional = ("nu_basis", "description")
     model = Product
     key = ("code",)
-    noun = "product"
+    duplicate_reason = gettext_lazy("This product (%(key)s) appears twice: row %(row)s has it already.")
     versioned = True  # edited in forms too: an import's change makes a stale form's save a conflict
 
     def cols(self, context: ImportContext) -> list[Col]:
@@ -333,7 +357,13 @@ class ProductImporter(TableImporter):
                 required=True,
             ),
             Col("description", "description", str, default=""),
-            Col("nu_basis", "nu_basis", choice({b: b for b in NormalizationBasis.values}, "a basis")),
+            Col(
+                "nu_basis",
+                "nu_basis",
+                choice(
+                    {b: b for b in NormalizationBasis.values}, _("%(value)s is not a basis (%(choices)s).")
+                ),
+            ),
         ]
 
     def cols_for_apply(self, context: ImportContext) -> list[Col]:
@@ -353,7 +383,11 @@ class ProductImporter(TableImporter):
                 continue
             earlier = basis_of.setdefault(category_id, (basis, number))
             if earlier[0] != basis:
-                reason = f"Row {earlier[1]} gives this category the basis {earlier[0]!r}; a category has one."
+                reason = _("Row %(row)s gives this category the basis %(basis)s; a category has one.") % {
+                    "row": earlier[1],
+                    "basis": repr(earlier[0]),
+                }
+
                 errors.append(RowError(number, "nu_basis", basis, reason))
 
     def prepare(self, records: list[Record] | Columns, context: ImportContext) -> Plan:

@@ -22,7 +22,7 @@ from accord.parties.access import access_from
 from accord.parties.models import Membership, Role
 from accord.register import workflow
 from accord.register.access import items_visible_to_user, user_may_see
-from accord.register.models import ActionItem, ActionUpdate, DigestSent, UpdateKind
+from accord.register.models import ActionItem, ActionUpdate, DigestSent, Status, UpdateKind
 from accord.register.owners import possible_owners
 
 
@@ -85,7 +85,14 @@ def _verifiers(item: Any) -> list[User]:
     return list(admins.distinct())
 
 
+def _status_label(value: str) -> str:
+    """A status's label in the reader's language, lower case as in a sentence ("in progress")."""
+    label = dict(Status.choices).get(value)
+    return str(label).lower() if label is not None else value.replace("_", " ")
+
+
 def send_status(item: Any, actor: User | None, before: str, action: str, note: str) -> list[str]:
+
     sent: list[str] = []
     seen = {actor.pk} if actor else set()
     if action == "done":
@@ -117,7 +124,7 @@ def send_status(item: Any, actor: User | None, before: str, action: str, note: s
         with of_recipient(person):
             headline = _("%(actor)s changed the status from %(before)s to %(after)s.") % {
                 "actor": actor or "Accord",
-                "before": before.replace("_", " "),
+                "before": _status_label(before),
                 "after": item.get_status_display().lower(),
             }
             status = _send(

@@ -47,6 +47,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accord.audit import services as audit
 from accord.lib.importing import (
@@ -134,7 +135,16 @@ def _word(value: str) -> str:
 
 
 def _or_list(words: list[str]) -> str:
-    return ", ".join(words[:-1]) + " or " + words[-1]
+    """The column's values as the file writes them: "low, medium, high or critical"."""
+    return _("%(values)s or %(last)s") % {"values": ", ".join(words[:-1]), "last": words[-1]}
+
+
+def _party_names(look: _Lookups, rel: Relationship, side: str) -> str:
+    """The owning side's party names: "Acme" or, for a joint item, "Acme or Globex"."""
+    names = [look.party_names[p] for p in owning_party_ids(rel, side)]
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s or %(second)s") % {"first": names[0], "second": names[1]}
 
 
 @register_importer
@@ -199,9 +209,9 @@ class ActionItemImporter(Importer):
             bad(
                 "owner_side",
                 raw,
-                f"{raw!r} is not an owner side (supplier, customer or joint)."
+                _("%(value)s is not an owner side (supplier, customer or joint).") % {"value": repr(raw)}
                 if side
-                else "The owner side is required (supplier, customer or joint).",
+                else _("The owner side is required (supplier, customer or joint)."),
             )
             side = None
 
@@ -213,8 +223,12 @@ class ActionItemImporter(Importer):
             elif side is not None:  # without a valid side, the owner cannot be judged
                 member = look.members.get(email)
                 if member is None or not services.may_own(member.party_ids, rel, side):
-                    names = " or ".join(look.party_names[p] for p in owning_party_ids(rel, side))
-                    bad("owner_email", raw, f"{raw.strip()!r} is not an active member of {names}.")
+                    bad(
+                        "owner_email",
+                        raw,
+                        _("%(email)s is not an active member of %(parties)s.")
+                        % {"email": repr(raw.strip()), "parties": _party_names(look, rel, side)},
+                    )
                 else:
                     values["owner_id"] = member.user_id
 
@@ -222,17 +236,20 @@ class ActionItemImporter(Importer):
             raw = row["due_date"]
             try:
                 values["due_date"] = parse_date(raw) if raw.strip() else None
-            except ValueError as exc:
-                bad("due_date", raw, f"{exc}.")
+            except ValueError:
+                bad("due_date", raw, _("%(value)s is not a date (YYYY-MM-DD).") % {"value": repr(raw)})
 
-        for column, choices, what in (("priority", Priority, "a priority"), ("status", Status, "a status")):
+        for column, choices, reason in (
+            ("priority", Priority, _("%(value)s is not a priority (%(choices)s).")),
+            ("status", Status, _("%(value)s is not a status (%(choices)s).")),
+        ):
             raw = row.get(column, "")
             if not raw.strip():
                 continue  # the default for a new item, unchanged for an existing one
             if _word(raw) in choices.values:
                 values[column] = _word(raw)
             else:
-                bad(column, raw, f"{raw!r} is not {what} ({_or_list(choices.values)}).")
+                bad(column, raw, reason % {"value": repr(raw), "choices": _or_list(choices.values)})
 
         if "task_force" in row:
             raw = row["task_force"]
@@ -241,7 +258,11 @@ class ActionItemImporter(Importer):
             if not name:
                 values["task_force_id"] = None
             elif task_force_id is None:
-                bad("task_force", raw, f"There is no task force named {name!r} in this relationship.")
+                bad(
+                    "task_force",
+                    raw,
+                    _("There is no task force named %(name)s in this relationship.") % {"name": repr(name)},
+                )
             else:
                 values["task_force_id"] = task_force_id
 
@@ -249,13 +270,17 @@ class ActionItemImporter(Importer):
         external_id = values["external_id"] = raw.strip()
         taken = look.taken.get(external_id)
         if len(external_id) > EXTERNAL_ID_MAX:
-            bad("external_id", raw, f"The external ID is longer than {EXTERNAL_ID_MAX} characters.")
+            bad(
+                "external_id",
+                raw,
+                _("The external ID is longer than %(max)s characters.") % {"max": EXTERNAL_ID_MAX},
+            )
         elif external_id in first_row_of:
             bad(
                 "external_id",
                 raw,
-                f"The external ID {external_id!r} appears twice: "
-                f"row {first_row_of[external_id]} has it already.",
+                _("The external ID %(id)s appears twice: row %(row)s has it already.")
+                % {"id": repr(external_id), "row": first_row_of[external_id]},
             )
         elif external_id:
             first_row_of[external_id] = number
@@ -268,18 +293,21 @@ class ActionItemImporter(Importer):
                 bad(
                     "owner_side",
                     row.get("owner_side", ""),
-                    f"Item {external_id!r} is private to your side, so your side must own it.",
+                    _("Item %(id)s is private to your side, so your side must own it.")
+                    % {"id": repr(external_id)},
                 )
             elif taken is not None and taken.owner_id and side is not None and "owner_email" not in row:
                 # the item keeps its owner, who must still be on the owning side (the service's rule)
                 parties = look.parties_of.get(taken.owner_id, set())
                 if not services.may_own(parties, rel, side):
-                    names = " or ".join(look.party_names[p] for p in owning_party_ids(rel, side))
                     bad(
                         "owner_side",
                         row.get("owner_side", ""),
-                        f"Item {external_id!r} keeps its owner, who is not an editor or admin of {names}; "
-                        "add an owner_email column to give it a new owner.",
+                        _(
+                            "Item %(id)s keeps its owner, who is not an editor or admin of %(parties)s; "
+                            "add an owner_email column to give it a new owner."
+                        )
+                        % {"id": repr(external_id), "parties": _party_names(look, rel, side)},
                     )
         if taken is not None and not found:
             for column, message in planning_problems(look.access, rel, taken, values, external_id):
@@ -516,8 +544,11 @@ def planning_problems(
     return [
         (
             column,
-            f"Item {external_id!r} is planned by the side that owns it; "
-            "propose a new owner or due date on the item's page instead.",
+            _(
+                "Item %(id)s is planned by the side that owns it; "
+                "propose a new owner or due date on the item's page instead."
+            )
+            % {"id": repr(external_id)},
         )
         for column, attname in PLANNING_COLUMNS.items()
         if attname in values and values[attname] != getattr(current, attname)

@@ -20,7 +20,7 @@ import pytest
 from accord.lib.demo import DemoContext
 from accord.lib.months import add_months, month_end, month_of, month_range, month_start
 from accord.measurements import definitions
-from accord.measurements.drilldown import AT_MONTH_END, Drill, drill, total
+from accord.measurements.drilldown import _RELATIVE, AT_MONTH_END, Drill, drill, total
 from accord.measurements.engine import Value
 from accord.measurements.selectors import metrics
 from accord.measurements.services import refresh_all, settings_for
@@ -373,3 +373,20 @@ def test_a_range_or_severity_the_records_page_cannot_show_is_not_found(demo: Dem
     for first in (add_months(demo.end, 1), add_months(demo.end, -12), "2026-13", "soon"):
         assert client.get(f"{base}&first={first}").status_code == 404, first
     assert client.get(f"{base}&severity=major").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Units installed at the end of M", "Units installed at the end of 2026-09"),
+        (
+            "Returns received in M from units shipped in M-6",
+            "Returns received in 2026-09 from units shipped in 2026-03",
+        ),
+        ("M末時点の設置台数", "2026-09末時点の設置台数"),  # no space between the month and Japanese text
+        ("M 말 기준 설치 대수", "2026-09 말 기준 설치 대수"),
+        ("MTTR of Mary's items", "MTTR of Mary's items"),  # only a lone M is a month
+    ],
+)
+def test_a_title_s_relative_months_become_dates_in_every_language(title: str, expected: str) -> None:
+    assert _RELATIVE.sub(lambda m: add_months("2026-09", -int(m.group(1) or 0)), title) == expected
