@@ -62,7 +62,7 @@ def measure_chart(
     pooled = lambda rows: [r for r in rows if r.measure == revision.measure and not r.severity]  # noqa: E731
     d = definitions.measure(revision.measure)
     return charting.chart_spec(
-        f"{revision.measure} · {d.name} ({d.unit}) · {revision.category or 'ALL'}",
+        f"{revision.measure} · {d.shown_name} ({d.shown_unit}) · {revision.category or 'ALL'}",
         {revision.measure: pooled(by_window[1])},
         {revision.measure: pooled(by_window[revision.basis])} if revision.basis != 1 else {},
         {},

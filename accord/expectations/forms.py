@@ -30,7 +30,7 @@ MEASURABLE, QUALITATIVE = "measurable", "qualitative"
 
 def measure_choices(blank: str = "") -> list[tuple[str, str]]:
     """Every measure of measurements.md as "OTD.OTI · On-time items (%)", by family."""
-    choices = [(code, f"{code} · {d.name}") for code, d in MEASURES.items() if not d.supplementary]
+    choices = [(code, f"{code} · {d.shown_name}") for code, d in MEASURES.items() if not d.supplementary]
     return [("", blank), *choices] if blank else choices
 
 

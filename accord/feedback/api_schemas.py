@@ -7,11 +7,12 @@ a respondent is "Respondent 2 (Operation)", never a name."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
+from accord.accounts.locale import Language
 from accord.feedback import selectors
 from accord.feedback.answering import respondent_label
 from accord.feedback.areas import AREAS_MAX, COMMENT_MAX, QUESTION_MAX, RATING_MAX, RATING_MIN, TITLE_MAX
@@ -177,6 +178,11 @@ class FeedbackInviteeIn(Schema):
     user_id: Id | None = Field(default=None, description="A member of the customer (then no name or e-mail)")
     name: str = Field(default="", max_length=150)
     email: str = Field(default="", max_length=254)
+    language: Language | Literal[""] = Field(
+        default="",
+        description="The e-mails' and answer page's language for someone without an account; empty: the"
+        " relationship's",
+    )
 
 
 class FeedbackInviteIn(Schema):

@@ -300,7 +300,8 @@ def list_invitations(request: AuthedRequest, rel_id: Id, survey_number: Number) 
 def invite(request: AuthedRequest, rel_id: Id, survey_number: Number, payload: FeedbackInviteIn) -> Any:
     survey, access = survey_for_user(request.user, pk=rel_id, number=survey_number)
     invitees = [
-        Invitee(function=i.function, user_id=i.user_id, name=i.name, email=i.email) for i in payload.invitees
+        Invitee(function=i.function, user_id=i.user_id, name=i.name, email=i.email, language=i.language)
+        for i in payload.invitees
     ]
     with renamed(user="user_id"):
         made = services.invite(access=access, survey=survey, invitees=invitees)

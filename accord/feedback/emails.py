@@ -32,10 +32,10 @@ def _answer_url(invitation: Any, survey: Any, token: str) -> str:
 
 def _mail_invitee(invitation: Any, survey: Any, token: str, compose: Callable[[], tuple[str, str]]) -> None:
     """``compose`` gives the subject and headline, in the invitee's language (someone without an
-    account: Accord's default)."""
+    account: the invitation's)."""
     if invitation.user_id is not None and not wants(invitation.user, KIND):
         return
-    with of_recipient(invitation.user):
+    with of_recipient(invitation.user, invitation.language):
         subject, headline = compose()
         _queue_invitation(invitation, survey, token, subject, headline)
 

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,9 +95,16 @@ class InviteForm(StyledForm):
             "Functions: engineering, procurement, installation, activation, operation, other."
         ),
     )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language for people without an account"),
+        choices=settings.LANGUAGES,
+        required=False,  # not given: the relationship's
+        help_text=gettext_lazy("Their e-mails and answer page; members read theirs in their own."),
+    )
 
     def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["language"].initial = relationship.language
         field: Any = self.fields["member"]
         field.choices = [
             ("", "—"),
@@ -115,6 +123,7 @@ class InviteForm(StyledForm):
                     user_id=data.get("member") or None,
                     name="" if data.get("member") else data.get("name", ""),
                     email="" if data.get("member") else data.get("email", ""),
+                    language=data.get("language", ""),
                 )
             )
         for n, line in enumerate((data.get("more") or "").splitlines(), start=1):
@@ -127,7 +136,12 @@ class InviteForm(StyledForm):
                 )
                 continue
             found.append(
-                Invitee(function=parts[1].lower(), email=parts[0], name=parts[2] if len(parts) > 2 else "")
+                Invitee(
+                    function=parts[1].lower(),
+                    email=parts[0],
+                    name=parts[2] if len(parts) > 2 else "",
+                    language=data.get("language", ""),
+                )
             )
         if not found and not self.errors:
             self.add_error(None, _("Choose a member or enter someone's address."))

@@ -136,6 +136,8 @@ class Invitation(models.Model):
     name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail address"))
     function = models.CharField(_("function"), max_length=20, choices=Function)
+    # Someone without an account reads the e-mails and the answer page in it (a member: their own).
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES, default="en")
     # The link's token is an HMAC of (id, nonce) under the site's secret; only its SHA-256 is kept here.
     # A new nonce (sending the link again) ends the old link.
     nonce = models.CharField(max_length=32)

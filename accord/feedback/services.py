@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accord.accounts.locale import supported
 from accord.audit import services as audit
 from accord.feedback import door, emails, rules
 from accord.feedback.areas import AREAS_MAX, DEFAULT_AREAS, QUESTION_MAX, TITLE_MAX, Function
@@ -48,19 +49,24 @@ class AreaInput:
 
 
 def current_template(relationship: Relationship) -> SurveyTemplate:
-    """The relationship's latest areas, the guidance's twelve (version 1) the first time they are asked
-    for."""
+    """The relationship's latest areas, the guidance's twelve (version 1, in the relationship's language)
+    the first time they are asked for."""
     found = SurveyTemplate.objects.filter(relationship=relationship).order_by("-version").first()
     if found is not None:
         return found
     with transaction.atomic():
         template, created = SurveyTemplate.objects.get_or_create(relationship=relationship, version=1)
         if created:
-            TemplateArea.objects.bulk_create(
-                TemplateArea(template=template, position=i, key=key, title=str(title), question=str(question))
-                for i, (key, title, question) in enumerate(DEFAULT_AREAS, start=1)
-            )
+            with translation.override(relationship.language):
+                _fill_template(template)
     return template
+
+
+def _fill_template(template: SurveyTemplate) -> None:
+    TemplateArea.objects.bulk_create(
+        TemplateArea(template=template, position=i, key=key, title=str(title), question=str(question))
+        for i, (key, title, question) in enumerate(DEFAULT_AREAS, start=1)
+    )
 
 
 def _validate_areas(areas: list[AreaInput], known: set[str]) -> None:
@@ -352,6 +358,7 @@ class Invitee:
     user_id: int | None = None  # a member of the customer
     name: str = ""
     email: str = ""
+    language: str = ""  # for someone without an account; "": the relationship's
 
 
 def expiry(closes_on: date) -> datetime:
@@ -401,6 +408,7 @@ def _resolve(survey: Survey, invitee: Invitee, members: dict[int, Any], n: int) 
         name=name,
         email=email,
         function=invitee.function,
+        language=supported(invitee.language) or survey.relationship.language,
         nonce=door.new_nonce(),
         token_hash="",
         expires_at=expiry(survey.closes_on),

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -175,7 +175,8 @@ def door(request: HttpRequest, token: str) -> HttpResponse:
     links.hit(ip, miss=invitation is None)
     if invitation is None:
         return _no_referrer(render(request, "feedback/link_invalid.html", status=404))
-    return _no_referrer(_respond(request, invitation, post_url=request.path, done_url=None))
+    with translation.override(invitation.language):  # the language they were invited in
+        return _no_referrer(_respond(request, invitation, post_url=request.path, done_url=None))
 
 
 def _no_referrer(response: HttpResponse) -> HttpResponse:

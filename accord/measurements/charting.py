@@ -321,7 +321,7 @@ def chart_specs(
     by_chart, rolling_by_chart = _charted(monthly, rolling)
     specs = [
         chart_spec(
-            f"{chart.family} · {chart.unit}",
+            f"{chart.family} · {_(chart.unit)}",
             by_chart[chart],
             rolling_by_chart.get(chart, {}),
             {m: bands.get(m, []) for m in by_chart[chart]},

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -148,6 +150,20 @@ class MeasureDef:
     records_only: bool = False  # neither a count nor made of counted records: the page links "records"
     drill_note: StrOrPromise = ""  # what the value is, when it is not the number of records listed
 
+    # ``name``, ``unit`` and ``definition`` are English (the API, the CLI and ``accord metrics`` print
+    # them so); they are marked with ``gettext_noop`` and these give them in the active language.
+    @property
+    def shown_name(self) -> str:
+        return gettext(self.name)
+
+    @property
+    def shown_unit(self) -> str:
+        return gettext(self.unit)
+
+    @property
+    def shown_definition(self) -> str:
+        return gettext(self.definition)
+
     @property
     def normalized(self) -> bool:
         """Its denominator is the category's normalization units (NPR)."""
@@ -168,106 +184,114 @@ class MeasureDef:
 
 def _fr(code: str, name: str, definition: str, returns: Window, population: Window) -> MeasureDef:
     return MeasureDef(
-        code, name, "FR", "% per year", "lower", definition, "ratio", 2,
+        code, name, "FR", N_("% per year"), "lower", definition, "ratio", 2,
         counts="shipments", factor=1200.0, returns_shipped=returns, population=population, drill="fr_window",
     )  # fmt: skip
 
 
 def _reports(family: str, severity: int, name: str, definition: str, drill: str) -> MeasureDef:
-    """A problem-report measure of one severity (``{sev}`` in the texts: the severity's name)."""
+    """A problem-report measure of one severity (each its whole name and definition, for translators)."""
     npr = family == "NPR"
-    sev = SEVERITY_NAMES[severity]
     return MeasureDef(
-        f"{family}.{severity}", name.format(sev=sev), family, "per NU per year" if npr else "%",
-        "lower" if npr else "higher", definition.format(sev=sev), "ratio", 4 if npr else 1,
+        f"{family}.{severity}", name, family, N_("per NU per year") if npr else "%",
+        "lower" if npr else "higher", definition, "ratio", 4 if npr else 1,
         counts="" if npr else "problem-reports", factor=12.0 if npr else 100.0, severity=severity,
         drill=drill,
     )  # fmt: skip
 
 
-def _turnaround(statistic: Statistic, name: str, of: str) -> MeasureDef:
+def _turnaround(statistic: Statistic, name: str, definition: str) -> MeasureDef:
     return MeasureDef(
-        f"REPAIR.TAT_{statistic.upper()}", f"Repair turnaround, {name}", "REPAIR", "days", "lower",
-        f"{of} from receipt to ship-back, repairs shipped back in M.", "distribution", 1,
+        f"REPAIR.TAT_{statistic.upper()}", name, "REPAIR", N_("days"), "lower", definition, "distribution", 1,
         counts="repairs", fact="repair_tat", statistic=statistic, drill="repair_turnaround",
     )  # fmt: skip
 
 
-_NPR = (
-    "Problem reports, {sev}",
-    "12 × customer-originated non-duplicate {sev} reports received in M / normalization units.",
-)
-_FRT = (
-    "Fix response time, {sev}",
-    "100 × {sev} fixes delivered in M within the threshold / {sev} fixes delivered in M.",
-)
-_OFR = ("Overdue fix responsiveness, {sev}",
-        "100 × overdue {sev} reports fixed in M / {sev} reports overdue at any time in M.")  # fmt: skip
 _REPAIR: dict[str, Any] = {"family": "REPAIR", "counts": "repairs"}
 _SUPPORT: dict[str, Any] = {"family": "SUPPORT", "counts": "support-tickets", "per_severity": True}
 
 _ALL = [
-    _fr("FR.ERI", "Early return index",
-        "100 × 12 × returns received in M of units shipped M…M-6 / units shipped M-1…M-6.",
+    _fr("FR.ERI", N_("Early return index"),
+        N_("100 × 12 × returns received in M of units shipped M…M-6 / units shipped M-1…M-6."),
         (-6, 0), (-6, -1)),
-    _fr("FR.YRR", "One-year return rate",
-        "100 × 12 × returns received in M of units shipped M-7…M-18 / units shipped M-7…M-18.",
+    _fr("FR.YRR", N_("One-year return rate"),
+        N_("100 × 12 × returns received in M of units shipped M-7…M-18 / units shipped M-7…M-18."),
         (-18, -7), (-18, -7)),
-    _fr("FR.LTR", "Long-term return rate",
-        "100 × 12 × returns received in M of units shipped before M-18 / units shipped before M-18.",
+    _fr("FR.LTR", N_("Long-term return rate"),
+        N_("100 × 12 × returns received in M of units shipped before M-18 / units shipped before M-18."),
         (None, -19), (None, -19)),
-    MeasureDef("FR.NTF", "No trouble found returns", "FR", "%", "lower",
-               "100 × no-trouble-found returns received in M / all returns received in M.",
+    MeasureDef("FR.NTF", N_("No trouble found returns"), "FR", "%", "lower",
+               N_("100 × no-trouble-found returns received in M / all returns received in M."),
                "ratio", 2, counts="returns", drill="fr_ntf"),
-    MeasureDef("OTD.OTI", "On-time delivery to requested date", "OTD", "%", "higher",
-               "100 × order lines delivered complete on the requested date / lines requested in M.",
+    MeasureDef("OTD.OTI", N_("On-time delivery to requested date"), "OTD", "%", "higher",
+               N_("100 × order lines delivered complete on the requested date / lines requested in M."),
                "ratio", 1, counts="order-lines", dim="crd", drill="order_lines", due_date="requested_date"),
-    MeasureDef("OTD.OTIP", "On-time delivery to promised date", "OTD", "%", "higher",
-               "100 × order lines delivered complete on the promised date / lines promised in M.",
+    MeasureDef("OTD.OTIP", N_("On-time delivery to promised date"), "OTD", "%", "higher",
+               N_("100 × order lines delivered complete on the promised date / lines promised in M."),
                "ratio", 1, counts="order-lines", dim="promised", drill="order_lines",
                due_date="promised_date"),
-    _turnaround("mean", "mean", "Mean calendar days"),
-    _turnaround("median", "median", "Median calendar days"),
-    _turnaround("p90", "90th percentile", "90th percentile (nearest rank) of days"),
-    MeasureDef("REPAIR.WITHIN_SLA", "Repairs within agreed time", unit="%", direction="higher",
-               definition="100 × repairs shipped back in M within the agreed days / repairs shipped back "
-               "in M.",
+    _turnaround("mean", N_("Repair turnaround, mean"),
+                N_("Mean calendar days from receipt to ship-back, repairs shipped back in M.")),
+    _turnaround("median", N_("Repair turnaround, median"),
+                N_("Median calendar days from receipt to ship-back, repairs shipped back in M.")),
+    _turnaround("p90", N_("Repair turnaround, 90th percentile"),
+                N_("90th percentile (nearest rank) of days from receipt to ship-back, repairs shipped back "
+                   "in M.")),
+    MeasureDef("REPAIR.WITHIN_SLA", N_("Repairs within agreed time"), unit="%", direction="higher",
+               definition=N_("100 × repairs shipped back in M within the agreed days / repairs shipped "
+                             "back in M."),
                kind="ratio", decimals=1, drill="repair_sla", **_REPAIR),
-    MeasureDef("REPAIR.BACKLOG", "Open repair backlog", unit="count", direction="lower",
-               definition="Repairs received and not shipped back at the end of M.",
+    MeasureDef("REPAIR.BACKLOG", N_("Open repair backlog"), unit=N_("count"), direction="lower",
+               definition=N_("Repairs received and not shipped back at the end of M."),
                kind="count", decimals=0, point_in_time=True, fact="repair_backlog", drill="repairs_open",
                **_REPAIR),
-    _reports("NPR", 1, *_NPR, "reports_received"),
-    _reports("NPR", 2, *_NPR, "reports_received"),
-    _reports("NPR", 3, *_NPR, "reports_received"),
-    _reports("FRT", 2, *_FRT, "fixes"),
-    _reports("FRT", 3, *_FRT, "fixes"),
-    _reports("OFR", 2, *_OFR, "overdue"),
-    _reports("OFR", 3, *_OFR, "overdue"),
-    MeasureDef("SUPPORT.OPENED", "Support tickets opened", unit="count", direction="none",
-               definition="Support tickets opened in M.", kind="count", decimals=0,
+    _reports("NPR", 1, N_("Problem reports, critical"),
+             N_("12 × customer-originated non-duplicate critical reports received in M / normalization "
+                "units."), "reports_received"),
+    _reports("NPR", 2, N_("Problem reports, major"),
+             N_("12 × customer-originated non-duplicate major reports received in M / normalization "
+                "units."), "reports_received"),
+    _reports("NPR", 3, N_("Problem reports, minor"),
+             N_("12 × customer-originated non-duplicate minor reports received in M / normalization "
+                "units."), "reports_received"),
+    _reports("FRT", 2, N_("Fix response time, major"),
+             N_("100 × major fixes delivered in M within the threshold / major fixes delivered in M."),
+             "fixes"),
+    _reports("FRT", 3, N_("Fix response time, minor"),
+             N_("100 × minor fixes delivered in M within the threshold / minor fixes delivered in M."),
+             "fixes"),
+    _reports("OFR", 2, N_("Overdue fix responsiveness, major"),
+             N_("100 × overdue major reports fixed in M / major reports overdue at any time in M."),
+             "overdue"),
+    _reports("OFR", 3, N_("Overdue fix responsiveness, minor"),
+             N_("100 × overdue minor reports fixed in M / minor reports overdue at any time in M."),
+             "overdue"),
+    MeasureDef("SUPPORT.OPENED", N_("Support tickets opened"), unit=N_("count"), direction="none",
+               definition=N_("Support tickets opened in M."), kind="count", decimals=0,
                fact="support_opened", drill="tickets_opened", **_SUPPORT),
-    MeasureDef("SUPPORT.RESOLVED", "Support tickets resolved", unit="count", direction="none",
-               definition="Support tickets resolved in M.", kind="count", decimals=0,
+    MeasureDef("SUPPORT.RESOLVED", N_("Support tickets resolved"), unit=N_("count"), direction="none",
+               definition=N_("Support tickets resolved in M."), kind="count", decimals=0,
                fact="support_resolved", drill="tickets_resolved", **_SUPPORT),
-    MeasureDef("SUPPORT.BACKLOG", "Open support tickets", unit="count", direction="lower",
-               definition="Support tickets open at the end of M.", kind="count", decimals=0,
+    MeasureDef("SUPPORT.BACKLOG", N_("Open support tickets"), unit=N_("count"), direction="lower",
+               definition=N_("Support tickets open at the end of M."), kind="count", decimals=0,
                point_in_time=True, fact="support_backlog", drill="tickets_open", **_SUPPORT),
-    MeasureDef("SUPPORT.FIRST_RESPONSE_MEDIAN_H", "First response time, median", unit="hours",
+    MeasureDef("SUPPORT.FIRST_RESPONSE_MEDIAN_H", N_("First response time, median"), unit=N_("hours"),
                direction="lower",
-               definition="Median whole hours from opening to first response, tickets opened in M.",
+               definition=N_("Median whole hours from opening to first response, tickets opened in M."),
                kind="distribution", decimals=1, fact="support_first_response", statistic="median",
                drill="first_response_hours", **_SUPPORT),
-    MeasureDef("SUPPORT.RESOLUTION_MEDIAN_H", "Resolution time, median", unit="hours", direction="lower",
-               definition="Median whole hours from opening to resolution, tickets resolved in M.",
+    MeasureDef("SUPPORT.RESOLUTION_MEDIAN_H", N_("Resolution time, median"), unit=N_("hours"),
+               direction="lower",
+               definition=N_("Median whole hours from opening to resolution, tickets resolved in M."),
                kind="distribution", decimals=1, fact="support_resolution", statistic="median",
                drill="resolution_hours", **_SUPPORT),
-    MeasureDef("SUPPORT.FIRST_RESPONSE_WITHIN_SLA", "First responses within target", unit="%",
+    MeasureDef("SUPPORT.FIRST_RESPONSE_WITHIN_SLA", N_("First responses within target"), unit="%",
                direction="higher",
-               definition="100 × tickets opened in M first answered within the severity's target / those "
-               "answered.", kind="ratio", decimals=1, drill="first_response_within", **_SUPPORT),
-    MeasureDef("REPAIR.BACKLOG_OLDEST_DAYS", "Oldest open repair", unit="days", direction="lower",
-               definition="Age in days at the end of M of the oldest repair still open.",
+               definition=N_("100 × tickets opened in M first answered within the severity's target / "
+                             "those answered."), kind="ratio", decimals=1, drill="first_response_within",
+               **_SUPPORT),
+    MeasureDef("REPAIR.BACKLOG_OLDEST_DAYS", N_("Oldest open repair"), unit=N_("days"), direction="lower",
+               definition=N_("Age in days at the end of M of the oldest repair still open."),
                kind="count", decimals=0, supplementary=True, point_in_time=True, pool="max",
                fact="repair_backlog_oldest", drill="repairs_open", records_only=True,
                drill_note=_("The value is the age of the oldest of these repairs at the month's end (the "

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accord.audit import services as audit
@@ -52,16 +52,19 @@ def _require(allowed: bool, refusal: str) -> None:
 
 def template_for(relationship: Relationship, kind: str) -> AgendaTemplate:
     """The relationship's agenda template of ``kind``, made from the guidance's default the first
-    time it is needed (``meetings.agendas``)."""
+    time it is needed (``meetings.agendas``), in the relationship's language."""
     template, created = AgendaTemplate.objects.get_or_create(relationship=relationship, kind=kind)
     if created:
-        TemplateItem.objects.bulk_create(
-            TemplateItem(
-                template=template, position=i, title=str(d.title), binding=d.binding, minutes=d.minutes
-            )
-            for i, d in enumerate(agendas.DEFAULTS[Kind(kind)], start=1)
-        )
+        with translation.override(relationship.language):
+            _fill_template(template, kind)
     return template
+
+
+def _fill_template(template: AgendaTemplate, kind: str) -> None:
+    TemplateItem.objects.bulk_create(
+        TemplateItem(template=template, position=i, title=str(d.title), binding=d.binding, minutes=d.minutes)
+        for i, d in enumerate(agendas.DEFAULTS[Kind(kind)], start=1)
+    )
 
 
 # --- who may be invited ----------------------------------------------------------------------------

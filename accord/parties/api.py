@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
+from accord.accounts.locale import Language
 from accord.accounts.types import AuthedRequest
 from accord.lib.api import Id, Version, responses, serializer
 from accord.parties import selectors, services
@@ -41,6 +42,10 @@ class RelationshipOut(Schema):
     time_zone: str
     item_prefix: str
     description: str
+    language: str = Field(
+        description="the language of what both sides share by default: agenda and survey templates, new"
+        " report definitions, e-mails to people without an account"
+    )
     version: int
     my_side: str | None = Field(description="supplier, customer, or null for a facilitator")
     my_role: str
@@ -52,6 +57,7 @@ class RelationshipPatch(Schema):
     time_zone: str | None = None
     item_prefix: str | None = None
     description: str | None = None
+    language: Language | None = None
 
 
 class PersonOut(Schema):
@@ -165,6 +171,7 @@ def _relationship(rel: Relationship, access: Any) -> dict[str, Any]:
         "time_zone": rel.time_zone,
         "item_prefix": rel.item_prefix,
         "description": rel.description,
+        "language": rel.language,
         "version": rel.version,
         "my_side": access.side if access else None,
         "my_role": access.role if access else "",

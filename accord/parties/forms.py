@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accord.accounts.locale import supported
 from accord.lib.forms import StyledForm, StyledModelForm, VersionField
 from accord.lib.timezones import TIME_ZONE_CHOICES
 from accord.parties.models import (
@@ -19,10 +24,19 @@ from accord.parties.models import (
 class RelationshipSettingsForm(StyledModelForm):
     version = VersionField()
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=False,  # not given: unchanged
+        help_text=Relationship._meta.get_field("language").help_text,
+    )
+
+    def clean_language(self) -> str:
+        return str(self.cleaned_data.get("language") or self.instance.language)
 
     class Meta:
         model = Relationship
-        fields = ["status", "time_zone", "item_prefix", "description"]
+        fields = ["status", "time_zone", "item_prefix", "description", "language"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -35,6 +49,13 @@ class InviteForm(StyledForm):
         initial=Role.EDITOR,
         help_text=_("Admins manage people and settings; editors change records; viewers read."),
     )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = supported(translation.get_language()) or settings.LANGUAGE_CODE
 
 
 class GuestInviteForm(StyledForm):
@@ -89,3 +110,10 @@ class CounterpartForm(StyledForm):
         help_text=_("e.g. TLA gives item numbers TLA-0042; suggested when empty."),
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="UTC")
+    language = forms.ChoiceField(
+        label=_("Their language"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+        help_text=_("Their invitation, and the agenda and survey templates both sides start from."),
+    )

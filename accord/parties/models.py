@@ -94,6 +94,18 @@ class Relationship(models.Model):
         help_text=_("Prefix of action item numbers, e.g. TLA gives TLA-0042."),
     )
     description = models.TextField(_("description"), blank=True)
+    # What both sides are written to by default where no person's own language applies: the default
+    # agenda and survey templates, new report definitions, e-mails to people without an account.
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_(
+            "For what both sides share by default: agenda and survey templates, reports, e-mails to people"
+            " without an account."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
@@ -311,6 +323,8 @@ class Invitation(models.Model):
         Relationship, on_delete=models.CASCADE, null=True, blank=True, related_name="guest_invitations"
     )
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    # the invitation e-mail's language (the invitee has no account yet to say theirs); blank: English
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

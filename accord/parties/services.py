@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accord.accounts.locale import of_recipient, supported
 from accord.accounts.models import User
 from accord.audit import services as audit
 from accord.audit.versioned import versioned_update
@@ -82,6 +83,7 @@ def create_relationship(
     item_prefix: str = "",
     time_zone: str = "UTC",
     description: str = "",
+    language: str = "en",
 ) -> Relationship:
     if supplier.pk == customer.pk:
         raise ValidationError({"customer": _("A relationship needs two different parties.")})
@@ -99,6 +101,7 @@ def create_relationship(
         item_prefix=(item_prefix.strip().upper() or suggest_prefix(customer.name)),
         time_zone=time_zone,
         description=description,
+        language=language or settings.LANGUAGE_CODE,
     )
     _clean(relationship)
     relationship.save()
@@ -106,7 +109,7 @@ def create_relationship(
     return relationship
 
 
-RELATIONSHIP_FIELDS = ["status", "time_zone", "item_prefix", "description"]
+RELATIONSHIP_FIELDS = ["status", "time_zone", "item_prefix", "description", "language"]
 
 
 @transaction.atomic
@@ -136,6 +139,7 @@ def create_counterpart(
     slug: str = "",
     item_prefix: str = "",
     time_zone: str = "UTC",
+    language: str = "en",
 ) -> tuple[Party, Relationship, Invitation]:
     """A new customer (or supplier, by ``seat``) of ``home``, its relationship, and its first admin's
     invitation."""
@@ -144,9 +148,21 @@ def create_counterpart(
     party = create_party(actor=actor, name=name, slug=slug)
     supplier, customer = (home, party) if seat == Side.CUSTOMER else (party, home)
     relationship = create_relationship(
-        actor=actor, supplier=supplier, customer=customer, item_prefix=item_prefix, time_zone=time_zone
+        actor=actor,
+        supplier=supplier,
+        customer=customer,
+        item_prefix=item_prefix,
+        time_zone=time_zone,
+        language=language,
     )
-    invitation = invite(actor=actor, party=party, email=admin_email, role=Role.ADMIN, full_name=admin_name)
+    invitation = invite(
+        actor=actor,
+        party=party,
+        email=admin_email,
+        role=Role.ADMIN,
+        full_name=admin_name,
+        language=relationship.language,
+    )
     return party, relationship, invitation
 
 
@@ -245,6 +261,11 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 
 def _send_invitation(invitation: Invitation) -> None:
+    with of_recipient(None, invitation.language):
+        _queue_invitation(invitation)
+
+
+def _queue_invitation(invitation: Invitation) -> None:
     target = invitation.party.name if invitation.party else str(invitation.guest_of)
     inviter = invitation.invited_by.get_full_name() if invitation.invited_by else "Accord"
     queue_email(
@@ -270,8 +291,11 @@ def _validate_email(email: str) -> str:
 
 
 @transaction.atomic
-def invite(*, actor: User | None, party: Party, email: str, role: str, full_name: str = "") -> Invitation:
-    """Invite someone to ``party`` with ``role``; the e-mail carries a signed link that expires."""
+def invite(
+    *, actor: User | None, party: Party, email: str, role: str, full_name: str = "", language: str = ""
+) -> Invitation:
+    """Invite someone to ``party`` with ``role``; the e-mail, in ``language``, carries a signed link that
+    expires."""
     email = _validate_email(email)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose admin, editor or viewer.")})
@@ -286,7 +310,12 @@ def invite(*, actor: User | None, party: Party, email: str, role: str, full_name
         revoked_at=timezone.now()
     )
     invitation = Invitation.objects.create(
-        email=email, full_name=full_name.strip(), party=party, role=role, invited_by=actor
+        email=email,
+        full_name=full_name.strip(),
+        party=party,
+        role=role,
+        invited_by=actor,
+        language=supported(language),
     )
     audit.record(
         actor=actor, verb="invitation.sent", obj=invitation, party=party, changes={"role": [None, role]}
@@ -302,7 +331,11 @@ def invite_guest(*, actor: User, relationship: Relationship, email: str, full_na
     if Guest.objects.filter(relationship=relationship, user__email__iexact=email, is_active=True).exists():
         raise ValidationError({"email": _("%(email)s is already a facilitator here.") % {"email": email}})
     invitation = Invitation.objects.create(
-        email=email, full_name=full_name.strip(), guest_of=relationship, invited_by=actor
+        email=email,
+        full_name=full_name.strip(),
+        guest_of=relationship,
+        invited_by=actor,
+        language=relationship.language,
     )
     audit.record(
         actor=actor,

@@ -88,6 +88,7 @@ def _input(payload: ReportDefinitionIn | dict[str, Any]) -> DefinitionInput:
             "sections": [str(s) for s in values["sections"]],
             "period": str(values["period"]),
             "benchmarks": str(values["benchmarks"]),
+            "language": values.get("language") or "",
         }
     )
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
+from accord.accounts.locale import Language
 from accord.lib.api import MAX_INT, Id, Version, serializer
 from accord.reports import periods
 from accord.reports.models import (
@@ -76,6 +77,7 @@ class ReportDefinitionOut(Schema):
     after_days: int = Field(description="A scheduled issue is generated this many days after its period")
     auto_publish: bool
     active: bool = Field(description="Scheduled")
+    language: Language = Field(description="The files' language")
     first_period: str
     created_by: str
     created_at: datetime
@@ -99,6 +101,9 @@ class ReportDefinitionIn(Schema):
     after_days: int = Field(default=1, ge=0, le=AFTER_DAYS_MAX)
     auto_publish: bool = False
     active: bool = True
+    language: Language | None = Field(
+        default=None, description="The files' language; none: the relationship's"
+    )
 
 
 class ReportDefinitionPatch(Schema):
@@ -118,6 +123,7 @@ class ReportDefinitionPatch(Schema):
     after_days: int | None = Field(default=None, ge=0, le=AFTER_DAYS_MAX)
     auto_publish: bool | None = None
     active: bool | None = None
+    language: Language | None = None
 
 
 # --- issues ------------------------------------------------------------------------------------------
@@ -213,6 +219,7 @@ def definition_out(d: ReportDefinition) -> dict[str, Any]:
         "after_days": d.after_days,
         "auto_publish": d.auto_publish,
         "active": d.active,
+        "language": d.language,
         "first_period": d.first_period,
         "created_by": _name(d.created_by),
         "created_at": d.created_at,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +44,7 @@ DEFINITION_FIELDS = (
     "after_days",
     "auto_publish",
     "active",
+    "language",
 )
 
 
@@ -51,6 +53,12 @@ class DefinitionForm(StyledForm):
     schedule. Sections and the first period are checked by the service (its messages are the ones shown)."""
 
     title = forms.CharField(label=gettext_lazy("Title"), max_length=TITLE_MAX)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=settings.LANGUAGES,
+        required=False,  # not given: the relationship's
+        help_text=gettext_lazy("The files are written in it, for all their readers."),
+    )
     sections = forms.MultipleChoiceField(
         label=gettext_lazy("Sections"),
         choices=Section.choices,
@@ -123,7 +131,7 @@ class DefinitionForm(StyledForm):
         }
 
     @staticmethod
-    def initial_for(definition: ReportDefinition | None) -> dict[str, Any]:
+    def initial_for(definition: ReportDefinition | None, relationship: Relationship) -> dict[str, Any]:
         if definition is None:
             return {
                 "sections": [s.value for s in Section][:5],
@@ -134,6 +142,7 @@ class DefinitionForm(StyledForm):
                 "benchmarks": Benchmarks.POSITION,
                 "after_days": 1,
                 "active": True,
+                "language": relationship.language,
             }
         initial = {f: getattr(definition, f) for f in DEFINITION_FIELDS if f != "recipients"}
         return initial | {"recipients": list(definition.recipients.all()), "version": definition.version}
@@ -154,12 +163,13 @@ class DefinitionForm(StyledForm):
             after_days=data["after_days"],
             auto_publish=data["auto_publish"],
             active=data["active"],
+            language=data.get("language") or "",
         )
 
     def groups(self) -> list[tuple[str, list[Any]]]:
         """The fields in the fieldsets the form page shows."""
         return [
-            (_("The report"), [self["title"], self["sections"], self["categories"]]),
+            (_("The report"), [self["title"], self["language"], self["sections"], self["categories"]]),
             (
                 _("Periods and comparisons"),
                 [

@@ -98,6 +98,8 @@ class ReportDefinition(models.Model):
         _("generate this many days after the period ends"), default=1
     )
     auto_publish = models.BooleanField(_("publish without review"), default=False)
+    # the issues' files are written in it (the snapshot's words too: statuses, kinds, measure names)
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES, default="en")
     active = models.BooleanField(_("scheduled"), default=True)
     first_period = models.CharField(_("first period"), max_length=7)
     created_by = models.ForeignKey(

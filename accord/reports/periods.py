@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+
 from accord.lib.months import add_months, month_end, month_of, month_range, parse_month
 
 MONTHLY = "monthly"
@@ -79,9 +82,9 @@ def between(first: str, last: str) -> list[str]:
 
 
 def label(period: str) -> str:
-    """``Q3 2026`` or ``September 2026``."""
+    """``Q3 2026`` or ``September 2026``, in the active language."""
     found = _QUARTER.match(period)
     if found is not None:
-        return f"Q{found.group(2)} {found.group(1)}"
+        return _("Q%(quarter)s %(year)s") % {"quarter": found.group(2), "year": found.group(1)}
     year, mon = parse_month(period)
-    return date(year, mon, 1).strftime("%B %Y")
+    return formats.date_format(date(year, mon, 1), "YEAR_MONTH_FORMAT")

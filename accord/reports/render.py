@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
@@ -29,13 +35,20 @@ from accord.reports.snapshot import MEASURE_SECTIONS, as_value
 
 PDF_FONT = "DejaVu Sans"  # the PDF's own font: charts measure their labels in it, so none is cut
 POSITIONS = {
-    "best": "At or better than the best in class",
-    "above": "Better than the industry average",
-    "below": "Worse than the industry average",
-    "worst": "At or worse than the worst in class",
-    "": "No value to compare",
+    "best": gettext_lazy("At or better than the best in class"),
+    "above": gettext_lazy("Better than the industry average"),
+    "below": gettext_lazy("Worse than the industry average"),
+    "worst": gettext_lazy("At or worse than the worst in class"),
+    "": gettext_lazy("No value to compare"),
 }
 SECTION_TITLES = dict(Section.choices)
+
+
+@contextmanager
+def in_language(data: dict[str, Any]) -> Iterator[None]:
+    """The files speak the definition's language (kept in the snapshot; before there was one, English)."""
+    with translation.override(data.get("language") or settings.LANGUAGE_CODE):
+        yield
 
 
 def editions(data: dict[str, Any]) -> list[str]:
@@ -90,11 +103,12 @@ def _change(now: list[Any] | None, before: list[Any] | None, code: str) -> str:
     d = definitions.measure(code)
     delta = now[5] - before[5]
     if abs(delta) < 10 ** (-d.decimals) / 2:
-        return "no change"
+        return _("no change")
     better = (delta < 0) if d.direction == "lower" else (delta > 0) if d.direction == "higher" else None
-    arrow = "▲" if delta > 0 else "▼"
-    word = "" if better is None else (" better" if better else " worse")
-    return f"{arrow} {number(abs(delta), code)}{word}"
+    change = {"arrow": "▲" if delta > 0 else "▼", "delta": number(abs(delta), code)}
+    if better is None:
+        return f"{change['arrow']} {change['delta']}"
+    return (_("%(arrow)s %(delta)s better") if better else _("%(arrow)s %(delta)s worse")) % change
 
 
 def _printed(spec: dict[str, Any], *, for_pdf: bool) -> dict[str, str]:
@@ -127,8 +141,8 @@ def _block(
         summary.append(
             {
                 "code": code,
-                "name": d.name,
-                "unit": d.unit,
+                "name": d.shown_name,
+                "unit": d.shown_unit,
                 "now": _cell(block["period"].get(code), code),
                 "before": _cell(block["previous"].get(code), code) if block["previous"] else None,
                 "change": _change(block["period"].get(code), block["previous"].get(code), code),
@@ -136,7 +150,7 @@ def _block(
                 "benchmark": (
                     {
                         "month": mark["month"],
-                        "position": POSITIONS.get(mark["position"], ""),
+                        "position": str(POSITIONS.get(mark["position"], "")),
                         "key": mark["position"],
                         "best": number(mark["best"], code) if values else "",
                         "average": number(mark["average"], code) if values else "",
@@ -184,7 +198,7 @@ def _block(
         "category": block["category"],
         "category_name": data["categories"].get(block["category"], block["category"]),
         "codes": shown,
-        "names": [definitions.measure(c).name for c in shown],
+        "names": [definitions.measure(c).shown_name for c in shown],
         "summary": summary,
         "has_previous": bool(block["previous"]),
         "table": table,
@@ -235,14 +249,16 @@ def document(
 
 def html(data: dict[str, Any], commentary: dict[str, str], edition: str, *, meta: dict[str, Any]) -> str:
     """The standalone HTML document (its charts the PDF's pictures)."""
-    context = document(data, commentary, edition, for_pdf=True) | {"meta": meta, "for_pdf": False}
-    return render_to_string("reports/document.html", context)
+    with in_language(data):
+        context = document(data, commentary, edition, for_pdf=True) | {"meta": meta, "for_pdf": False}
+        return render_to_string("reports/document.html", context)
 
 
 def pdf(data: dict[str, Any], commentary: dict[str, str], edition: str, *, meta: dict[str, Any]) -> bytes:
     """The PDF (A4): cover, contents, a section per chosen area, definitions appendix."""
-    context = document(data, commentary, edition, for_pdf=True) | {"meta": meta, "for_pdf": True}
-    return html_to_pdf(render_to_string("reports/document.html", context))
+    with in_language(data):
+        context = document(data, commentary, edition, for_pdf=True) | {"meta": meta, "for_pdf": True}
+        return html_to_pdf(render_to_string("reports/document.html", context))
 
 
 # --- the workbook ------------------------------------------------------------------------------------
@@ -275,35 +291,18 @@ def _sheet(wb: Workbook, title: Any, header: list[str], rows: list[list[Any]], w
 
 def _measure_rows(data: dict[str, Any], key: str, edition: str) -> list[list[Any]]:
     values = shows_values(data, edition)
+    yes = _("yes")
     rows = []
     for block in data["sections"][key]["categories"]:
         for r in block["monthly"]:
-            rows.append(
-                [
-                    block["category"],
-                    r[0],
-                    definitions.measure(r[0]).name,
-                    r[1],
-                    "month",
-                    r[3],
-                    r[4],
-                    engine.round_value(r[5], r[0]),
-                    "yes" if r[7] else "",
-                ]
-            )
+            name = definitions.measure(r[0]).shown_name
+            partial = yes if r[7] else ""
+            rows.append([block["category"], r[0], name, r[1], _("month"), r[3], r[4], _value(r), partial])
         for r in block["rolling"]:
+            name = definitions.measure(r[0]).shown_name
+            window = ngettext("%(n)d month", "%(n)d months", r[6]) % {"n": r[6]}
             rows.append(
-                [
-                    block["category"],
-                    r[0],
-                    definitions.measure(r[0]).name,
-                    r[1],
-                    f"{r[6]} months",
-                    r[3],
-                    r[4],
-                    engine.round_value(r[5], r[0]),
-                    "yes" if r[7] else "",
-                ]
+                [block["category"], r[0], name, r[1], window, r[3], r[4], _value(r), yes if r[7] else ""]
             )
         for code, mark in block["benchmarks"].items():
             if values:
@@ -312,9 +311,9 @@ def _measure_rows(data: dict[str, Any], key: str, edition: str) -> list[list[Any
                         [
                             block["category"],
                             code,
-                            "TL 9000 benchmark",
+                            _("TL 9000 benchmark"),
                             month,
-                            "best / average / worst",
+                            _("best / average / worst"),
                             best,
                             average,
                             worst,
@@ -325,43 +324,57 @@ def _measure_rows(data: dict[str, Any], key: str, edition: str) -> list[list[Any
                 [
                     block["category"],
                     code,
-                    "Benchmark position",
+                    _("Benchmark position"),
                     mark["month"],
                     "",
                     None,
                     None,
                     None,
-                    POSITIONS.get(mark["position"], ""),
+                    str(POSITIONS.get(mark["position"], "")),
                 ]
             )
     return rows
 
 
+def _value(row: list[Any]) -> float | None:
+    return engine.round_value(row[5], row[0])
+
+
 def xlsx(data: dict[str, Any], commentary: dict[str, str], edition: str) -> bytes:
     """One sheet per section: the measures' monthly (and rolling) numerators, denominators and values;
     the register's, scorecard's and meetings' rows; a sheet of the definitions."""
+    with in_language(data):
+        return _workbook(data, commentary, edition)
+
+
+def _workbook(data: dict[str, Any], commentary: dict[str, str], edition: str) -> bytes:
     wb = Workbook(write_only=True)
     cover = [
-        ["Report", data["title"]],
-        ["Period", data["period_label"]],
-        ["Supplier", data["supplier"]],
-        ["Customer", data["customer"]],
-        ["Edition", dict(Edition.choices)[edition]],
-        ["Data taken at (UTC)", data["taken_at"]],
+        [_("Report"), data["title"]],
+        [_("Period"), data["period_label"]],
+        [_("Supplier"), data["supplier"]],
+        [_("Customer"), data["customer"]],
+        [_("Edition"), dict(Edition.choices)[edition]],
+        [_("Data taken at (UTC)"), data["taken_at"]],
     ]
-    cover += [[f"Commentary: {SECTION_TITLES.get(k, 'Overall')}", v] for k, v in commentary.items() if v]
-    _sheet(wb, "Report", ["", ""], cover, [28, 90])
+    cover += [
+        [_("Commentary: %(section)s") % {"section": SECTION_TITLES.get(k, _("Overall"))}, v]
+        for k, v in commentary.items()
+        if v
+    ]
+    _sheet(wb, _("Report"), ["", ""], cover, [28, 90])
     header = [
-        "Category",
-        "Measure",
-        "Name",
-        "Month",
-        "Window",
-        "Numerator",
-        "Denominator",
-        "Value",
-        "Partial",
+        _("Category"),
+        _("Measure"),
+        _("Name"),
+        _("Month"),
+        _("Window"),
+        _("Numerator"),
+        _("Denominator"),
+        _("Value"),
+        _("Partial"),
     ]
+    yes = _("yes")
     for key in data["order"]:
         found = data["sections"].get(key)
         if found is None:
@@ -371,13 +384,13 @@ def xlsx(data: dict[str, Any], commentary: dict[str, str], edition: str) -> byte
             _sheet(wb, title, header, _measure_rows(data, key, edition), [12, 22, 34, 10, 14, 12, 12, 12, 24])
         elif key == Section.REGISTER:
             rows = [
-                [i["reference"], i["title"], i["owner"], i["due"], i["status"], "yes" if i["overdue"] else ""]
+                [i["reference"], i["title"], i["owner"], i["due"], i["status"], yes if i["overdue"] else ""]
                 for i in found["items"]
             ]
             _sheet(
                 wb,
                 title,
-                ["Item", "Title", "Owner", "Due", "Status", "Overdue"],
+                [_("Item"), _("Title"), _("Owner"), _("Due"), _("Status"), _("Overdue")],
                 rows,
                 [10, 60, 24, 12, 14, 10],
             )
@@ -388,18 +401,18 @@ def xlsx(data: dict[str, Any], commentary: dict[str, str], edition: str) -> byte
             _sheet(
                 wb,
                 title,
-                ["Expectation", "Statement", "Measure", *found["months"], "Gap"],
+                [_("Expectation"), _("Statement"), _("Measure"), *found["months"], _("Gap")],
                 rows,
                 [12, 60, 16, *([10] * len(found["months"])), 12],
             )
         elif key == Section.MEETINGS:
-            rows = [["held", m["date"], m["kind"], m["title"]] for m in found["held"]]
-            rows += [["upcoming", m["date"], m["kind"], m["title"]] for m in found["upcoming"]]
-            _sheet(wb, title, ["", "Date", "Kind", "Title"], rows, [10, 12, 36, 60])
+            rows = [[_("held"), m["date"], m["kind"], m["title"]] for m in found["held"]]
+            rows += [[_("upcoming"), m["date"], m["kind"], m["title"]] for m in found["upcoming"]]
+            _sheet(wb, title, ["", _("Date"), _("Kind"), _("Title")], rows, [10, 12, 36, 60])
     _sheet(
         wb,
-        "Definitions",
-        ["Measure", "Name", "Unit", "Definition"],
+        _("Definitions"),
+        [_("Measure"), _("Name"), _("Unit"), _("Definition")],
         [[d["code"], d["name"], d["unit"], d["definition"]] for d in data["definitions"]],
         [22, 36, 10, 100],
     )

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -69,6 +70,7 @@ class DefinitionInput:
     after_days: int = 1
     auto_publish: bool = False
     active: bool = True
+    language: str = ""  # "": the relationship's
 
 
 def _clean(relationship: Relationship, data: DefinitionInput) -> dict[str, Any]:
@@ -98,6 +100,9 @@ def _clean(relationship: Relationship, data: DefinitionInput) -> dict[str, Any]:
         errors["history_months"] = _("Between %(a)s and %(b)s months.") % {"a": HISTORY_MIN, "b": HISTORY_MAX}
     if data.benchmarks not in Benchmarks.values:
         errors["benchmarks"] = _("Choose how the benchmarks show.")
+    language = data.language or relationship.language
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Choose one of Accord's languages.")
     if not 0 <= data.after_days <= AFTER_DAYS_MAX:
         errors["after_days"] = _("Between 0 and %(n)s days.") % {"n": AFTER_DAYS_MAX}
     first = (data.first_period or "").strip().upper()
@@ -134,6 +139,7 @@ def _clean(relationship: Relationship, data: DefinitionInput) -> dict[str, Any]:
         "after_days": data.after_days,
         "auto_publish": data.auto_publish,
         "active": data.active,
+        "language": language,
         "first_period": first,
         "recipients": recipients,
     }

@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accord.expectations import selectors as expectation_selectors
 from accord.lib.months import add_months, month_end, month_range, next_month_start_utc
@@ -288,8 +289,13 @@ def _meetings(reader: Any, period: str, now: datetime) -> dict[str, Any]:
 
 
 def take(definition: ReportDefinition, period: str, *, now: datetime | None = None) -> dict[str, Any]:
-    """The snapshot of ``definition``'s report for ``period``, as JSON-ready data."""
-    now = now or timezone.now()
+    """The snapshot of ``definition``'s report for ``period``, as JSON-ready data, its words (statuses,
+    kinds, measure names, the period) in the definition's language, which the files are rendered in."""
+    with translation.override(definition.language):
+        return _take(definition, period, now=now or timezone.now())
+
+
+def _take(definition: ReportDefinition, period: str, *, now: datetime) -> dict[str, Any]:
     relationship = definition.relationship
     both = readers(relationship)
     reader = both[1]  # expectations, targets and meetings: both sides read all of them
@@ -308,6 +314,7 @@ def take(definition: ReportDefinition, period: str, *, now: datetime | None = No
     )
     return {
         "version": SNAPSHOT_VERSION,
+        "language": definition.language,
         "title": definition.title,
         "period": period,
         "period_label": periods.label(period),
@@ -321,15 +328,15 @@ def take(definition: ReportDefinition, period: str, *, now: datetime | None = No
         "benchmarks": definition.benchmarks,
         "order": list(definition.sections),
         "categories": {
-            label: names.get(label, "All categories" if label == engine.ALL else label) for label in labels
+            label: names.get(label, _("All categories") if label == engine.ALL else label) for label in labels
         },
         "sections": sections,
         "definitions": [
             {
                 "code": c,
-                "name": definitions.measure(c).name,
-                "unit": definitions.measure(c).unit,
-                "definition": definitions.measure(c).definition,
+                "name": definitions.measure(c).shown_name,
+                "unit": definitions.measure(c).shown_unit,
+                "definition": definitions.measure(c).shown_definition,
             }
             for c in codes
         ],

@@ -144,7 +144,7 @@ def definition_new(request: AuthedRequest, slug: str) -> HttpResponse:
     _definitions, access = relationship_definitions(request.user, slug=slug)
     _refuse(rules.may_manage(access), "manage")
     rel = access.relationship
-    initial = DefinitionForm.initial_for(None) | {
+    initial = DefinitionForm.initial_for(None, access.relationship) | {
         "first_period": periods.shift(periods.period_of(month_of(timezone.localdate()), "quarterly"), -1)
     }
     form = DefinitionForm(request.POST or None, relationship=rel, initial=initial)
@@ -168,7 +168,9 @@ def definition_edit(request: AuthedRequest, slug: str, number: int) -> HttpRespo
     definition, access = definition_for_user(request.user, slug=slug, number=number)
     _refuse(rules.may_manage(access), "manage")
     form = DefinitionForm(
-        request.POST or None, relationship=access.relationship, initial=DefinitionForm.initial_for(definition)
+        request.POST or None,
+        relationship=access.relationship,
+        initial=DefinitionForm.initial_for(definition, access.relationship),
     )
     form.fields["version"].required = True
     if request.method == "POST" and form.is_valid():

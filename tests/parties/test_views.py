@@ -42,10 +42,12 @@ def test_settings_form_saves_and_redirects(world: Any, as_user: Any) -> None:
             "time_zone": "Europe/Berlin",
             "item_prefix": "TLA",
             "description": "Hi",
+            "language": "ja",
         },
     )
     assert response.status_code == 302
-    assert Relationship.objects.get(pk=world.nw_ta.pk).time_zone == "Europe/Berlin"
+    saved = Relationship.objects.get(pk=world.nw_ta.pk)
+    assert (saved.time_zone, saved.language) == ("Europe/Berlin", "ja")
 
 
 def test_settings_form_rerenders_with_errors_next_to_the_field(world: Any, as_user: Any) -> None:
@@ -57,6 +59,7 @@ def test_settings_form_rerenders_with_errors_next_to_the_field(world: Any, as_us
             "time_zone": "Europe/Berlin",
             "item_prefix": "no good",
             "description": "",
+            "language": "en",
         },
     )
     assert response.status_code == 200

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         create.add_argument("--slug", default="")
         create.add_argument("--prefix", default="", help="action item number prefix, e.g. TLA")
         create.add_argument("--time-zone", default="UTC")
+        create.add_argument(
+            "--language",
+            default="en",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="of the default templates, reports and e-mails to people without an account",
+        )
         sub.add_parser("list", help="List relationships.")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
@@ -42,6 +49,7 @@ class Command(BaseCommand):
                 slug=options["slug"],
                 item_prefix=options["prefix"],
                 time_zone=options["time_zone"],
+                language=options["language"],
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
