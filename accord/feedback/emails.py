@@ -32,10 +32,10 @@ def _answer_url(invitation: Any, survey: Any, token: str) -> str:
 
 def _mail_invitee(invitation: Any, survey: Any, token: str, compose: Callable[[], tuple[str, str]]) -> None:
     """``compose`` gives the subject and headline, in the invitee's language (someone without an
-    account: the invitation's)."""
+    account: the invitation's; a member who chose none: Accord's default, as in every other e-mail)."""
     if invitation.user_id is not None and not wants(invitation.user, KIND):
         return
-    with of_recipient(invitation.user, invitation.language):
+    with of_recipient(invitation.user, "" if invitation.user_id else invitation.language):
         subject, headline = compose()
         _queue_invitation(invitation, survey, token, subject, headline)
 

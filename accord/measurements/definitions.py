@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -184,119 +183,319 @@ class MeasureDef:
 
 def _fr(code: str, name: str, definition: str, returns: Window, population: Window) -> MeasureDef:
     return MeasureDef(
-        code, name, "FR", N_("% per year"), "lower", definition, "ratio", 2,
-        counts="shipments", factor=1200.0, returns_shipped=returns, population=population, drill="fr_window",
-    )  # fmt: skip
+        code,
+        name,
+        "FR",
+        gettext_noop("% per year"),
+        "lower",
+        definition,
+        "ratio",
+        2,
+        counts="shipments",
+        factor=1200.0,
+        returns_shipped=returns,
+        population=population,
+        drill="fr_window",
+    )
 
 
 def _reports(family: str, severity: int, name: str, definition: str, drill: str) -> MeasureDef:
     """A problem-report measure of one severity (each its whole name and definition, for translators)."""
     npr = family == "NPR"
     return MeasureDef(
-        f"{family}.{severity}", name, family, N_("per NU per year") if npr else "%",
-        "lower" if npr else "higher", definition, "ratio", 4 if npr else 1,
-        counts="" if npr else "problem-reports", factor=12.0 if npr else 100.0, severity=severity,
+        f"{family}.{severity}",
+        name,
+        family,
+        gettext_noop("per NU per year") if npr else "%",
+        "lower" if npr else "higher",
+        definition,
+        "ratio",
+        4 if npr else 1,
+        counts="" if npr else "problem-reports",
+        factor=12.0 if npr else 100.0,
+        severity=severity,
         drill=drill,
-    )  # fmt: skip
+    )
 
 
 def _turnaround(statistic: Statistic, name: str, definition: str) -> MeasureDef:
     return MeasureDef(
-        f"REPAIR.TAT_{statistic.upper()}", name, "REPAIR", N_("days"), "lower", definition, "distribution", 1,
-        counts="repairs", fact="repair_tat", statistic=statistic, drill="repair_turnaround",
-    )  # fmt: skip
+        f"REPAIR.TAT_{statistic.upper()}",
+        name,
+        "REPAIR",
+        gettext_noop("days"),
+        "lower",
+        definition,
+        "distribution",
+        1,
+        counts="repairs",
+        fact="repair_tat",
+        statistic=statistic,
+        drill="repair_turnaround",
+    )
 
 
 _REPAIR: dict[str, Any] = {"family": "REPAIR", "counts": "repairs"}
 _SUPPORT: dict[str, Any] = {"family": "SUPPORT", "counts": "support-tickets", "per_severity": True}
 
 _ALL = [
-    _fr("FR.ERI", N_("Early return index"),
-        N_("100 × 12 × returns received in M of units shipped M…M-6 / units shipped M-1…M-6."),
-        (-6, 0), (-6, -1)),
-    _fr("FR.YRR", N_("One-year return rate"),
-        N_("100 × 12 × returns received in M of units shipped M-7…M-18 / units shipped M-7…M-18."),
-        (-18, -7), (-18, -7)),
-    _fr("FR.LTR", N_("Long-term return rate"),
-        N_("100 × 12 × returns received in M of units shipped before M-18 / units shipped before M-18."),
-        (None, -19), (None, -19)),
-    MeasureDef("FR.NTF", N_("No trouble found returns"), "FR", "%", "lower",
-               N_("100 × no-trouble-found returns received in M / all returns received in M."),
-               "ratio", 2, counts="returns", drill="fr_ntf"),
-    MeasureDef("OTD.OTI", N_("On-time delivery to requested date"), "OTD", "%", "higher",
-               N_("100 × order lines delivered complete on the requested date / lines requested in M."),
-               "ratio", 1, counts="order-lines", dim="crd", drill="order_lines", due_date="requested_date"),
-    MeasureDef("OTD.OTIP", N_("On-time delivery to promised date"), "OTD", "%", "higher",
-               N_("100 × order lines delivered complete on the promised date / lines promised in M."),
-               "ratio", 1, counts="order-lines", dim="promised", drill="order_lines",
-               due_date="promised_date"),
-    _turnaround("mean", N_("Repair turnaround, mean"),
-                N_("Mean calendar days from receipt to ship-back, repairs shipped back in M.")),
-    _turnaround("median", N_("Repair turnaround, median"),
-                N_("Median calendar days from receipt to ship-back, repairs shipped back in M.")),
-    _turnaround("p90", N_("Repair turnaround, 90th percentile"),
-                N_("90th percentile (nearest rank) of days from receipt to ship-back, repairs shipped back "
-                   "in M.")),
-    MeasureDef("REPAIR.WITHIN_SLA", N_("Repairs within agreed time"), unit="%", direction="higher",
-               definition=N_("100 × repairs shipped back in M within the agreed days / repairs shipped "
-                             "back in M."),
-               kind="ratio", decimals=1, drill="repair_sla", **_REPAIR),
-    MeasureDef("REPAIR.BACKLOG", N_("Open repair backlog"), unit=N_("count"), direction="lower",
-               definition=N_("Repairs received and not shipped back at the end of M."),
-               kind="count", decimals=0, point_in_time=True, fact="repair_backlog", drill="repairs_open",
-               **_REPAIR),
-    _reports("NPR", 1, N_("Problem reports, critical"),
-             N_("12 × customer-originated non-duplicate critical reports received in M / normalization "
-                "units."), "reports_received"),
-    _reports("NPR", 2, N_("Problem reports, major"),
-             N_("12 × customer-originated non-duplicate major reports received in M / normalization "
-                "units."), "reports_received"),
-    _reports("NPR", 3, N_("Problem reports, minor"),
-             N_("12 × customer-originated non-duplicate minor reports received in M / normalization "
-                "units."), "reports_received"),
-    _reports("FRT", 2, N_("Fix response time, major"),
-             N_("100 × major fixes delivered in M within the threshold / major fixes delivered in M."),
-             "fixes"),
-    _reports("FRT", 3, N_("Fix response time, minor"),
-             N_("100 × minor fixes delivered in M within the threshold / minor fixes delivered in M."),
-             "fixes"),
-    _reports("OFR", 2, N_("Overdue fix responsiveness, major"),
-             N_("100 × overdue major reports fixed in M / major reports overdue at any time in M."),
-             "overdue"),
-    _reports("OFR", 3, N_("Overdue fix responsiveness, minor"),
-             N_("100 × overdue minor reports fixed in M / minor reports overdue at any time in M."),
-             "overdue"),
-    MeasureDef("SUPPORT.OPENED", N_("Support tickets opened"), unit=N_("count"), direction="none",
-               definition=N_("Support tickets opened in M."), kind="count", decimals=0,
-               fact="support_opened", drill="tickets_opened", **_SUPPORT),
-    MeasureDef("SUPPORT.RESOLVED", N_("Support tickets resolved"), unit=N_("count"), direction="none",
-               definition=N_("Support tickets resolved in M."), kind="count", decimals=0,
-               fact="support_resolved", drill="tickets_resolved", **_SUPPORT),
-    MeasureDef("SUPPORT.BACKLOG", N_("Open support tickets"), unit=N_("count"), direction="lower",
-               definition=N_("Support tickets open at the end of M."), kind="count", decimals=0,
-               point_in_time=True, fact="support_backlog", drill="tickets_open", **_SUPPORT),
-    MeasureDef("SUPPORT.FIRST_RESPONSE_MEDIAN_H", N_("First response time, median"), unit=N_("hours"),
-               direction="lower",
-               definition=N_("Median whole hours from opening to first response, tickets opened in M."),
-               kind="distribution", decimals=1, fact="support_first_response", statistic="median",
-               drill="first_response_hours", **_SUPPORT),
-    MeasureDef("SUPPORT.RESOLUTION_MEDIAN_H", N_("Resolution time, median"), unit=N_("hours"),
-               direction="lower",
-               definition=N_("Median whole hours from opening to resolution, tickets resolved in M."),
-               kind="distribution", decimals=1, fact="support_resolution", statistic="median",
-               drill="resolution_hours", **_SUPPORT),
-    MeasureDef("SUPPORT.FIRST_RESPONSE_WITHIN_SLA", N_("First responses within target"), unit="%",
-               direction="higher",
-               definition=N_("100 × tickets opened in M first answered within the severity's target / "
-                             "those answered."), kind="ratio", decimals=1, drill="first_response_within",
-               **_SUPPORT),
-    MeasureDef("REPAIR.BACKLOG_OLDEST_DAYS", N_("Oldest open repair"), unit=N_("days"), direction="lower",
-               definition=N_("Age in days at the end of M of the oldest repair still open."),
-               kind="count", decimals=0, supplementary=True, point_in_time=True, pool="max",
-               fact="repair_backlog_oldest", drill="repairs_open", records_only=True,
-               drill_note=_("The value is the age of the oldest of these repairs at the month's end (the "
-               "first listed)."), **_REPAIR),
-]  # fmt: skip
+    _fr(
+        "FR.ERI",
+        gettext_noop("Early return index"),
+        gettext_noop("100 × 12 × returns received in M of units shipped M…M-6 / units shipped M-1…M-6."),
+        (-6, 0),
+        (-6, -1),
+    ),
+    _fr(
+        "FR.YRR",
+        gettext_noop("One-year return rate"),
+        gettext_noop("100 × 12 × returns received in M of units shipped M-7…M-18 / units shipped M-7…M-18."),
+        (-18, -7),
+        (-18, -7),
+    ),
+    _fr(
+        "FR.LTR",
+        gettext_noop("Long-term return rate"),
+        gettext_noop(
+            "100 × 12 × returns received in M of units shipped before M-18 / units shipped before M-18."
+        ),
+        (None, -19),
+        (None, -19),
+    ),
+    MeasureDef(
+        "FR.NTF",
+        gettext_noop("No trouble found returns"),
+        "FR",
+        "%",
+        "lower",
+        gettext_noop("100 × no-trouble-found returns received in M / all returns received in M."),
+        "ratio",
+        2,
+        counts="returns",
+        drill="fr_ntf",
+    ),
+    MeasureDef(
+        "OTD.OTI",
+        gettext_noop("On-time delivery to requested date"),
+        "OTD",
+        "%",
+        "higher",
+        gettext_noop("100 × order lines delivered complete on the requested date / lines requested in M."),
+        "ratio",
+        1,
+        counts="order-lines",
+        dim="crd",
+        drill="order_lines",
+        due_date="requested_date",
+    ),
+    MeasureDef(
+        "OTD.OTIP",
+        gettext_noop("On-time delivery to promised date"),
+        "OTD",
+        "%",
+        "higher",
+        gettext_noop("100 × order lines delivered complete on the promised date / lines promised in M."),
+        "ratio",
+        1,
+        counts="order-lines",
+        dim="promised",
+        drill="order_lines",
+        due_date="promised_date",
+    ),
+    _turnaround(
+        "mean",
+        gettext_noop("Repair turnaround, mean"),
+        gettext_noop("Mean calendar days from receipt to ship-back, repairs shipped back in M."),
+    ),
+    _turnaround(
+        "median",
+        gettext_noop("Repair turnaround, median"),
+        gettext_noop("Median calendar days from receipt to ship-back, repairs shipped back in M."),
+    ),
+    _turnaround(
+        "p90",
+        gettext_noop("Repair turnaround, 90th percentile"),
+        gettext_noop(
+            "90th percentile (nearest rank) of days from receipt to ship-back, repairs shipped back in M."
+        ),
+    ),
+    MeasureDef(
+        "REPAIR.WITHIN_SLA",
+        gettext_noop("Repairs within agreed time"),
+        unit="%",
+        direction="higher",
+        definition=gettext_noop(
+            "100 × repairs shipped back in M within the agreed days / repairs shipped back in M."
+        ),
+        kind="ratio",
+        decimals=1,
+        drill="repair_sla",
+        **_REPAIR,
+    ),
+    MeasureDef(
+        "REPAIR.BACKLOG",
+        gettext_noop("Open repair backlog"),
+        unit=gettext_noop("count"),
+        direction="lower",
+        definition=gettext_noop("Repairs received and not shipped back at the end of M."),
+        kind="count",
+        decimals=0,
+        point_in_time=True,
+        fact="repair_backlog",
+        drill="repairs_open",
+        **_REPAIR,
+    ),
+    _reports(
+        "NPR",
+        1,
+        gettext_noop("Problem reports, critical"),
+        gettext_noop(
+            "12 × customer-originated non-duplicate critical reports received in M / normalization units."
+        ),
+        "reports_received",
+    ),
+    _reports(
+        "NPR",
+        2,
+        gettext_noop("Problem reports, major"),
+        gettext_noop(
+            "12 × customer-originated non-duplicate major reports received in M / normalization units."
+        ),
+        "reports_received",
+    ),
+    _reports(
+        "NPR",
+        3,
+        gettext_noop("Problem reports, minor"),
+        gettext_noop(
+            "12 × customer-originated non-duplicate minor reports received in M / normalization units."
+        ),
+        "reports_received",
+    ),
+    _reports(
+        "FRT",
+        2,
+        gettext_noop("Fix response time, major"),
+        gettext_noop("100 × major fixes delivered in M within the threshold / major fixes delivered in M."),
+        "fixes",
+    ),
+    _reports(
+        "FRT",
+        3,
+        gettext_noop("Fix response time, minor"),
+        gettext_noop("100 × minor fixes delivered in M within the threshold / minor fixes delivered in M."),
+        "fixes",
+    ),
+    _reports(
+        "OFR",
+        2,
+        gettext_noop("Overdue fix responsiveness, major"),
+        gettext_noop("100 × overdue major reports fixed in M / major reports overdue at any time in M."),
+        "overdue",
+    ),
+    _reports(
+        "OFR",
+        3,
+        gettext_noop("Overdue fix responsiveness, minor"),
+        gettext_noop("100 × overdue minor reports fixed in M / minor reports overdue at any time in M."),
+        "overdue",
+    ),
+    MeasureDef(
+        "SUPPORT.OPENED",
+        gettext_noop("Support tickets opened"),
+        unit=gettext_noop("count"),
+        direction="none",
+        definition=gettext_noop("Support tickets opened in M."),
+        kind="count",
+        decimals=0,
+        fact="support_opened",
+        drill="tickets_opened",
+        **_SUPPORT,
+    ),
+    MeasureDef(
+        "SUPPORT.RESOLVED",
+        gettext_noop("Support tickets resolved"),
+        unit=gettext_noop("count"),
+        direction="none",
+        definition=gettext_noop("Support tickets resolved in M."),
+        kind="count",
+        decimals=0,
+        fact="support_resolved",
+        drill="tickets_resolved",
+        **_SUPPORT,
+    ),
+    MeasureDef(
+        "SUPPORT.BACKLOG",
+        gettext_noop("Open support tickets"),
+        unit=gettext_noop("count"),
+        direction="lower",
+        definition=gettext_noop("Support tickets open at the end of M."),
+        kind="count",
+        decimals=0,
+        point_in_time=True,
+        fact="support_backlog",
+        drill="tickets_open",
+        **_SUPPORT,
+    ),
+    MeasureDef(
+        "SUPPORT.FIRST_RESPONSE_MEDIAN_H",
+        gettext_noop("First response time, median"),
+        unit=gettext_noop("hours"),
+        direction="lower",
+        definition=gettext_noop("Median whole hours from opening to first response, tickets opened in M."),
+        kind="distribution",
+        decimals=1,
+        fact="support_first_response",
+        statistic="median",
+        drill="first_response_hours",
+        **_SUPPORT,
+    ),
+    MeasureDef(
+        "SUPPORT.RESOLUTION_MEDIAN_H",
+        gettext_noop("Resolution time, median"),
+        unit=gettext_noop("hours"),
+        direction="lower",
+        definition=gettext_noop("Median whole hours from opening to resolution, tickets resolved in M."),
+        kind="distribution",
+        decimals=1,
+        fact="support_resolution",
+        statistic="median",
+        drill="resolution_hours",
+        **_SUPPORT,
+    ),
+    MeasureDef(
+        "SUPPORT.FIRST_RESPONSE_WITHIN_SLA",
+        gettext_noop("First responses within target"),
+        unit="%",
+        direction="higher",
+        definition=gettext_noop(
+            "100 × tickets opened in M first answered within the severity's target / those answered."
+        ),
+        kind="ratio",
+        decimals=1,
+        drill="first_response_within",
+        **_SUPPORT,
+    ),
+    MeasureDef(
+        "REPAIR.BACKLOG_OLDEST_DAYS",
+        gettext_noop("Oldest open repair"),
+        unit=gettext_noop("days"),
+        direction="lower",
+        definition=gettext_noop("Age in days at the end of M of the oldest repair still open."),
+        kind="count",
+        decimals=0,
+        supplementary=True,
+        point_in_time=True,
+        pool="max",
+        fact="repair_backlog_oldest",
+        drill="repairs_open",
+        records_only=True,
+        drill_note=_(
+            "The value is the age of the oldest of these repairs at the month's end (the first listed)."
+        ),
+        **_REPAIR,
+    ),
+]
 
 MEASURES: MappingProxyType[str, MeasureDef] = MappingProxyType({m.code: m for m in _ALL})
 CODES: tuple[str, ...] = tuple(m.code for m in _ALL if not m.supplementary)
