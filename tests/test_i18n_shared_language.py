@@ -114,7 +114,10 @@ def test_a_new_customer_s_first_admin_is_invited_in_the_relationship_s_language(
             "inviter": world.ada.get_full_name(),
             "target": "Telco K",
         }
-    assert message.subject == expected and expected != f"{world.ada.get_full_name()} invites you to Telco K on Accord"
+    assert (
+        message.subject == expected
+        and expected != f"{world.ada.get_full_name()} invites you to Telco K on Accord"
+    )
 
 
 @pytest.fixture
