@@ -44,10 +44,15 @@ POSITIONS = {
 SECTION_TITLES = dict(Section.choices)
 
 
+def language_of(data: dict[str, Any]) -> str:
+    """The definition's language, kept in the snapshot (before there was one, English)."""
+    return str(data.get("language") or settings.LANGUAGE_CODE)
+
+
 @contextmanager
 def in_language(data: dict[str, Any]) -> Iterator[None]:
-    """The files speak the definition's language (kept in the snapshot; before there was one, English)."""
-    with translation.override(data.get("language") or settings.LANGUAGE_CODE):
+    """The files speak the snapshot's language, whoever renders or reads them."""
+    with translation.override(language_of(data)):
         yield
 
 

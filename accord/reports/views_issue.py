@@ -122,9 +122,11 @@ def issue_context(
         "revise_form": forms.get("revise_form") or (ReviseForm() if may_revise else None),
     }
     # the document itself, as the files show it (charts inline as SVG): reports/_sections.html's context
-    document = documents.document(issue.data, issue.commentary, edition, for_pdf=False)
+    with documents.in_language(issue.data):  # in the files' language, whoever reads it
+        document = documents.document(issue.data, issue.commentary, edition, for_pdf=False)
     context.update(
         {
+            "document_language": documents.language_of(issue.data),
             "data": document["data"],
             "sections": document["sections"],
             "edition": edition,
