@@ -119,6 +119,9 @@ PEOPLE = [
     ("ines", "ines@photon.example", "Ines Duarte", "Account Manager", "photon", Role.EDITOR, "Europe/Lisbon"),
 ]
 
+# the language each chose on their profile (the others: their browser's)
+LANGUAGES = {"vic": "es", "ben": "ja"}
+
 FACILITATOR = ("fay", "fay@facilitators.example", "Fay Morgan", "Independent quality facilitator")
 
 RELATIONSHIPS = [
@@ -244,6 +247,9 @@ def parties_and_people(ctx: DemoContext) -> None:
         ctx.parties[slug] = services.create_party(actor=None, name=name, slug=slug, country=country)
     for key, email, name, title, party, role, tz in PEOPLE:
         user = _person(ctx, email, name, title, tz)
+        if key in LANGUAGES:
+            user.language = LANGUAGES[key]
+            user.save(update_fields=["language"])
         services.add_member(actor=None, party=ctx.parties[party], user=user, role=role)
         ctx.people[key] = user
         ctx.sign_ins.append((email, ctx.parties[party].name, role))

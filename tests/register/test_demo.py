@@ -192,3 +192,13 @@ def test_each_demo_persons_to_verify_link_lists_what_they_may_verify(demo: DemoC
     client = Client()
     client.force_login(reader)
     assert re.search(r'aria-current="true">Open work<', client.get(f"/r/{slug}/items/").content.decode())
+
+
+def test_two_demo_people_read_accord_in_the_language_of_their_profile(demo: DemoContext) -> None:
+    from django.test import Client
+
+    for key, language in (("vic", "es"), ("ben", "ja"), ("carol", "en")):
+        client = Client()
+        client.force_login(demo.people[key])
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+        assert page["Content-Language"] == language, key
