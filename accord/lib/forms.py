@@ -130,7 +130,7 @@ def conflict_message(conflict: Conflict) -> str:
 
 
 def _when(change: Change) -> str:
-    return f"{change.by}, {formats.date_format(timezone.localtime(change.at), 'j M Y H:i')}"
+    return f"{change.by}, {formats.date_format(timezone.localtime(change.at), 'DATETIME_FORMAT')}"
 
 
 def form_status(form: forms.BaseForm) -> int:

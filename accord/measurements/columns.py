@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -56,7 +57,7 @@ LINE_COLS = [
     Column(_("Qty"), "quantity"),
     Column(_("Requested"), "requested_date"),
     Column(_("Promised"), "promised_date"),
-    Column(_("Delivered"), "delivered_date"),
+    Column(pgettext_lazy("date", "Delivered"), "delivered_date"),
     Column(_("Delivered qty"), "delivered_quantity"),
     Column(_("Early accepted"), "early_accepted"),
 ]
@@ -68,7 +69,7 @@ REPAIR_COLS = [
     Column(_("Finding"), "finding"),
 ]
 REPORT_COLS = [
-    Column(_("Report"), "report_id"),
+    Column(pgettext_lazy("problem report", "Report"), "report_id"),
     SEVERITY,
     PRODUCT,
     RECEIVED,

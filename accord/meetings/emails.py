@@ -292,10 +292,11 @@ def _stored(name: str) -> bytes | None:
 def _when(meeting: Meeting, zone: str) -> str:
     tz = ZoneInfo(zone)
     start, end = timezone.localtime(meeting.starts_at, tz), timezone.localtime(meeting.ends_at, tz)
-    day = formats.date_format(start, "D j M Y")
+    weekday_date = _("D j M Y")  # a date format (Django's ``date`` filter): each language writes its own
+    day = formats.date_format(start, weekday_date)
     if start.date() == end.date():
         return f"{day} {start:%H:%M}–{end:%H:%M} ({zone})"
-    return f"{day} {start:%H:%M} – {formats.date_format(end, 'D j M Y')} {end:%H:%M} ({zone})"
+    return f"{day} {start:%H:%M} – {formats.date_format(end, weekday_date)} {end:%H:%M} ({zone})"
 
 
 def _context(attendee: Attendee) -> dict[str, Any]:

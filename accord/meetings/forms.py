@@ -104,7 +104,7 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 def default_title(kind: str, when: datetime) -> str:
-    return f"{Kind(kind).label}, {formats.date_format(when, 'F Y')}"
+    return f"{Kind(kind).label}, {formats.date_format(when, 'YEAR_MONTH_FORMAT')}"
 
 
 def site_choices(relationship: Relationship) -> list[Any]:

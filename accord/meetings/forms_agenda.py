@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accord.accounts.models import User
 from accord.lib.api import MAX_TEXT
@@ -84,7 +85,9 @@ class MoveForm(StyledForm):
 class TemplateItemForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     binding = forms.ChoiceField(label=_("Data section"), required=False)
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=agenda.MAX_MINUTES, initial=15)
+    minutes = forms.IntegerField(
+        label=pgettext_lazy("duration", "Minutes"), min_value=0, max_value=agenda.MAX_MINUTES, initial=15
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

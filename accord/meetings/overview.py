@@ -52,7 +52,7 @@ def meeting_facts(accesses: Sequence[Any]) -> dict[int, list[summary.Fact]]:
             facts.append(summary.Fact(_("Your team's meetings"), 0, listing, "primary"))
         found = nexts.get(rel.pk)
         if found is not None:
-            when = formats.date_format(timezone.localtime(found.starts_at), "j M")
+            when = formats.date_format(timezone.localtime(found.starts_at), "MONTH_DAY_FORMAT")
             facts.append(
                 summary.Fact(
                     _("Next meeting %(when)s") % {"when": when},

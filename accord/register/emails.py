@@ -22,7 +22,7 @@ from accord.parties.access import access_from
 from accord.parties.models import Membership, Role
 from accord.register import workflow
 from accord.register.access import items_visible_to_user, user_may_see
-from accord.register.models import ActionItem, ActionUpdate, DigestSent, Status, UpdateKind
+from accord.register.models import ActionItem, ActionUpdate, Decision, DigestSent, Status, UpdateKind
 from accord.register.owners import possible_owners
 
 
@@ -213,16 +213,22 @@ def send_decision(item: Any, update: Any, actor: User | None) -> list[str]:
     if proposer is None or (actor is not None and proposer.pk == actor.pk):
         return []
     with of_recipient(proposer):
-        verb = update.get_decision_display().lower()
+        accepted = update.decision == Decision.ACCEPTED
+        values = {"t": item.title, "actor": actor or "Accord", "what": update.proposal_text()}
+        subject = (
+            _("your proposal was accepted: %(t)s") if accepted else _("your proposal was declined: %(t)s")
+        )
+        headline = (
+            _("%(actor)s accepted your proposal: %(what)s.")
+            if accepted
+            else _("%(actor)s declined your proposal: %(what)s.")
+        )
         sent = _send(
             proposer,
             item,
             kind="decision",
-            subject=_("your proposal was %(verb)s: %(t)s") % {"verb": verb, "t": item.title},
-            context={
-                "headline": _("%(actor)s %(verb)s your proposal: %(what)s.")
-                % {"actor": actor or "Accord", "verb": verb, "what": update.proposal_text()},
-            },
+            subject=subject % values,
+            context={"headline": headline % values},
         )
     return [proposer.email] if sent else []
 

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accord.parties.models import Party, Relationship
@@ -312,7 +312,7 @@ class UpdateKind(models.TextChoices):
     CREATED = "created", _("Created")
     COMMENT = "comment", _("Comment")
     STATUS = "status", _("Status change")
-    CHANGE = "change", _("Change")
+    CHANGE = "change", pgettext_lazy("update kind", "Change")
     PROPOSAL = "proposal", _("Proposal")
 
 

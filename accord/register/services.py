@@ -316,17 +316,12 @@ def transition(
         raise ValidationError({"action": _("Unknown action %(action)s.") % {"action": action}})
     item = _locked(item, version, access)
     if item.status not in step.sources:
-        raise ValidationError(
-            {
-                "action": _("An item that is %(status)s cannot be %(action)s.")
-                % {"status": item.get_status_display().lower(), "action": step.past}
-            }
-        )
+        raise ValidationError({"action": str(step.wrong_status) % {"status": item.get_status_display()}})
     if not workflow.may(access, step, item):
         raise PermissionDenied(step.refused)
     note = note.strip()
     if step.needs_note and not note:
-        raise ValidationError({"note": _("Give %(what)s.") % {"what": step.note}})
+        raise ValidationError({"note": str(step.note)})
     before = item.status
     set_status(item, step.target, timezone.now())
     if step.name == "done":

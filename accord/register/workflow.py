@@ -42,8 +42,8 @@ class Action:
     sources: tuple[Status, ...]
     target: Status
     who: tuple[Who, ...]
-    note: Text | None  # what the note must give ("a resolution note"); None: no note needed
-    past: Text  # "An item that is open cannot be <past>."
+    note: Text | None  # the error when the note it needs is missing ("Give a resolution note."); None: none
+    wrong_status: Text  # the error from another status: "An item in status “%(status)s” cannot be …"
     refused: Text  # why someone not in ``who`` may not take it
     # how the item page shows it
     button: Text
@@ -68,7 +68,7 @@ WORKFLOW: tuple[Action, ...] = (
         target=Status.IN_PROGRESS,
         who=(Who.OWNING_SIDE,),
         note=None,
-        past=_("started"),
+        wrong_status=_("An item in status “%(status)s” cannot be started."),
         refused=_("Only the owner or the owning side works on an item."),
         button=_("Start work"),
         button_style="btn-outline-primary",
@@ -80,8 +80,8 @@ WORKFLOW: tuple[Action, ...] = (
         sources=(Status.OPEN, Status.IN_PROGRESS),
         target=Status.DONE,
         who=(Who.OWNING_SIDE,),
-        note=_("a resolution note"),
-        past=_("marked done"),
+        note=_("Give a resolution note."),
+        wrong_status=_("An item in status “%(status)s” cannot be marked done."),
         refused=_("Only the owner or the owning side marks an item done."),
         button=_("Mark done"),
         button_style="btn-success",
@@ -95,7 +95,7 @@ WORKFLOW: tuple[Action, ...] = (
         target=Status.VERIFIED,
         who=(Who.OTHER_SIDE, Who.REQUESTER),
         note=None,
-        past=_("verified"),
+        wrong_status=_("An item in status “%(status)s” cannot be verified."),
         refused=_("The other side or the requester verifies an item, not its owner's side."),
         button=_("Verify: the action was effective"),
         button_style="btn-success",
@@ -107,8 +107,8 @@ WORKFLOW: tuple[Action, ...] = (
         sources=(Status.DONE,),
         target=Status.OPEN,
         who=(Who.OTHER_SIDE, Who.REQUESTER),
-        note=_("why the action was not effective"),
-        past=_("found not effective"),
+        note=_("Say why the action was not effective."),
+        wrong_status=_("An item in status “%(status)s” cannot be found not effective."),
         refused=_("The other side or the requester judges whether the action was effective."),
         button=_("Not effective: reopen"),
         button_style="btn-outline-danger",
@@ -119,8 +119,8 @@ WORKFLOW: tuple[Action, ...] = (
         sources=(Status.OPEN, Status.IN_PROGRESS, Status.DONE),
         target=Status.CANCELLED,
         who=(Who.OWNING_SIDE, Who.REQUESTER),
-        note=_("a reason for cancelling"),
-        past=_("cancelled"),
+        note=_("Give a reason for cancelling."),
+        wrong_status=_("An item in status “%(status)s” cannot be cancelled."),
         refused=_("Only the owning side or the requester cancels an item."),
         button=_("Cancel the item"),
         button_style="btn-outline-danger",
@@ -132,8 +132,8 @@ WORKFLOW: tuple[Action, ...] = (
         sources=(Status.VERIFIED, Status.CANCELLED),
         target=Status.OPEN,
         who=(Who.EITHER_SIDE,),
-        note=_("a reason for reopening"),
-        past=_("reopened"),
+        note=_("Give a reason for reopening."),
+        wrong_status=_("An item in status “%(status)s” cannot be reopened."),
         refused=_("You may not do that to this item."),
         button=_("Reopen"),
         button_style="btn-outline-primary",

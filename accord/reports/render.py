@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook
@@ -82,13 +82,19 @@ def number(value: float | None, code: str) -> str:
         return "–"
     d = definitions.measure(code)
     shown = engine.round_value(value, code)
-    return f"{shown:,.{d.decimals}f}" if shown is not None else "–"
+    return _grouped(shown, d.decimals) if shown is not None else "–"
 
 
 def count(value: float | None) -> str:
     if value is None:
         return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return _grouped(value, 0 if float(value).is_integer() else 2)
+
+
+def _grouped(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` places and thousands grouped, as the report's language writes numbers
+    (1,234.5 in English, 1.234,5 in Spanish)."""
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def _cell(row: list[Any] | None, code: str) -> dict[str, Any]:
