@@ -161,3 +161,26 @@ def test_an_issue_taken_before_languages_renders_in_english(year: Any) -> None:
     with translation.override("ja"):
         html = rendering.render.html(data, {}, Edition.CUSTOMER, meta={"ref": "RD-1", "revision": 1})
     assert '<html lang="en">' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "moment"),
+    [
+        ("en", "7 Dec 2026", "7 Dec 2026 14:30"),
+        ("es", "7 de diciembre de 2026", "7 de diciembre de 2026 a las 14:30"),
+        ("ja", "2026年12月7日", "2026年12月7日14:30"),
+    ],
+)
+def test_dates_written_out_follow_the_reader_s_language(language: str, day: str, moment: str) -> None:
+    from datetime import date, datetime
+
+    from django.template import Context, Template
+
+    page = Template(
+        '{{ d|date:"DATE_FORMAT" }}|{{ t|date:"DATETIME_FORMAT" }}|{{ t|date:_("D j M Y, H:i") }}'
+    )
+    with translation.override(language):
+        shown = page.render(Context({"d": date(2026, 12, 7), "t": datetime(2026, 12, 7, 14, 30)}))
+        weekday = translation.gettext("D j M Y, H:i")
+    assert shown.split("|")[:2] == [day, moment]
+    assert (weekday == "D j M Y, H:i") == (language in ("en", "es"))  # Japanese writes its own order
