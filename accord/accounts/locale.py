@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-# ``LANGUAGES``' codes, for the API's schemas (tests/test_i18n_catalogs.py keeps the two equal)
+# ``LANGUAGES``' codes, for the API's schemas (tests/test_i18n_shared_language.py keeps the two equal)
 Language = Literal["en", "es", "ja", "ko", "zh-hans"]
 
 
