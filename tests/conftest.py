@@ -20,7 +20,7 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import settings as hypothesis_settings
 
 from accord.accounts.models import User
@@ -115,6 +115,15 @@ def make_user(email: str, name: str, party: Party | None = None, role: str = Rol
     if party is not None:
         services.add_member(actor=None, party=party, user=user, role=role)
     return user
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_english_and_utc() -> Iterator[None]:
+    """A test client's request leaves its person's language and time zone active in the thread (as a
+    server thread does until its next request): the next test starts from Accord's defaults again."""
+    yield
+    translation.activate("en")
+    timezone.deactivate()
 
 
 @pytest.fixture

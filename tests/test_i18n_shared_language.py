@@ -184,3 +184,12 @@ def test_dates_written_out_follow_the_reader_s_language(language: str, day: str,
         weekday = translation.gettext("D j M Y, H:i")
     assert shown.split("|")[:2] == [day, moment]
     assert (weekday == "D j M Y, H:i") == (language in ("en", "es"))  # Japanese writes its own order
+
+
+def test_pages_name_the_reader_s_side_and_role_in_their_language(world: Any, as_user: Any) -> None:
+    world.carol.language = "ja"
+    world.carol.save(update_fields=["language"])
+    body = as_user(world.carol).get(f"/r/{world.nw_ta.slug}/").content.decode()
+    with translation.override("ja"):
+        expected = translation.gettext("Customer side · %(role)s") % {"role": translation.gettext("Editor")}
+    assert expected in body and "editor" not in body.lower().split("<body", 1)[1]

@@ -73,7 +73,7 @@ def _unit(revision: Revision | None) -> str:
     if revision is None or not revision.measurable:
         return ""
     found = DEFINITIONS.get(revision.measure)
-    return str(found.unit) if found is not None else ""
+    return found.shown_unit if found is not None else ""
 
 
 def terms_text(revision: Revision | None) -> str:
@@ -396,11 +396,11 @@ def measures_section(prep: Preparation) -> Section:
         rows.append(
             Row(
                 label=measure,
-                title=f"{definition.name} ({gap.reference})",
+                title=f"{definition.shown_name} ({gap.reference})",
                 url=_link("measurements:page", prep.relationship.slug),
                 cells=[
                     known[-1][0] if known else "–",
-                    _number(known[-1][1], str(definition.unit)) if known else "–",
+                    _number(known[-1][1], definition.shown_unit) if known else "–",
                     _("all categories") if category == ALL else category,
                     label.get(trend, _("Not enough data")),
                 ],

@@ -524,10 +524,10 @@ def measurements_section(prep: Preparation) -> Section:
         rows.append(
             Row(
                 label=v.measure,
-                title=str(definition.name),
+                title=definition.shown_name,
                 cells=[
                     _("all categories") if v.category == ALL else v.category,
-                    f"{shown} {definition.unit}".strip(),
+                    f"{shown} {definition.shown_unit}".strip(),
                     f"{mark.industry_average:g}" if mark is not None else "–",
                     f"{mark.best_in_class:g}" if mark is not None else "–",
                 ],

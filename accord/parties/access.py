@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accord.parties.models import (
     WRITE_ROLES,
     Guest,
+    GuestRole,
     Membership,
     Party,
     Product,
@@ -60,6 +61,11 @@ class RelationshipAccess:
     @property
     def other_party(self) -> Party | None:
         return None if self.party is None else self.relationship.other_party(self.party.pk)
+
+    @property
+    def role_label(self) -> str:
+        """The role as people read it, in the active language ("Editor", "Facilitator")."""
+        return str(dict([*Role.choices, *GuestRole.choices]).get(self.role, self.role))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail, signing
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accord.audit.models import AuditEvent
 from accord.lib.errors import Conflict
@@ -72,16 +74,18 @@ def test_saving_without_a_change_keeps_the_version_and_writes_no_event(world: An
 def test_an_invitation_is_emailed_with_a_signed_link_and_accepted(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invite(
-            actor=world.ada, party=world.northwind, email="New.Person@Northwind.example", role=Role.EDITOR
-        )
+    # the link is signed with the second it was made: sent and recomputed within one frozen second
+    with time_machine.travel(timezone.now(), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = services.invite(
+                actor=world.ada, party=world.northwind, email="New.Person@Northwind.example", role=Role.EDITOR
+            )
+        url = services.invitation_url(invitation)
     assert invitation.email == "new.person@northwind.example"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.person@northwind.example"]
     assert "Ada Quinn invites you to Northwind Networks" in message.subject
-    url = services.invitation_url(invitation)
     assert url in message.body
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert services.invitation_from_token(token) == invitation
