@@ -193,3 +193,23 @@ def test_pages_name_the_reader_s_side_and_role_in_their_language(world: Any, as_
     with translation.override("ja"):
         expected = translation.gettext("Customer side · %(role)s") % {"role": translation.gettext("Editor")}
     assert expected in body and "editor" not in body.lower().split("<body", 1)[1]
+
+
+def test_charts_name_months_and_write_decimals_in_the_reader_s_language() -> None:
+    from accord.lib import charts
+
+    spec = {
+        "data": {"values": [{"x": "2026-02-01", "y": 0.5}, {"x": "2026-05-01", "y": 2.5}]},
+        "mark": "line",
+        "encoding": {
+            "x": {"field": "x", "type": "temporal", "axis": {"format": "%b %Y"}},
+            "y": {"field": "y", "type": "quantitative"},
+        },
+    }
+    drawn = {}
+    for language in ("en", "ja", "es"):
+        with translation.override(language):
+            drawn[language] = charts.svg(spec)
+    assert ">Feb 2026<" in drawn["en"] and ">0.5<" in drawn["en"]
+    assert ">2月 2026<" in drawn["ja"]
+    assert ">feb 2026<" in drawn["es"] and ">0,5<" in drawn["es"]

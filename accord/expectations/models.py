@@ -27,6 +27,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accord.parties.models import Party, Relationship, Side
 
@@ -100,9 +101,10 @@ class AssessmentStatus(models.TextChoices):
 
 
 class GapStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    # a context each: some languages agree the word with "gap" (Spanish "brecha": abierta, cerrada)
+    OPEN = "open", pgettext_lazy("gap", "Open")
     IMPROVING = "improving", _("Improving")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("gap", "Closed")
 
 
 class Trend(models.TextChoices):

@@ -28,6 +28,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accord.feedback.areas import COMMENT_MAX, QUESTION_MAX, RATING_MAX, RATING_MIN, TITLE_MAX, Function
 from accord.parties.models import Relationship, Site
@@ -73,7 +74,7 @@ class TemplateArea(models.Model):
 class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open for answers")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("survey", "Closed")  # Spanish agrees it with "encuesta"
 
 
 class SurveyQuerySet(models.QuerySet["Survey"]):

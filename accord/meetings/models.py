@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accord.parties.models import Party, Product, Relationship, Side, Site, validate_time_zone
 
@@ -52,7 +53,7 @@ GUEST_KINDS = (Kind.SET,)
 class Status(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")  # Spanish agrees it with "reunión"
 
 
 class MinutesStatus(models.TextChoices):
