@@ -46,10 +46,6 @@ SAME_AS_ENGLISH = {
     "No": "Spanish says no too",
     "Editor": "the Spanish word for the role is the same",
     "Ticket": "the Spanish support term is the same",
-    "D j M Y": "a date format: Spanish writes the date in the same order",
-    "D j M Y, H:i": "a date format: Spanish writes the date in the same order",
-    "D j M, H:i": "a date format: Spanish writes the date in the same order",
-    "l j F Y, H:i": "a date format: Spanish writes the date in the same order",
 }
 
 

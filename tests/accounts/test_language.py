@@ -102,10 +102,10 @@ def test_each_invitation_e_mail_is_in_its_recipient_s_language(
         meeting = schedule(world, invitees=[world.carol], days=40)
     start = timezone.localtime(meeting.starts_at, ZoneInfo(meeting.time_zone))
     bodies = {message.to[0]: message.body for message in mail.outbox}
-    with translation.override("es"):
-        spanish = formats.date_format(start, "D j M Y")
+    with translation.override("es"):  # the day as each language writes it ("jue 17 dic 2026")
+        spanish = formats.date_format(start, translation.gettext("D j M Y"))
     with translation.override("en"):
-        english = formats.date_format(start, "D j M Y")
+        english = formats.date_format(start, translation.gettext("D j M Y"))
     assert spanish != english
     assert spanish in bodies["carol@telco-a.example"] and english not in bodies["carol@telco-a.example"]
     assert english in bodies["sam@northwind.example"] and spanish not in bodies["sam@northwind.example"]
