@@ -172,7 +172,7 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # dates written out follow the reader's language ("7 Dec 2026", "2026年12月7日"); tables keep ISO dates
-FORMAT_MODULE_PATH = ["accord.formats"]
+FORMAT_MODULE_PATH = ["accord.lib.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
